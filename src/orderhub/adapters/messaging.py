@@ -1,0 +1,58 @@
+"""SMS and e-mail port. The sandbox keeps every message so a developer can read an OTP
+at GET /sandbox/v1/messages; a real provider would send instead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from orderhub.db import Base, UTCDateTime
+from orderhub.errors import OrderHubError
+from orderhub.ids import utcnow
+
+
+class SentMessage(Base):
+    __tablename__ = "sandbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Messenger(Protocol):
+    def send(self, session: Session, *, to: str, channel: str, body: str) -> None: ...
+
+
+class SandboxMessenger:
+    """Writes the message in the request's transaction: a rolled-back request sends nothing."""
+
+    def send(self, session: Session, *, to: str, channel: str, body: str) -> None:
+        session.add(SentMessage(recipient=to, channel=channel, body=body, created_at=utcnow()))
+
+    @staticmethod
+    def messages_to(session: Session, recipient: str, limit: int = 20) -> list[SentMessage]:
+        stmt = (
+            select(SentMessage)
+            .where(SentMessage.recipient == recipient)
+            .order_by(SentMessage.id.desc())
+            .limit(limit)
+        )
+        return list(session.scalars(stmt))
+
+
+class MessagingUnavailable(OrderHubError):
+    status = 503
+    code = "messaging_unavailable"
+    title = "Messaging is not configured"
+
+
+class UnconfiguredMessenger:
+    """Production without a provider: refuse clearly rather than pretend to send."""
+
+    def send(self, session: Session, *, to: str, channel: str, body: str) -> None:
+        raise MessagingUnavailable("No SMS/e-mail provider is configured for this deployment.")

@@ -1,0 +1,31 @@
+"""Which implementation of each port this process uses.
+
+To plug in a real provider, implement the Protocol in its module (e.g. an HTTP
+client for your bureau) and choose it here from settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orderhub.adapters.credit_bureau import CreditBureau, SandboxCreditBureau
+from orderhub.adapters.messaging import Messenger, SandboxMessenger, UnconfiguredMessenger
+from orderhub.adapters.postal import PostalValidator, SandboxPostalValidator
+from orderhub.config import Settings
+
+
+@dataclass(frozen=True)
+class Adapters:
+    credit_bureau: CreditBureau
+    postal: PostalValidator
+    messenger: Messenger
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Adapters:
+        # No real providers ship yet: production keeps the rule-based bureau and postal
+        # sandboxes (deterministic, documented) but refuses to "send" messages it can't.
+        return cls(
+            credit_bureau=SandboxCreditBureau(),
+            postal=SandboxPostalValidator(),
+            messenger=SandboxMessenger() if settings.sandbox else UnconfiguredMessenger(),
+        )

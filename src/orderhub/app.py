@@ -1,0 +1,63 @@
+"""create_app(): the surfaces, the error handlers and the process's runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from orderhub import __version__
+from orderhub.config import Settings
+from orderhub.errors import install_error_handlers
+from orderhub.runtime import Runtime
+from orderhub.surfaces import ops
+from orderhub.surfaces.direct.router import router as direct_router
+from orderhub.surfaces.schemas import ProblemOut
+
+DESCRIPTION = """One telecom order engine with thin channel APIs.
+
+* **Consumer direct fulfillment** (`/msapi/order`): OTP sign-in, customer lookup, offers,
+  cart, credit, fulfillment and terms, number selection, validate, submit.
+
+Errors are `application/problem+json` (RFC 9457). Amounts are decimal strings.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = Runtime.start(settings)
+        yield
+        app.state.runtime.database.dispose()
+
+    app = FastAPI(title="OrderHub", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    install_error_handlers(app)
+    app.include_router(ops.health)
+    app.include_router(direct_router)
+    if settings.sandbox:
+        app.include_router(ops.sandbox)
+    _document_problems(app)
+    return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Put the ProblemOut schema that every error response refers to into the document."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = ProblemOut.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}")
+        components.update(problem.pop("$defs", {}))
+        components["ProblemOut"] = problem
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

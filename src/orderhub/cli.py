@@ -1,0 +1,164 @@
+"""The `orderhub` command: serve, demo, db upgrade, sandbox load, catalog load."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orderhub.config import Settings
+
+app = typer.Typer(help="OrderHub: one telecom order engine with thin channel APIs.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+catalog_app = typer.Typer(help="The product catalog.", no_args_is_help=True)
+sandbox_app = typer.Typer(help="Sandbox demo data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(sandbox_app, name="sandbox")
+console = Console()
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="ORDERHUB_DATABASE_URL",
+                 help="sqlite:///path or postgresql://user@host/db (default: ./orderhub.db)"),
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    if database_url:
+        os.environ["ORDERHUB_DATABASE_URL"] = database_url  # worker processes read it too
+    return Settings.from_env()
+
+
+def prepare(settings: Settings) -> None:
+    """Migrate the schema and, in sandbox mode, load the demo data (idempotent)."""
+    from orderhub import migrate
+    from orderhub.db import Database
+    from orderhub.sandbox import loader
+
+    database = Database(settings.database_url)
+    try:
+        migrate.upgrade(database)
+        if settings.sandbox:
+            with database.transaction() as session:
+                report = loader.load(session)
+            console.print(
+                f"[green]sandbox data[/]: {report.offers} offers, {report.stores} stores, "
+                f"{report.customers_added} customers and {report.numbers_added} numbers added")
+    finally:
+        database.dispose()
+
+
+@app.command()
+def serve(
+    database_url: DatabaseUrl = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Apply migrations, load sandbox data on first start, and serve the API."""
+    import uvicorn
+
+    settings = _settings(database_url)
+    prepare(settings)
+    mode = "sandbox" if settings.sandbox else "production"
+    console.print(f"OrderHub ({mode}) on http://{host}:{port}  docs: http://{host}:{port}/docs")
+    uvicorn.run("orderhub.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, access_log=log_level == "debug")
+
+
+@app.command()
+def demo(
+    url: Annotated[str, typer.Option(help="Base URL of a running server.")] =
+        "http://127.0.0.1:8080",
+    in_process: Annotated[bool, typer.Option("--in-process",
+                                             help="Run the app inside this process.")] = False,
+    phone: Annotated[str, typer.Option(help="Phone to sign in with.")] = "2145550100",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run the whole seed-001 call sequence and print each step."""
+    from orderhub import demo as flow
+
+    table = Table("step", "call", "status", "ms")
+
+    def show(step: flow.Step) -> None:
+        colour = "green" if step.status < 400 else "yellow" if step.status == 409 else "red"
+        path = re.sub(r"/ord_[a-z0-9]+", "/{id}", step.path)
+        table.add_row(step.name, f"{step.method} {path}", f"[{colour}]{step.status}[/]",
+                      f"{step.elapsed_ms:.1f}")
+
+    try:
+        if in_process:
+            from fastapi.testclient import TestClient
+
+            from orderhub.app import create_app
+
+            settings = _settings(database_url)
+            prepare(settings)
+            with TestClient(create_app(settings)) as client:
+                order = flow.run(client, phone=phone, on_step=show)
+        else:
+            with httpx.Client(base_url=url, timeout=30) as client:
+                order = flow.run(client, phone=phone, on_step=show)
+    except (flow.DemoFailed, httpx.HTTPError) as exc:
+        console.print(table)
+        console.print(f"[red]demo failed[/]: {exc}")
+        raise typer.Exit(1) from exc
+    console.print(table)
+    console.print(f"[bold green]Submitted order {order['id']}[/] status={order['status']} "
+                  f"confirmation={order['confirmationNumber']}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Apply every pending migration."""
+    from orderhub import migrate
+    from orderhub.db import Database
+
+    database = Database(_settings(database_url).database_url)
+    migrate.upgrade(database)
+    database.dispose()
+    console.print("[green]schema is up to date[/]")
+
+
+@sandbox_app.command("load")
+def sandbox_load(database_url: DatabaseUrl = None) -> None:
+    """Migrate and load the sandbox demo data (safe to repeat)."""
+    prepare(_settings(database_url))
+
+
+@catalog_app.command("load")
+def catalog_load(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Catalog JSON file.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Insert or update offers (and pickup stores) from a catalog file like sandbox/data/catalog.json."""
+    from orderhub.catalog import service as catalog
+    from orderhub.db import Database
+
+    data = json.loads(path.read_text())
+    database = Database(_settings(database_url).database_url)
+    try:
+        with database.transaction() as session:
+            offers, stores = catalog.load(session, data=data)
+    except (KeyError, ValueError) as exc:
+        console.print(f"[red]catalog not loaded[/]: {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        database.dispose()
+    console.print(f"[green]loaded[/] {offers} offers and {stores} stores from {path}")
+
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+for noisy in ("httpx", "alembic"):
+    logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,52 @@
+"""Settings read from ORDERHUB_* environment variables, once per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_SQLITE_URL = "sqlite:///./orderhub.db"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    # Sandbox mode loads demo data and exposes /sandbox routes (e.g. sent OTP messages).
+    sandbox: bool
+    # Signs access tokens and keys the hashes of SSNs; generated and stored in the
+    # database when unset, which is fine for a sandbox and refused in production.
+    secret_key: str | None
+    token_ttl_seconds: int
+    otp_ttl_seconds: int
+    otp_max_attempts: int
+    otp_issue_limit: int
+    otp_issue_window_seconds: int
+    reservation_ttl_seconds: int
+    terms_version: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("ORDERHUB_DATABASE_URL") or DEFAULT_SQLITE_URL,
+            sandbox=_flag("ORDERHUB_SANDBOX", True),
+            secret_key=os.environ.get("ORDERHUB_SECRET_KEY") or None,
+            token_ttl_seconds=_int("ORDERHUB_TOKEN_TTL_SECONDS", 3600),
+            otp_ttl_seconds=_int("ORDERHUB_OTP_TTL_SECONDS", 600),
+            otp_max_attempts=_int("ORDERHUB_OTP_MAX_ATTEMPTS", 5),
+            otp_issue_limit=_int("ORDERHUB_OTP_ISSUE_LIMIT", 5),
+            otp_issue_window_seconds=_int("ORDERHUB_OTP_ISSUE_WINDOW_SECONDS", 900),
+            reservation_ttl_seconds=_int("ORDERHUB_RESERVATION_TTL_SECONDS", 1800),
+            terms_version=os.environ.get("ORDERHUB_TERMS_VERSION") or "2026-01",
+        )

@@ -1,0 +1,88 @@
+"""Credit applications: ask the bureau, keep the decision and derive the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orderhub.adapters.credit_bureau import Applicant, CreditBureau
+from orderhub.credit import rules
+from orderhub.credit.models import CreditApplication
+from orderhub.errors import Conflict, FieldProblem, ValidationFailed
+from orderhub.ids import new_id, utcnow
+from orderhub.orders.models import Order
+from orderhub.orders.service import record_event
+from orderhub.orders.states import require_draft
+
+MINIMUM_AGE = 18
+
+
+@dataclass(frozen=True)
+class CreditRequest:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    ssn: str
+    address: dict[str, str]
+
+
+def submit(
+    session: Session, *, order: Order, request: CreditRequest, bureau: CreditBureau, key: bytes,
+    actor: str,
+) -> CreditApplication:
+    """Evaluate the applicant and store the decision; a new application replaces the last."""
+    require_draft(order.status)
+    ssn = request.ssn.replace("-", "").replace(" ", "")
+    problems = []
+    if reason := rules.ssn_problem(ssn):
+        problems.append(FieldProblem("ssn", "ssn_format", f"The SSN {reason}."))
+    today = utcnow().date()
+    if request.date_of_birth > today or request.date_of_birth.year < 1900:
+        problems.append(FieldProblem("dateOfBirth", "plausible_date", "The date of birth is not plausible."))
+    elif rules.age_on(request.date_of_birth, today) < MINIMUM_AGE:
+        problems.append(FieldProblem(
+            "dateOfBirth", "minimum_age", f"The applicant must be at least {MINIMUM_AGE}."))
+    if problems:
+        raise ValidationFailed("The credit application is not valid.", errors=problems)
+
+    report = bureau.evaluate(Applicant(
+        first_name=request.first_name, last_name=request.last_name,
+        date_of_birth=request.date_of_birth, ssn=ssn, zip_code=request.address["zipCode"],
+    ))
+    lines = sum(item.lines for item in order.items)
+    policy = rules.policy_for(decision=report.decision, score=report.score, lines=lines)
+    application = get(session, order_id=order.id) or CreditApplication(order_id=order.id)
+    application.id = new_id("cra")
+    application.first_name = request.first_name
+    application.last_name = request.last_name
+    application.ssn_last4 = ssn[-4:]
+    application.ssn_hash = rules.keyed_hash(key, "ssn", ssn)
+    application.dob_hash = rules.keyed_hash(key, "dob", request.date_of_birth.isoformat())
+    application.address = request.address
+    application.decision = report.decision
+    application.bureau_reference = report.reference
+    application.max_lines = policy.max_lines
+    application.deposit_required = policy.deposit_required
+    application.deposit_cents = policy.deposit_cents
+    application.down_payment_percent = policy.down_payment_percent
+    application.created_at = utcnow()
+    session.add(application)
+    order.updated_at = application.created_at
+    record_event(session, order_id=order.id, type="credit.decided", actor=actor,
+                 data={"decision": report.decision, "creditApplicationId": application.id})
+    return application
+
+
+def get(session: Session, *, order_id: str) -> CreditApplication | None:
+    return session.scalar(select(CreditApplication).where(CreditApplication.order_id == order_id))
+
+
+def require(session: Session, *, order_id: str) -> CreditApplication:
+    application = get(session, order_id=order_id)
+    if application is None:
+        raise Conflict("No credit application was submitted for this order yet.",
+                       code="credit_missing", title="Credit not submitted")
+    return application

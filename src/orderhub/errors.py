@@ -1,0 +1,189 @@
+"""Business errors as data, and the one place that renders them as problem+json (RFC 9457).
+
+Routes never build error responses: services raise an OrderHubError subclass and
+the handlers here turn it, and every framework error, into `application/problem+json`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("orderhub.errors")
+
+PROBLEM_TYPE_BASE = "https://orderhub.dev/problems/"
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    rule: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "rule": self.rule, "message": self.message}
+
+
+class OrderHubError(Exception):
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+    # True when the request's writes must be committed even though it fails.
+    keep_changes = False
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        title: str | None = None,
+        errors: list[FieldProblem] | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+        if title:
+            self.title = title
+        self.errors = errors or []
+        self.extra = extra or {}
+        self.headers = headers
+
+
+class BadRequest(OrderHubError):
+    pass
+
+
+class Unauthorized(OrderHubError):
+    status = 401
+    code = "unauthorized"
+    title = "Not authenticated"
+
+
+class Forbidden(OrderHubError):
+    status = 403
+    code = "forbidden"
+    title = "Not allowed"
+
+
+class NotFound(OrderHubError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(OrderHubError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class ValidationFailed(OrderHubError):
+    status = 422
+    code = "validation_failed"
+    title = "Request is not valid"
+
+    @classmethod
+    def one(cls, field: str, rule: str, message: str) -> ValidationFailed:
+        return cls(message, errors=[FieldProblem(field, rule, message)])
+
+
+class TooManyRequests(OrderHubError):
+    status = 429
+    code = "too_many_requests"
+    title = "Too many requests"
+
+
+def problem(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or (str(loc[0]) if loc else "body")
+
+
+def _validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem(
+            400, "malformed_json", "Malformed JSON", "The request body is not valid JSON.",
+            instance=request.url.path,
+        )
+    field_problems = [
+        # `input` is never echoed: it may be an SSN, a password or an OTP code.
+        {"field": _field_path(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"),
+         "message": e.get("msg", "invalid value")}
+        for e in errors
+    ]
+    fields = ", ".join(sorted({p["field"] for p in field_problems}))
+    return problem(
+        422, "validation_failed", "Request is not valid",
+        f"{len(field_problems)} problem(s) with: {fields}.",
+        instance=request.url.path, errors=field_problems,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(OrderHubError)
+    async def _orderhub_error(request: Request, exc: OrderHubError) -> JSONResponse:
+        return problem(
+            exc.status, exc.code, exc.title, exc.detail, instance=request.url.path,
+            errors=[e.to_dict() for e in exc.errors] or None, extra=exc.extra,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_problem(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated"}
+        detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return problem(
+            exc.status_code, code, titles.get(exc.status_code, "Error"), detail,
+            instance=request.url.path, headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(
+            500, "internal_error", "Internal server error",
+            "The server failed to handle the request; nothing was changed.",
+            instance=request.url.path,
+        )

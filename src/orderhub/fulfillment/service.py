@@ -1,0 +1,144 @@
+"""Fulfillment of an order: how it reaches the customer, who to contact, the terms accepted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from orderhub.adapters.postal import PostalAddress, PostalValidator
+from orderhub.errors import Conflict, FieldProblem, ValidationFailed
+from orderhub.fulfillment.models import Fulfillment, Store
+from orderhub.ids import utcnow
+from orderhub.orders.models import Order
+from orderhub.orders.service import record_event
+from orderhub.orders.states import require_draft
+
+METHODS = ("shipping", "storePickup")
+LATEST_REQUESTED_DAYS = 90
+
+
+def get(session: Session, *, order_id: str) -> Fulfillment | None:
+    return session.get(Fulfillment, order_id)
+
+
+def create(
+    session: Session, *, order: Order, changes: dict[str, Any], postal: PostalValidator,
+    terms_version: str, actor: str,
+) -> Fulfillment:
+    """Set up fulfillment once; later changes go through `update`."""
+    require_draft(order.status)
+    if get(session, order_id=order.id) is not None:
+        raise Conflict("The order already has a fulfillment; change it with PATCH.",
+                       code="fulfillment_exists", title="Fulfillment exists")
+    now = utcnow()
+    fulfillment = Fulfillment(order_id=order.id, created_at=now, updated_at=now,
+                              address_problems=[])
+    _apply(session, fulfillment, changes, postal, terms_version)
+    session.add(fulfillment)
+    order.updated_at = now
+    record_event(session, order_id=order.id, type="fulfillment.created", actor=actor,
+                 data=_event_data(fulfillment, changes))
+    return fulfillment
+
+
+def update(
+    session: Session, *, order: Order, changes: dict[str, Any], postal: PostalValidator,
+    terms_version: str, actor: str,
+) -> Fulfillment:
+    """Change part of the fulfillment; the result is checked as a whole."""
+    require_draft(order.status)
+    fulfillment = get(session, order_id=order.id)
+    if fulfillment is None:
+        raise Conflict("The order has no fulfillment yet; create it with POST.",
+                       code="fulfillment_missing", title="Fulfillment missing")
+    _apply(session, fulfillment, changes, postal, terms_version)
+    fulfillment.updated_at = order.updated_at = utcnow()
+    record_event(session, order_id=order.id, type="fulfillment.updated", actor=actor,
+                 data=_event_data(fulfillment, changes))
+    return fulfillment
+
+
+def _apply(
+    session: Session, f: Fulfillment, changes: dict[str, Any], postal: PostalValidator,
+    terms_version: str,
+) -> None:
+    if "method" in changes:
+        f.method = changes["method"]
+    if "shippingAddress" in changes:
+        f.shipping_address = changes["shippingAddress"]
+        _validate_address(f, postal)
+    if "storeId" in changes:
+        f.store_id = changes["storeId"]
+    if "contact" in changes:
+        f.contact = changes["contact"]
+    if "requestedDate" in changes:
+        f.requested_date = changes["requestedDate"]
+    if "termsAndConditions" in changes:
+        terms = changes["termsAndConditions"]
+        if terms is None or not terms["accepted"]:
+            f.terms_version, f.terms_accepted_at = None, None
+        else:
+            f.terms_version, f.terms_accepted_at = terms["version"], utcnow()
+    problems = _problems(session, f, changes, terms_version)
+    if problems:
+        raise ValidationFailed("The fulfillment is not valid.", errors=problems)
+
+
+def _problems(
+    session: Session, f: Fulfillment, changes: dict[str, Any], terms_version: str
+) -> list[FieldProblem]:
+    problems = []
+    if f.method == "shipping" and not f.shipping_address:
+        problems.append(FieldProblem("shippingAddress", "required_for_shipping",
+                                     "Shipping needs a shipping address."))
+    if f.method == "storePickup":
+        if not f.store_id:
+            problems.append(FieldProblem("storeId", "required_for_pickup",
+                                         "Store pickup needs a storeId."))
+        elif session.get(Store, f.store_id) is None:
+            problems.append(FieldProblem("storeId", "unknown_store",
+                                         f"No store '{f.store_id}'."))
+    today = utcnow().date()
+    if "requestedDate" in changes and f.requested_date is not None and not (
+        today <= f.requested_date <= today + timedelta(days=LATEST_REQUESTED_DAYS)
+    ):
+        problems.append(FieldProblem(
+            "requestedDate", "date_window",
+            f"The requested date must be between today and {LATEST_REQUESTED_DAYS} days ahead."))
+    if f.terms_accepted_at is not None and f.terms_version != terms_version:
+        problems.append(FieldProblem(
+            "termsAndConditions.version", "current_version",
+            f"Accept the current terms version, {terms_version}."))
+    return problems
+
+
+def _validate_address(f: Fulfillment, postal: PostalValidator) -> None:
+    raw = f.shipping_address
+    if raw is None:
+        f.address_valid, f.standardized_address, f.address_problems = None, None, []
+        return
+    result = postal.validate(PostalAddress(
+        address_line1=raw["addressLine1"], address_line2=raw.get("addressLine2"),
+        city=raw["city"], state=raw["state"], zip_code=raw["zipCode"],
+    ))
+    f.address_valid = result.valid
+    f.standardized_address = (
+        {
+            "addressLine1": result.standardized.address_line1,
+            "addressLine2": result.standardized.address_line2,
+            "city": result.standardized.city,
+            "state": result.standardized.state,
+            "zipCode": result.standardized.zip_code,
+        }
+        if result.standardized
+        else None
+    )
+    f.address_problems = [asdict(p) for p in result.problems]
+
+
+def _event_data(f: Fulfillment, changes: dict[str, Any]) -> dict[str, Any]:
+    # Field names only: addresses and contacts are personal data the trail needn't copy.
+    return {"fields": sorted(changes), "method": f.method, "addressValid": f.address_valid}

@@ -1,0 +1,178 @@
+"""Sign-in use cases: OTP issue and check, password sign-in, access tokens."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from orderhub.adapters.messaging import Messenger
+from orderhub.config import Settings
+from orderhub.customers import service as customers
+from orderhub.customers.rules import normalize_email, normalize_identifier
+from orderhub.errors import TooManyRequests, Unauthorized, ValidationFailed
+from orderhub.identity import rules, tokens
+from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
+from orderhub.ids import new_id, utcnow
+
+AUTH_METHODS = [
+    {"type": "otp", "channels": ["sms", "email"], "description": "One-time code sent by SMS or e-mail."},
+    {"type": "password", "description": "Username (e-mail) and password, for customers who set one."},
+]
+PASSWORD_MAX_FAILURES = 5
+PASSWORD_LOCK = timedelta(minutes=15)
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both paths cost one argon2 check.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class OtpRejected(Unauthorized):
+    code = "otp_rejected"
+    title = "One-time code rejected"
+    # The failed try must be counted, so this error keeps the transaction's writes.
+    keep_changes = True
+
+
+class SignInFailed(Unauthorized):
+    code = "invalid_credentials"
+    title = "Sign-in failed"
+    keep_changes = True
+
+
+def signing_key(session: Session, settings: Settings) -> bytes:
+    """The operator's key, or in sandbox mode one generated once and kept in the store."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    if not settings.sandbox:
+        raise RuntimeError("ORDERHUB_SECRET_KEY must be set when sandbox mode is off.")
+    row = session.get(InstanceSecret, "signing_key")
+    if row is None:
+        row = InstanceSecret(name="signing_key", value=secrets.token_hex(32))
+        session.add(row)
+        session.flush()
+    return row.value.encode()
+
+
+def issue_otp(
+    session: Session, *, identifier: str, channel: str, settings: Settings,
+    messenger: Messenger, key: bytes,
+) -> OtpChallenge:
+    """Send a code to a phone or e-mail. Answers alike whether or not a customer has it."""
+    parsed = normalize_identifier(identifier)
+    if parsed is None:
+        raise ValidationFailed.one(
+            "identifier", "phone_or_email", "The identifier must be a 10-digit phone or an e-mail.")
+    kind, value = parsed
+    if (kind == "phone") != (channel == "sms"):
+        raise ValidationFailed.one(
+            "channel", "channel_matches_identifier",
+            "Use channel 'sms' for a phone number and 'email' for an e-mail address.")
+    now = utcnow()
+    window_start = now - timedelta(seconds=settings.otp_issue_window_seconds)
+    recent = session.scalar(
+        select(func.count()).select_from(OtpChallenge).where(
+            OtpChallenge.identifier == value, OtpChallenge.created_at >= window_start
+        )
+    )
+    if recent >= settings.otp_issue_limit:
+        raise TooManyRequests(
+            "Too many codes were requested for this identifier; try again later.",
+            code="otp_rate_limited", headers={"Retry-After": str(settings.otp_issue_window_seconds)},
+        )
+    code = rules.new_otp_code()
+    challenge_id = new_id("otp")
+    challenge = OtpChallenge(
+        id=challenge_id, identifier=value, channel=channel,
+        code_hash=rules.hash_otp(key, challenge_id, code), attempts=0,
+        expires_at=now + timedelta(seconds=settings.otp_ttl_seconds), created_at=now,
+    )
+    session.add(challenge)
+    minutes = settings.otp_ttl_seconds // 60
+    messenger.send(
+        session, to=value, channel=channel,
+        body=f"Your OrderHub code is {code}. It expires in {minutes} minutes.",
+    )
+    return challenge
+
+
+def sign_in_with_otp(
+    session: Session, *, otp_id: str, code: str, settings: Settings, key: bytes
+) -> str:
+    """Check a code (single use, expiring, locked after too many tries) and issue a token."""
+    challenge = session.scalar(
+        select(OtpChallenge).where(OtpChallenge.id == otp_id).with_for_update()
+    )
+    if challenge is None:
+        raise OtpRejected("The code is wrong or the challenge does not exist.")
+    now = utcnow()
+    outcome = rules.check_otp(
+        key=key, challenge_id=challenge.id, code_hash=challenge.code_hash,
+        attempts=challenge.attempts, expires_at=challenge.expires_at,
+        consumed=challenge.consumed_at is not None, code=code, now=now,
+        max_attempts=settings.otp_max_attempts,
+    )
+    if outcome is rules.OtpOutcome.WRONG:
+        challenge.attempts += 1
+        left = settings.otp_max_attempts - challenge.attempts
+        raise OtpRejected(f"The code is wrong; {left} tries left.", extra={"triesLeft": left})
+    if outcome is rules.OtpOutcome.LOCKED:
+        raise TooManyRequests(
+            "This challenge is locked after too many wrong codes; request a new code.",
+            code="otp_locked",
+        )
+    if outcome is rules.OtpOutcome.EXPIRED:
+        raise OtpRejected("The code has expired; request a new one.", code="otp_expired")
+    if outcome is rules.OtpOutcome.USED:
+        raise OtpRejected("The code was already used; request a new one.", code="otp_used")
+    challenge.consumed_at = now
+    customer = customers.find_by_identifier(session, challenge.identifier)
+    return _token(key, settings, challenge.identifier, customer.id if customer else None)
+
+
+def sign_in_with_password(
+    session: Session, *, username: str, password: str, settings: Settings, key: bytes
+) -> str:
+    email = normalize_email(username) or username.strip().lower()
+    credential = session.scalar(
+        select(PasswordCredential).where(PasswordCredential.username == email).with_for_update()
+    )
+    if credential is None:
+        _verify(_DUMMY_HASH, password)
+        raise SignInFailed("The username or password is wrong.")
+    now = utcnow()
+    if credential.locked_until and credential.locked_until > now:
+        raise TooManyRequests(
+            "Sign-in is locked after too many wrong passwords; try again later.",
+            code="password_locked",
+        )
+    if not _verify(credential.password_hash, password):
+        credential.failed_attempts += 1
+        if credential.failed_attempts >= PASSWORD_MAX_FAILURES:
+            credential.failed_attempts = 0
+            credential.locked_until = now + PASSWORD_LOCK
+        raise SignInFailed("The username or password is wrong.")
+    credential.failed_attempts = 0
+    credential.locked_until = None
+    return _token(key, settings, email, credential.customer_id)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token(key: bytes, settings: Settings, identifier: str, customer_id: str | None) -> str:
+    expires_at = int(time.time()) + settings.token_ttl_seconds
+    return tokens.sign(key, tokens.Principal(identifier, customer_id, expires_at))

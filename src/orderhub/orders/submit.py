@@ -1,0 +1,71 @@
+"""Validating an order for submission, and submitting it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from orderhub.credit import service as credit
+from orderhub.errors import Conflict
+from orderhub.fulfillment import service as fulfillment
+from orderhub.ids import utcnow
+from orderhub.numbers import service as numbers
+from orderhub.orders import rules
+from orderhub.orders.models import Order
+from orderhub.orders.service import record_event
+from orderhub.orders.states import OrderStatus, transition
+
+
+class OrderNotSubmittable(Conflict):
+    code = "order_not_valid"
+    title = "Order cannot be submitted"
+
+
+class OrderAlreadySubmitted(Conflict):
+    code = "order_already_submitted"
+    title = "Order already submitted"
+
+
+def problems(session: Session, *, order: Order, terms_version: str, now: datetime) -> list[rules.Problem]:
+    """Every problem blocking submission, gathered from the order's parts."""
+    application = credit.get(session, order_id=order.id)
+    f = fulfillment.get(session, order_id=order.id)
+    held = numbers.held_by(session, order_id=order.id)
+    facts = rules.SubmissionFacts(
+        status=order.status,
+        items=[rules.LineItem(i.id, i.name, i.lines) for i in order.items],
+        credit=rules.CreditView(application.decision, application.max_lines) if application else None,
+        fulfillment=rules.FulfillmentView(
+            method=f.method, address_valid=f.address_valid, has_contact=bool(f.contact),
+            terms_version=f.terms_version, terms_accepted=f.terms_accepted_at is not None,
+        ) if f else None,
+        reservations=[
+            rules.Reservation(n.item_id or "", n.number, n.reserved_until, n.status) for n in held
+        ],
+        terms_version=terms_version,
+        now=now,
+    )
+    return rules.submission_problems(facts)
+
+
+def submit(session: Session, *, order: Order, terms_version: str, actor: str) -> Order:
+    """Submit a valid draft: numbers become assigned and the order gets a confirmation."""
+    if order.status != OrderStatus.DRAFT:
+        raise OrderAlreadySubmitted(
+            f"The order is already '{order.status}'.", extra={"currentStatus": order.status})
+    now = utcnow()
+    found = problems(session, order=order, terms_version=terms_version, now=now)
+    if found:
+        raise OrderNotSubmittable(
+            f"{len(found)} problem(s) block submission.",
+            extra={"problems": [p.to_dict() for p in found]},
+        )
+    numbers.assign(session, order_id=order.id, expected=sum(i.lines for i in order.items), now=now)
+    order.status = transition(order.status, OrderStatus.SUBMITTED)
+    order.submitted_at = order.updated_at = now
+    order.confirmation_number = "OH" + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    record_event(session, order_id=order.id, type="order.submitted", actor=actor,
+                 data={"confirmationNumber": order.confirmation_number})
+    return order

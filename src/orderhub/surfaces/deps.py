@@ -1,0 +1,54 @@
+"""Dependencies shared by every surface: the runtime, the unit of work, the caller."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from orderhub.errors import Unauthorized
+from orderhub.identity import tokens
+from orderhub.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed once when the route returns.
+
+    `async` on purpose: the work is short and synchronous, and running it on the event
+    loop avoids a thread-pool hop per request (see docs/architecture.md).
+    """
+    database = request.app.state.runtime.database
+    with database.transaction(write=request.method not in ("GET", "HEAD")) as session:
+        yield session
+
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from POST /msapi/order/v1/auth")
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> tokens.Principal:
+    if credentials is None:
+        raise Unauthorized("Send 'Authorization: Bearer <accessToken>'.",
+                           headers={"WWW-Authenticate": "Bearer"})
+    principal = tokens.verify(request.app.state.runtime.key, credentials.credentials, time.time())
+    if principal is None:
+        raise Unauthorized("The access token is invalid or has expired.", code="invalid_token",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return principal
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+# scope="function": commit when the route returns, before the response is sent, so a
+# client never sees success for a transaction that then fails to commit.
+SessionDep = Annotated[Session, Depends(db_session, scope="function")]
+PrincipalDep = Annotated[tokens.Principal, Depends(current_principal)]

@@ -1,0 +1,375 @@
+"""The consumer direct-fulfillment API's vocabulary (seed 000/001), camelCase on the wire."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from orderhub.surfaces.schemas import RequestModel, WireModel
+
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Phone = Annotated[str, Field(min_length=10, max_length=20, examples=["2145550100"])]
+Email = Annotated[str, Field(min_length=3, max_length=254, examples=["alex.bell@example.com"])]
+
+
+# ---- authentication -------------------------------------------------------------------
+
+class AuthMethodOut(WireModel):
+    type: str
+    description: str
+    channels: list[str] | None = None
+
+
+class AuthMethodsOut(WireModel):
+    auth_methods: list[AuthMethodOut]
+
+
+class GenerateOtpIn(RequestModel):
+    identifier: Annotated[str, Field(min_length=3, max_length=254, examples=["2145550100"])]
+    channel: Literal["sms", "email"]
+
+
+class OtpOut(WireModel):
+    otp_id: str
+    channel: str
+    expires_at: datetime
+
+
+class OtpAuthIn(RequestModel):
+    method: Literal["otp"]
+    otp_id: Id
+    code: Annotated[str, Field(pattern=r"^\d{6}$")]
+
+
+class PasswordAuthIn(RequestModel):
+    method: Literal["password"]
+    username: Annotated[str, Field(min_length=1, max_length=254)]
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+AuthIn = Annotated[OtpAuthIn | PasswordAuthIn, Field(discriminator="method")]
+
+
+class TokenOut(WireModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+# ---- customers and offers -------------------------------------------------------------
+
+class AccountOut(WireModel):
+    id: str
+    number: str
+    type: str
+    status: str
+
+
+class AddressOut(WireModel):
+    kind: str
+    address_line1: str
+    address_line2: str | None
+    city: str
+    state: str
+    zip_code: str
+
+
+class CustomerOut(WireModel):
+    id: str
+    type: str
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    accounts: list[AccountOut]
+    addresses: list[AddressOut]
+
+
+class CustomersOut(WireModel):
+    customers: list[CustomerOut]
+
+
+class PriceOut(WireModel):
+    type: Literal["monthly", "oneTime"]
+    amount: str
+    currency: str
+
+
+class PromotionOut(WireModel):
+    id: str
+    name: str
+    monthly_discount: str
+    months: int | None = None
+
+
+class OfferOut(WireModel):
+    id: str
+    name: str
+    category: str
+    description: str
+    prices: list[PriceOut]
+    lines: int
+    promotions: list[PromotionOut]
+    eligibility: dict[str, Any]
+    attributes: dict[str, Any]
+
+
+class OffersOut(WireModel):
+    offers: list[OfferOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class StoreOut(WireModel):
+    id: str
+    name: str
+    address: dict[str, Any]
+
+
+class StoresOut(WireModel):
+    stores: list[StoreOut]
+
+
+class TermsOut(WireModel):
+    version: str
+    title: str
+    text: str
+
+
+# ---- orders ---------------------------------------------------------------------------
+
+class NewCustomerIn(RequestModel):
+    first_name: Name
+    last_name: Name
+    email: Email
+    phone: Phone
+
+
+class ItemIn(RequestModel):
+    offer_id: Id
+    quantity: Annotated[int, Field(ge=1, le=10)] = 1
+
+
+class OrderCreateIn(RequestModel):
+    customer_id: Id | None = None
+    customer: NewCustomerIn | None = None
+    items: Annotated[list[ItemIn], Field(min_length=1, max_length=20)]
+
+
+class ItemOut(WireModel):
+    id: str
+    offer_id: str
+    name: str
+    category: str
+    quantity: int
+    lines: int
+    monthly: str
+    one_time: str
+    monthly_discount: str
+    promotion_id: str | None
+
+
+class TotalsOut(WireModel):
+    monthly: str
+    one_time: str
+    currency: str
+
+
+class CreditSummaryOut(WireModel):
+    credit_application_id: str
+    decision: str
+    max_lines: int
+
+
+class NumberOut(WireModel):
+    number: str
+    item_id: str | None
+    status: str
+    reserved_until: datetime | None
+
+
+class EventOut(WireModel):
+    id: int
+    type: str
+    actor: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class AddressIn(RequestModel):
+    address_line1: Annotated[str, Field(min_length=1, max_length=200)]
+    address_line2: Annotated[str, Field(max_length=200)] | None = None
+    city: Annotated[str, Field(min_length=1, max_length=100)]
+    state: Annotated[str, Field(min_length=2, max_length=2)]
+    zip_code: Annotated[str, Field(min_length=5, max_length=10)]
+
+
+class AddressProblemOut(WireModel):
+    field: str
+    rule: str
+    message: str
+
+
+class AddressValidationOut(WireModel):
+    valid: bool | None
+    standardized_address: dict[str, Any] | None
+    problems: list[AddressProblemOut]
+
+
+class ContactIn(RequestModel):
+    first_name: Name
+    last_name: Name
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class TermsIn(RequestModel):
+    accepted: bool
+    version: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class TermsAcceptanceOut(WireModel):
+    accepted: bool
+    version: str | None
+    accepted_at: datetime | None
+
+
+class FulfillmentCreateIn(RequestModel):
+    method: Literal["shipping", "storePickup"]
+    shipping_address: AddressIn | None = None
+    store_id: Id | None = None
+    contact: ContactIn | None = None
+    requested_date: date | None = None
+    terms_and_conditions: TermsIn | None = None
+
+
+class FulfillmentUpdateIn(RequestModel):
+    """Only the fields sent change; `null` clears an optional one."""
+
+    method: Literal["shipping", "storePickup"] = None  # type: ignore[assignment]
+    shipping_address: AddressIn | None = None
+    store_id: Id | None = None
+    contact: ContactIn | None = None
+    requested_date: date | None = None
+    terms_and_conditions: TermsIn | None = None
+
+
+class FulfillmentOut(WireModel):
+    order_id: str
+    method: str
+    shipping_address: dict[str, Any] | None
+    address_validation: AddressValidationOut
+    store_id: str | None
+    contact: dict[str, Any] | None
+    requested_date: date | None
+    terms_and_conditions: TermsAcceptanceOut
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderOut(WireModel):
+    id: str
+    status: str
+    channel: str
+    customer_id: str
+    items: list[ItemOut]
+    totals: TotalsOut
+    confirmation_number: str | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    credit: CreditSummaryOut | None
+    fulfillment: FulfillmentOut | None
+    numbers: list[NumberOut]
+    events: list[EventOut]
+
+
+class OrderSummaryOut(WireModel):
+    id: str
+    status: str
+    totals: TotalsOut
+    confirmation_number: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrdersOut(WireModel):
+    orders: list[OrderSummaryOut]
+    limit: int
+    offset: int
+
+
+# ---- credit, numbers, validation, submission ------------------------------------------
+
+class CreditSubmitIn(RequestModel):
+    first_name: Name
+    last_name: Name
+    date_of_birth: date
+    ssn: Annotated[str, Field(pattern=r"^\d{3}-?\d{2}-?\d{4}$", examples=["123-45-6789"])]
+    address: AddressIn
+
+
+class CreditOut(WireModel):
+    credit_application_id: str
+    decision: Literal["approved", "declined", "manualReview"]
+    created_at: datetime
+
+
+class CreditPolicyOut(WireModel):
+    credit_application_id: str
+    decision: str
+    max_lines: int
+    deposit_required: bool
+    deposit_amount: str
+    currency: str
+    down_payment_percent: int
+
+
+class NumberSearchIn(RequestModel):
+    area_code: Annotated[str, Field(pattern=r"^[2-9]\d{2}$", examples=["214"])]
+    count: Annotated[int, Field(ge=1, le=50)] = 5
+
+
+class NumbersOut(WireModel):
+    area_code: str
+    numbers: list[str]
+
+
+class NumberReserveIn(RequestModel):
+    number: Annotated[str, Field(pattern=r"^[2-9]\d{9}$", examples=["2145550123"])]
+    item_id: Id
+
+
+class ReservationOut(WireModel):
+    number: str
+    item_id: str
+    reserved_until: datetime
+
+
+class ValidationProblemOut(WireModel):
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ValidateOut(WireModel):
+    order_id: str
+    valid: bool
+    problems: list[ValidationProblemOut]
+
+
+class SubmitIn(RequestModel):
+    order_id: Id
+
+
+class SubmitOut(WireModel):
+    id: str
+    status: str
+    confirmation_number: str
+    submitted_at: datetime
