@@ -34,8 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.runtime.database.dispose()
 
-    app = FastAPI(title="OrderHub", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = FastAPI(title="OrderHub", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(ops.health)
     app.include_router(direct_router)
@@ -55,7 +54,8 @@ def _document_problems(app: FastAPI) -> None:
         schema = original()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         problem = ProblemOut.model_json_schema(
-            by_alias=True, ref_template="#/components/schemas/{model}")
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
         components.update(problem.pop("$defs", {}))
         components["ProblemOut"] = problem
         return schema

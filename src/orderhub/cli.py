@@ -16,8 +16,9 @@ from rich.table import Table
 
 from orderhub.config import Settings
 
-app = typer.Typer(help="OrderHub: one telecom order engine with thin channel APIs.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="OrderHub: one telecom order engine with thin channel APIs.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="The product catalog.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Sandbox demo data.", no_args_is_help=True)
@@ -28,8 +29,11 @@ console = Console()
 
 DatabaseUrl = Annotated[
     str | None,
-    typer.Option("--database-url", envvar="ORDERHUB_DATABASE_URL",
-                 help="sqlite:///path or postgresql://user@host/db (default: ./orderhub.db)"),
+    typer.Option(
+        "--database-url",
+        envvar="ORDERHUB_DATABASE_URL",
+        help="sqlite:///path or postgresql://user@host/db (default: ./orderhub.db)",
+    ),
 ]
 
 
@@ -53,7 +57,8 @@ def prepare(settings: Settings) -> None:
                 report = loader.load(session)
             console.print(
                 f"[green]sandbox data[/]: {report.offers} offers, {report.stores} stores, "
-                f"{report.customers_added} customers and {report.numbers_added} numbers added")
+                f"{report.customers_added} customers and {report.numbers_added} numbers added"
+            )
     finally:
         database.dispose()
 
@@ -73,16 +78,25 @@ def serve(
     prepare(settings)
     mode = "sandbox" if settings.sandbox else "production"
     console.print(f"OrderHub ({mode}) on http://{host}:{port}  docs: http://{host}:{port}/docs")
-    uvicorn.run("orderhub.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=log_level == "debug")
+    uvicorn.run(
+        "orderhub.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=log_level == "debug",
+    )
 
 
 @app.command()
 def demo(
-    url: Annotated[str, typer.Option(help="Base URL of a running server.")] =
-        "http://127.0.0.1:8080",
-    in_process: Annotated[bool, typer.Option("--in-process",
-                                             help="Run the app inside this process.")] = False,
+    url: Annotated[
+        str, typer.Option(help="Base URL of a running server.")
+    ] = "http://127.0.0.1:8080",
+    in_process: Annotated[
+        bool, typer.Option("--in-process", help="Run the app inside this process.")
+    ] = False,
     phone: Annotated[str, typer.Option(help="Phone to sign in with.")] = "2145550100",
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -94,8 +108,12 @@ def demo(
     def show(step: flow.Step) -> None:
         colour = "green" if step.status < 400 else "yellow" if step.status == 409 else "red"
         path = re.sub(r"/ord_[a-z0-9]+", "/{id}", step.path)
-        table.add_row(step.name, f"{step.method} {path}", f"[{colour}]{step.status}[/]",
-                      f"{step.elapsed_ms:.1f}")
+        table.add_row(
+            step.name,
+            f"{step.method} {path}",
+            f"[{colour}]{step.status}[/]",
+            f"{step.elapsed_ms:.1f}",
+        )
 
     try:
         if in_process:
@@ -115,8 +133,10 @@ def demo(
         console.print(f"[red]demo failed[/]: {exc}")
         raise typer.Exit(1) from exc
     console.print(table)
-    console.print(f"[bold green]Submitted order {order['id']}[/] status={order['status']} "
-                  f"confirmation={order['confirmationNumber']}")
+    console.print(
+        f"[bold green]Submitted order {order['id']}[/] status={order['status']} "
+        f"confirmation={order['confirmationNumber']}"
+    )
 
 
 @db_app.command("upgrade")
@@ -142,7 +162,7 @@ def catalog_load(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Catalog JSON file.")],
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Insert or update offers (and pickup stores) from a catalog file like sandbox/data/catalog.json."""
+    """Insert or update offers and stores from a file shaped like sandbox/data/catalog.json."""
     from orderhub.catalog import service as catalog
     from orderhub.db import Database
 

@@ -6,9 +6,8 @@ route returns and rolls back on any error, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,7 +51,8 @@ class UTCDateTime(TypeDecorator):
 # GET requests read; everything else may write. On SQLite a writer must take the
 # write lock up front (BEGIN IMMEDIATE) or two writers deadlock on lock upgrade and
 # one fails with "database is locked" instead of waiting out the busy timeout.
-write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+# Writers' sessions are bound to an engine copy carrying this execution option.
+WRITE_OPTION = "orderhub_write"
 
 
 def normalize_url(url: str) -> str:
@@ -87,7 +87,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class Database:
@@ -96,7 +97,12 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.readers = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.writers = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}),
+            expire_on_commit=False,
+            autoflush=False,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,13 +110,12 @@ class Database:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error."""
-        session = self.sessions()
-        token = write_intent.set(write)
-        try:
-            session.connection()  # BEGIN now, while write_intent says which kind
-        finally:
-            write_intent.reset(token)
+        """One unit of work: commit on success, roll back on any error.
+
+        The transaction begins at the first statement, so a request that waits (for a
+        dependency, for the event loop) holds no lock while it waits.
+        """
+        session = (self.writers if write else self.readers)()
         try:
             yield session
             session.commit()
@@ -129,9 +134,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-async def request_session(database: Database, method: str) -> AsyncIterator[Session]:
-    """The body of the session dependency (kept here so every surface shares it)."""
-    with database.transaction(write=method not in ("GET", "HEAD")) as session:
-        yield session

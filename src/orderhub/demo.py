@@ -39,66 +39,132 @@ def run(
     headers: dict[str, str] = {}
 
     def call(name: str, method: str, path: str, expect: int, **kwargs: Any) -> Any:
-        response = client.request(method, path, headers=headers | kwargs.pop("headers", {}),
-                                  **kwargs)
-        on_step(Step(name, method, path, response.status_code,
-                     response.elapsed.total_seconds() * 1000))
+        response = client.request(
+            method, path, headers=headers | kwargs.pop("headers", {}), **kwargs
+        )
+        on_step(
+            Step(name, method, path, response.status_code, response.elapsed.total_seconds() * 1000)
+        )
         if response.status_code != expect:
-            raise DemoFailed(f"{name}: {method} {path} answered {response.status_code}: "
-                             f"{response.text[:500]}")
+            raise DemoFailed(
+                f"{name}: {method} {path} answered {response.status_code}: {response.text[:500]}"
+            )
         return response.json()
 
     call("auth methods", "GET", f"{BASE}/v1/auth-methods", 200)
-    otp = call("generate OTP", "POST", f"{BASE}/v1/auth/generateotp", 200,
-               json={"identifier": phone, "channel": "sms"})
-    inbox = call("read the SMS (sandbox)", "GET", "/sandbox/v1/messages", 200,
-                 params={"to": phone})
+    otp = call(
+        "generate OTP",
+        "POST",
+        f"{BASE}/v1/auth/generateotp",
+        200,
+        json={"identifier": phone, "channel": "sms"},
+    )
+    inbox = call("read the SMS (sandbox)", "GET", "/sandbox/v1/messages", 200, params={"to": phone})
     match = CODE_IN_MESSAGE.search(inbox["messages"][0]["body"])
     if not match:
         raise DemoFailed("the sandbox message holds no code")
-    token = call("sign in", "POST", f"{BASE}/v1/auth", 200,
-                 json={"method": "otp", "otpId": otp["otpId"], "code": match.group(1)})
+    token = call(
+        "sign in",
+        "POST",
+        f"{BASE}/v1/auth",
+        200,
+        json={"method": "otp", "otpId": otp["otpId"], "code": match.group(1)},
+    )
     headers["Authorization"] = f"Bearer {token['accessToken']}"
 
-    customers = call("customer lookup", "GET", f"{BASE}/v1/customers", 200,
-                     params={"phone": phone})
+    customers = call("customer lookup", "GET", f"{BASE}/v1/customers", 200, params={"phone": phone})
     customer = customers["customers"][0]
     zip_code = customer["addresses"][0]["zipCode"] if customer["addresses"] else "75201"
-    offers = call("offers", "GET", f"{BASE}/v1/offers", 200,
-                  params={"category": "plan", "zipCode": zip_code})
+    offers = call(
+        "offers", "GET", f"{BASE}/v1/offers", 200, params={"category": "plan", "zipCode": zip_code}
+    )
     plan = next(o for o in offers["offers"] if o["lines"] == 1)
-    order = call("create order", "POST", f"{BASE}/v1/order/create", 201,
-                 headers={"Idempotency-Key": str(uuid.uuid4())},
-                 json={"customerId": customer["id"],
-                       "items": [{"offerId": plan["id"], "quantity": 1},
-                                 {"offerId": "dev-pixel-10", "quantity": 1}]})
+    order = call(
+        "create order",
+        "POST",
+        f"{BASE}/v1/order/create",
+        201,
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+        json={
+            "customerId": customer["id"],
+            "items": [
+                {"offerId": plan["id"], "quantity": 1},
+                {"offerId": "dev-pixel-10", "quantity": 1},
+            ],
+        },
+    )
     order_id = order["id"]
     line_item = next(i for i in order["items"] if i["lines"] > 0)
 
-    address = {"addressLine1": "123 Main St Suite 400", "city": "Dallas", "state": "TX",
-               "zipCode": "75201"}
+    address = {
+        "addressLine1": "123 Main St Suite 400",
+        "city": "Dallas",
+        "state": "TX",
+        "zipCode": "75201",
+    }
     if customer["addresses"]:
         a = customer["addresses"][0]
         address = {k: a[k] for k in ("addressLine1", "city", "state", "zipCode")}
-    call("credit submit", "POST", f"{BASE}/v1/order/{order_id}/credit.submit", 200,
-         json={"firstName": customer["firstName"], "lastName": customer["lastName"],
-               "dateOfBirth": "1985-04-12", "ssn": ssn, "address": address})
+    call(
+        "credit submit",
+        "POST",
+        f"{BASE}/v1/order/{order_id}/credit.submit",
+        200,
+        json={
+            "firstName": customer["firstName"],
+            "lastName": customer["lastName"],
+            "dateOfBirth": "1985-04-12",
+            "ssn": ssn,
+            "address": address,
+        },
+    )
     call("credit policy", "GET", f"{BASE}/v1/order/{order_id}/credit.policy", 200)
-    call("fulfillment", "POST", f"{BASE}/v1/order/{order_id}/fulfillment", 201,
-         json={"method": "shipping", "shippingAddress": address,
-               "contact": {"firstName": customer["firstName"], "lastName": customer["lastName"],
-                           "phone": phone},
-               "requestedDate": (date.today() + timedelta(days=3)).isoformat()})
+    call(
+        "fulfillment",
+        "POST",
+        f"{BASE}/v1/order/{order_id}/fulfillment",
+        201,
+        json={
+            "method": "shipping",
+            "shippingAddress": address,
+            "contact": {
+                "firstName": customer["firstName"],
+                "lastName": customer["lastName"],
+                "phone": phone,
+            },
+            "requestedDate": (date.today() + timedelta(days=3)).isoformat(),
+        },
+    )
     terms = call("current terms", "GET", f"{BASE}/v1/terms", 200)
-    call("accept terms", "PATCH", f"{BASE}/v1/order/{order_id}/fulfillment", 200,
-         json={"termsAndConditions": {"accepted": True, "version": terms["version"]}})
-    available = call("available numbers", "POST", f"{BASE}/v1/order/{order_id}/number.available",
-                     200, json={"areaCode": phone[:3], "count": 5})
+    call(
+        "accept terms",
+        "PATCH",
+        f"{BASE}/v1/order/{order_id}/fulfillment",
+        200,
+        json={"termsAndConditions": {"accepted": True, "version": terms["version"]}},
+    )
+    available = call(
+        "available numbers",
+        "POST",
+        f"{BASE}/v1/order/{order_id}/number.available",
+        200,
+        json={"areaCode": phone[:3], "count": 5},
+    )
     for number in available["numbers"]:
-        response = client.patch(f"{BASE}/v1/order/{order_id}/number.reserve", headers=headers,
-                                json={"number": number, "itemId": line_item["id"]})
-        on_step(Step("reserve number", "PATCH", f"{BASE}/v1/order/{order_id}/number.reserve",
-                     response.status_code, response.elapsed.total_seconds() * 1000))
+        response = client.patch(
+            f"{BASE}/v1/order/{order_id}/number.reserve",
+            headers=headers,
+            json={"number": number, "itemId": line_item["id"]},
+        )
+        on_step(
+            Step(
+                "reserve number",
+                "PATCH",
+                f"{BASE}/v1/order/{order_id}/number.reserve",
+                response.status_code,
+                response.elapsed.total_seconds() * 1000,
+            )
+        )
         if response.status_code == 200:
             break
         if response.status_code != 409:  # 409: somebody else took it first; try the next
@@ -108,6 +174,12 @@ def run(
     validation = call("validate", "GET", f"{BASE}/V1/order/{order_id}/validate", 200)
     if not validation["valid"]:
         raise DemoFailed(f"order is not valid: {validation['problems']}")
-    call("submit", "POST", f"{BASE}/v1/order/submit", 200,
-         headers={"Idempotency-Key": str(uuid.uuid4())}, json={"orderId": order_id})
+    call(
+        "submit",
+        "POST",
+        f"{BASE}/v1/order/submit",
+        200,
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+        json={"orderId": order_id},
+    )
     return call("read the order", "GET", f"{BASE}/v1/order/{order_id}", 200)

@@ -139,20 +139,29 @@ def _validation_problem(request: Request, exc: RequestValidationError) -> JSONRe
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
         return problem(
-            400, "malformed_json", "Malformed JSON", "The request body is not valid JSON.",
+            400,
+            "malformed_json",
+            "Malformed JSON",
+            "The request body is not valid JSON.",
             instance=request.url.path,
         )
     field_problems = [
         # `input` is never echoed: it may be an SSN, a password or an OTP code.
-        {"field": _field_path(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"),
-         "message": e.get("msg", "invalid value")}
+        {
+            "field": _field_path(tuple(e.get("loc", ()))),
+            "rule": e.get("type", "invalid"),
+            "message": e.get("msg", "invalid value"),
+        }
         for e in errors
     ]
     fields = ", ".join(sorted({p["field"] for p in field_problems}))
     return problem(
-        422, "validation_failed", "Request is not valid",
+        422,
+        "validation_failed",
+        "Request is not valid",
         f"{len(field_problems)} problem(s) with: {fields}.",
-        instance=request.url.path, errors=field_problems,
+        instance=request.url.path,
+        errors=field_problems,
     )
 
 
@@ -160,8 +169,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OrderHubError)
     async def _orderhub_error(request: Request, exc: OrderHubError) -> JSONResponse:
         return problem(
-            exc.status, exc.code, exc.title, exc.detail, instance=request.url.path,
-            errors=[e.to_dict() for e in exc.errors] or None, extra=exc.extra,
+            exc.status,
+            exc.code,
+            exc.title,
+            exc.detail,
+            instance=request.url.path,
+            errors=[e.to_dict() for e in exc.errors] or None,
+            extra=exc.extra,
             headers=exc.headers,
         )
 
@@ -175,15 +189,21 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return problem(
-            exc.status_code, code, titles.get(exc.status_code, "Error"), detail,
-            instance=request.url.path, headers=getattr(exc, "headers", None),
+            exc.status_code,
+            code,
+            titles.get(exc.status_code, "Error"),
+            detail,
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(
-            500, "internal_error", "Internal server error",
+            500,
+            "internal_error",
+            "Internal server error",
             "The server failed to handle the request; nothing was changed.",
             instance=request.url.path,
         )

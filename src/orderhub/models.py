@@ -12,7 +12,21 @@ from orderhub.numbers.models import PhoneNumber
 from orderhub.orders.models import Order, OrderEvent, OrderItem
 
 __all__ = [
-    "Account", "Address", "Base", "CreditApplication", "Customer", "Fulfillment",
-    "IdempotencyRecord", "InstanceSecret", "Offer", "Order", "OrderEvent", "OrderItem",
-    "OtpChallenge", "PasswordCredential", "PhoneNumber", "SentMessage", "Store",
+    "Account",
+    "Address",
+    "Base",
+    "CreditApplication",
+    "Customer",
+    "Fulfillment",
+    "IdempotencyRecord",
+    "InstanceSecret",
+    "Offer",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
+    "OtpChallenge",
+    "PasswordCredential",
+    "PhoneNumber",
+    "SentMessage",
+    "Store",
 ]

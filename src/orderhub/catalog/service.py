@@ -30,7 +30,9 @@ def list_offers(
     offers = [
         offer
         for offer in session.scalars(stmt.order_by(Offer.sort_order, Offer.id))
-        if rules.eligibility(offer.eligibility, zip_code=zip_code, customer_type=customer_type).eligible
+        if rules.eligibility(
+            offer.eligibility, zip_code=zip_code, customer_type=customer_type
+        ).eligible
     ]
     return offers[offset : offset + limit], len(offers)
 

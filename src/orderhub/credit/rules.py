@@ -27,14 +27,15 @@ def policy_for(*, decision: str, score: int, lines: int) -> CreditPolicy:
         return CreditPolicy(MAX_LINES_PRIME, False, 0, 0)
     if decision == "approved":
         return CreditPolicy(
-            MAX_LINES_WITH_DEPOSIT, True, DEPOSIT_PER_LINE_CENTS * max(lines, 1), 30)
+            MAX_LINES_WITH_DEPOSIT, True, DEPOSIT_PER_LINE_CENTS * max(lines, 1), 30
+        )
     # Declined, or waiting for a person to review: nothing may be sold yet.
     return CreditPolicy(0, False, 0, 0)
 
 
 def ssn_problem(ssn: str) -> str | None:
     """Why a nine-digit SSN cannot be real (area 000, 666 or 9xx; group 00), or None."""
-    if len(ssn) != 9 or not ssn.isdigit():
+    if len(ssn) != 9 or not (ssn.isascii() and ssn.isdigit()):
         return "must be 9 digits"
     area, group = ssn[:3], ssn[3:5]
     if area in ("000", "666") or area.startswith("9"):

@@ -30,7 +30,12 @@ class CreditRequest:
 
 
 def submit(
-    session: Session, *, order: Order, request: CreditRequest, bureau: CreditBureau, key: bytes,
+    session: Session,
+    *,
+    order: Order,
+    request: CreditRequest,
+    bureau: CreditBureau,
+    key: bytes,
     actor: str,
 ) -> CreditApplication:
     """Evaluate the applicant and store the decision; a new application replaces the last."""
@@ -41,17 +46,27 @@ def submit(
         problems.append(FieldProblem("ssn", "ssn_format", f"The SSN {reason}."))
     today = utcnow().date()
     if request.date_of_birth > today or request.date_of_birth.year < 1900:
-        problems.append(FieldProblem("dateOfBirth", "plausible_date", "The date of birth is not plausible."))
+        problems.append(
+            FieldProblem("dateOfBirth", "plausible_date", "The date of birth is not plausible.")
+        )
     elif rules.age_on(request.date_of_birth, today) < MINIMUM_AGE:
-        problems.append(FieldProblem(
-            "dateOfBirth", "minimum_age", f"The applicant must be at least {MINIMUM_AGE}."))
+        problems.append(
+            FieldProblem(
+                "dateOfBirth", "minimum_age", f"The applicant must be at least {MINIMUM_AGE}."
+            )
+        )
     if problems:
         raise ValidationFailed("The credit application is not valid.", errors=problems)
 
-    report = bureau.evaluate(Applicant(
-        first_name=request.first_name, last_name=request.last_name,
-        date_of_birth=request.date_of_birth, ssn=ssn, zip_code=request.address["zipCode"],
-    ))
+    report = bureau.evaluate(
+        Applicant(
+            first_name=request.first_name,
+            last_name=request.last_name,
+            date_of_birth=request.date_of_birth,
+            ssn=ssn,
+            zip_code=request.address["zipCode"],
+        )
+    )
     lines = sum(item.lines for item in order.items)
     policy = rules.policy_for(decision=report.decision, score=report.score, lines=lines)
     application = get(session, order_id=order.id) or CreditApplication(order_id=order.id)
@@ -71,8 +86,13 @@ def submit(
     application.created_at = utcnow()
     session.add(application)
     order.updated_at = application.created_at
-    record_event(session, order_id=order.id, type="credit.decided", actor=actor,
-                 data={"decision": report.decision, "creditApplicationId": application.id})
+    record_event(
+        session,
+        order_id=order.id,
+        type="credit.decided",
+        actor=actor,
+        data={"decision": report.decision, "creditApplicationId": application.id},
+    )
     return application
 
 
@@ -83,6 +103,9 @@ def get(session: Session, *, order_id: str) -> CreditApplication | None:
 def require(session: Session, *, order_id: str) -> CreditApplication:
     application = get(session, order_id=order_id)
     if application is None:
-        raise Conflict("No credit application was submitted for this order yet.",
-                       code="credit_missing", title="Credit not submitted")
+        raise Conflict(
+            "No credit application was submitted for this order yet.",
+            code="credit_missing",
+            title="Credit not submitted",
+        )
     return application

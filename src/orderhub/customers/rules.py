@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
 
 
 def normalize_phone(raw: str) -> str | None:
     """Ten NANP digits, or None. Accepts punctuation and a leading country code 1."""
     digits = re.sub(r"[\s().+-]", "", raw)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return None
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]

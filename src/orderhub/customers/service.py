@@ -48,8 +48,13 @@ def create(
     """A new customer with one wireless account."""
     now = utcnow()
     customer = Customer(
-        id=new_id("cus"), type=customer_type, first_name=first_name, last_name=last_name,
-        email=email, phone=phone, created_at=now,
+        id=new_id("cus"),
+        type=customer_type,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        created_at=now,
     )
     customer.accounts = [
         Account(id=new_id("acc"), number=_account_number(), type="wireless", created_at=now)

@@ -25,44 +25,74 @@ def get(session: Session, *, order_id: str) -> Fulfillment | None:
 
 
 def create(
-    session: Session, *, order: Order, changes: dict[str, Any], postal: PostalValidator,
-    terms_version: str, actor: str,
+    session: Session,
+    *,
+    order: Order,
+    changes: dict[str, Any],
+    postal: PostalValidator,
+    terms_version: str,
+    actor: str,
 ) -> Fulfillment:
     """Set up fulfillment once; later changes go through `update`."""
     require_draft(order.status)
     if get(session, order_id=order.id) is not None:
-        raise Conflict("The order already has a fulfillment; change it with PATCH.",
-                       code="fulfillment_exists", title="Fulfillment exists")
+        raise Conflict(
+            "The order already has a fulfillment; change it with PATCH.",
+            code="fulfillment_exists",
+            title="Fulfillment exists",
+        )
     now = utcnow()
-    fulfillment = Fulfillment(order_id=order.id, created_at=now, updated_at=now,
-                              address_problems=[])
+    fulfillment = Fulfillment(
+        order_id=order.id, created_at=now, updated_at=now, address_problems=[]
+    )
     _apply(session, fulfillment, changes, postal, terms_version)
     session.add(fulfillment)
     order.updated_at = now
-    record_event(session, order_id=order.id, type="fulfillment.created", actor=actor,
-                 data=_event_data(fulfillment, changes))
+    record_event(
+        session,
+        order_id=order.id,
+        type="fulfillment.created",
+        actor=actor,
+        data=_event_data(fulfillment, changes),
+    )
     return fulfillment
 
 
 def update(
-    session: Session, *, order: Order, changes: dict[str, Any], postal: PostalValidator,
-    terms_version: str, actor: str,
+    session: Session,
+    *,
+    order: Order,
+    changes: dict[str, Any],
+    postal: PostalValidator,
+    terms_version: str,
+    actor: str,
 ) -> Fulfillment:
     """Change part of the fulfillment; the result is checked as a whole."""
     require_draft(order.status)
     fulfillment = get(session, order_id=order.id)
     if fulfillment is None:
-        raise Conflict("The order has no fulfillment yet; create it with POST.",
-                       code="fulfillment_missing", title="Fulfillment missing")
+        raise Conflict(
+            "The order has no fulfillment yet; create it with POST.",
+            code="fulfillment_missing",
+            title="Fulfillment missing",
+        )
     _apply(session, fulfillment, changes, postal, terms_version)
     fulfillment.updated_at = order.updated_at = utcnow()
-    record_event(session, order_id=order.id, type="fulfillment.updated", actor=actor,
-                 data=_event_data(fulfillment, changes))
+    record_event(
+        session,
+        order_id=order.id,
+        type="fulfillment.updated",
+        actor=actor,
+        data=_event_data(fulfillment, changes),
+    )
     return fulfillment
 
 
 def _apply(
-    session: Session, f: Fulfillment, changes: dict[str, Any], postal: PostalValidator,
+    session: Session,
+    f: Fulfillment,
+    changes: dict[str, Any],
+    postal: PostalValidator,
     terms_version: str,
 ) -> None:
     if "method" in changes:
@@ -92,26 +122,38 @@ def _problems(
 ) -> list[FieldProblem]:
     problems = []
     if f.method == "shipping" and not f.shipping_address:
-        problems.append(FieldProblem("shippingAddress", "required_for_shipping",
-                                     "Shipping needs a shipping address."))
-    if f.method == "storePickup":
-        if not f.store_id:
-            problems.append(FieldProblem("storeId", "required_for_pickup",
-                                         "Store pickup needs a storeId."))
-        elif session.get(Store, f.store_id) is None:
-            problems.append(FieldProblem("storeId", "unknown_store",
-                                         f"No store '{f.store_id}'."))
+        problems.append(
+            FieldProblem(
+                "shippingAddress", "required_for_shipping", "Shipping needs a shipping address."
+            )
+        )
+    if f.method == "storePickup" and not f.store_id:
+        problems.append(
+            FieldProblem("storeId", "required_for_pickup", "Store pickup needs a storeId.")
+        )
+    if f.store_id and session.get(Store, f.store_id) is None:
+        problems.append(FieldProblem("storeId", "unknown_store", f"No store '{f.store_id}'."))
     today = utcnow().date()
-    if "requestedDate" in changes and f.requested_date is not None and not (
-        today <= f.requested_date <= today + timedelta(days=LATEST_REQUESTED_DAYS)
+    if (
+        "requestedDate" in changes
+        and f.requested_date is not None
+        and not (today <= f.requested_date <= today + timedelta(days=LATEST_REQUESTED_DAYS))
     ):
-        problems.append(FieldProblem(
-            "requestedDate", "date_window",
-            f"The requested date must be between today and {LATEST_REQUESTED_DAYS} days ahead."))
+        problems.append(
+            FieldProblem(
+                "requestedDate",
+                "date_window",
+                f"The requested date must be between today and {LATEST_REQUESTED_DAYS} days ahead.",
+            )
+        )
     if f.terms_accepted_at is not None and f.terms_version != terms_version:
-        problems.append(FieldProblem(
-            "termsAndConditions.version", "current_version",
-            f"Accept the current terms version, {terms_version}."))
+        problems.append(
+            FieldProblem(
+                "termsAndConditions.version",
+                "current_version",
+                f"Accept the current terms version, {terms_version}.",
+            )
+        )
     return problems
 
 
@@ -120,10 +162,15 @@ def _validate_address(f: Fulfillment, postal: PostalValidator) -> None:
     if raw is None:
         f.address_valid, f.standardized_address, f.address_problems = None, None, []
         return
-    result = postal.validate(PostalAddress(
-        address_line1=raw["addressLine1"], address_line2=raw.get("addressLine2"),
-        city=raw["city"], state=raw["state"], zip_code=raw["zipCode"],
-    ))
+    result = postal.validate(
+        PostalAddress(
+            address_line1=raw["addressLine1"],
+            address_line2=raw.get("addressLine2"),
+            city=raw["city"],
+            state=raw["state"],
+            zip_code=raw["zipCode"],
+        )
+    )
     f.address_valid = result.valid
     f.standardized_address = (
         {

@@ -21,26 +21,37 @@ def fingerprint(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
-def replay(session: Session, *, scope: str, key: str, request_hash: str) -> IdempotencyRecord | None:
+def replay(
+    session: Session, *, scope: str, key: str, request_hash: str
+) -> IdempotencyRecord | None:
     """The stored answer for this key, None if the key is new; 422 if it was used differently."""
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed.one(
-            "Idempotency-Key", "key_length", f"The key must be 1 to {MAX_KEY_LENGTH} characters.")
+            "Idempotency-Key", "key_length", f"The key must be 1 to {MAX_KEY_LENGTH} characters."
+        )
     record = session.get(IdempotencyRecord, (scope, key))
     if record is not None and record.request_hash != request_hash:
         raise ValidationFailed.one(
-            "Idempotency-Key", "key_reused",
-            "This Idempotency-Key was already used with a different request.")
+            "Idempotency-Key",
+            "key_reused",
+            "This Idempotency-Key was already used with a different request.",
+        )
     return record
 
 
 def remember(
     session: Session, *, scope: str, key: str, request_hash: str, status_code: int, body: Any
 ) -> None:
-    session.add(IdempotencyRecord(
-        scope=scope, key=key, request_hash=request_hash, status_code=status_code, body=body,
-        created_at=utcnow(),
-    ))
+    session.add(
+        IdempotencyRecord(
+            scope=scope,
+            key=key,
+            request_hash=request_hash,
+            status_code=status_code,
+            body=body,
+            created_at=utcnow(),
+        )
+    )
     try:
         session.flush()
     except IntegrityError as exc:

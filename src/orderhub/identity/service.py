@@ -21,8 +21,15 @@ from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCrede
 from orderhub.ids import new_id, utcnow
 
 AUTH_METHODS = [
-    {"type": "otp", "channels": ["sms", "email"], "description": "One-time code sent by SMS or e-mail."},
-    {"type": "password", "description": "Username (e-mail) and password, for customers who set one."},
+    {
+        "type": "otp",
+        "channels": ["sms", "email"],
+        "description": "One-time code sent by SMS or e-mail.",
+    },
+    {
+        "type": "password",
+        "description": "Username (e-mail) and password, for customers who set one.",
+    },
 ]
 PASSWORD_MAX_FAILURES = 5
 PASSWORD_LOCK = timedelta(minutes=15)
@@ -60,42 +67,57 @@ def signing_key(session: Session, settings: Settings) -> bytes:
 
 
 def issue_otp(
-    session: Session, *, identifier: str, channel: str, settings: Settings,
-    messenger: Messenger, key: bytes,
+    session: Session,
+    *,
+    identifier: str,
+    channel: str,
+    settings: Settings,
+    messenger: Messenger,
+    key: bytes,
 ) -> OtpChallenge:
     """Send a code to a phone or e-mail. Answers alike whether or not a customer has it."""
     parsed = normalize_identifier(identifier)
     if parsed is None:
         raise ValidationFailed.one(
-            "identifier", "phone_or_email", "The identifier must be a 10-digit phone or an e-mail.")
+            "identifier", "phone_or_email", "The identifier must be a 10-digit phone or an e-mail."
+        )
     kind, value = parsed
     if (kind == "phone") != (channel == "sms"):
         raise ValidationFailed.one(
-            "channel", "channel_matches_identifier",
-            "Use channel 'sms' for a phone number and 'email' for an e-mail address.")
+            "channel",
+            "channel_matches_identifier",
+            "Use channel 'sms' for a phone number and 'email' for an e-mail address.",
+        )
     now = utcnow()
     window_start = now - timedelta(seconds=settings.otp_issue_window_seconds)
     recent = session.scalar(
-        select(func.count()).select_from(OtpChallenge).where(
-            OtpChallenge.identifier == value, OtpChallenge.created_at >= window_start
-        )
+        select(func.count())
+        .select_from(OtpChallenge)
+        .where(OtpChallenge.identifier == value, OtpChallenge.created_at >= window_start)
     )
     if recent >= settings.otp_issue_limit:
         raise TooManyRequests(
             "Too many codes were requested for this identifier; try again later.",
-            code="otp_rate_limited", headers={"Retry-After": str(settings.otp_issue_window_seconds)},
+            code="otp_rate_limited",
+            headers={"Retry-After": str(settings.otp_issue_window_seconds)},
         )
     code = rules.new_otp_code()
     challenge_id = new_id("otp")
     challenge = OtpChallenge(
-        id=challenge_id, identifier=value, channel=channel,
-        code_hash=rules.hash_otp(key, challenge_id, code), attempts=0,
-        expires_at=now + timedelta(seconds=settings.otp_ttl_seconds), created_at=now,
+        id=challenge_id,
+        identifier=value,
+        channel=channel,
+        code_hash=rules.hash_otp(key, challenge_id, code),
+        attempts=0,
+        expires_at=now + timedelta(seconds=settings.otp_ttl_seconds),
+        created_at=now,
     )
     session.add(challenge)
     minutes = settings.otp_ttl_seconds // 60
     messenger.send(
-        session, to=value, channel=channel,
+        session,
+        to=value,
+        channel=channel,
         body=f"Your OrderHub code is {code}. It expires in {minutes} minutes.",
     )
     return challenge
@@ -112,9 +134,14 @@ def sign_in_with_otp(
         raise OtpRejected("The code is wrong or the challenge does not exist.")
     now = utcnow()
     outcome = rules.check_otp(
-        key=key, challenge_id=challenge.id, code_hash=challenge.code_hash,
-        attempts=challenge.attempts, expires_at=challenge.expires_at,
-        consumed=challenge.consumed_at is not None, code=code, now=now,
+        key=key,
+        challenge_id=challenge.id,
+        code_hash=challenge.code_hash,
+        attempts=challenge.attempts,
+        expires_at=challenge.expires_at,
+        consumed=challenge.consumed_at is not None,
+        code=code,
+        now=now,
         max_attempts=settings.otp_max_attempts,
     )
     if outcome is rules.OtpOutcome.WRONG:

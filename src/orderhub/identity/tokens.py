@@ -37,7 +37,11 @@ def _unb64(text: str) -> bytes:
 def sign(key: bytes, principal: Principal) -> str:
     payload = _b64(
         json.dumps(
-            {"sub": principal.customer_id, "idf": principal.identifier, "exp": principal.expires_at},
+            {
+                "sub": principal.customer_id,
+                "idf": principal.identifier,
+                "exp": principal.expires_at,
+            },
             separators=(",", ":"),
         ).encode()
     )
@@ -51,7 +55,7 @@ def verify(key: bytes, token: str, now: float) -> Principal | None:
     if len(parts) != 3 or parts[0] != "v1":
         return None
     expected = _b64(hmac.new(key, f"v1.{parts[1]}".encode(), hashlib.sha256).digest())
-    if not hmac.compare_digest(expected, parts[2]):
+    if not parts[2].isascii() or not hmac.compare_digest(expected, parts[2]):
         return None
     try:
         data = json.loads(_unb64(parts[1]))

@@ -64,16 +64,26 @@ def reserve(
         raise ValidationFailed.one("itemId", "unknown_item", f"The order has no item '{item_id}'.")
     if item.lines == 0:
         raise ValidationFailed.one(
-            "itemId", "item_has_no_lines", f"Item '{item.name}' has no phone line to number.")
+            "itemId", "item_has_no_lines", f"Item '{item.name}' has no phone line to number."
+        )
     now = utcnow()
     until = now + timedelta(seconds=ttl_seconds)
     claimed = session.execute(
         update(PhoneNumber)
-        .where(PhoneNumber.number == number,
-               or_(_free_at(now), and_(PhoneNumber.status == "reserved",
-                                       PhoneNumber.order_id == order.id)))
-        .values(status="reserved", order_id=order.id, item_id=item_id, reserved_until=until,
-                updated_at=now)
+        .where(
+            PhoneNumber.number == number,
+            or_(
+                _free_at(now),
+                and_(PhoneNumber.status == "reserved", PhoneNumber.order_id == order.id),
+            ),
+        )
+        .values(
+            status="reserved",
+            order_id=order.id,
+            item_id=item_id,
+            reserved_until=until,
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
@@ -83,17 +93,31 @@ def reserve(
 
     held = session.scalars(
         select(PhoneNumber)
-        .where(PhoneNumber.order_id == order.id, PhoneNumber.item_id == item_id,
-               PhoneNumber.status == "reserved", PhoneNumber.number != number)
+        .where(
+            PhoneNumber.order_id == order.id,
+            PhoneNumber.item_id == item_id,
+            PhoneNumber.status == "reserved",
+            PhoneNumber.number != number,
+        )
         .order_by(PhoneNumber.updated_at)
     ).all()
     for extra in held[: max(0, len(held) + 1 - item.lines)]:
         _release(session, extra.number, order.id)
-        record_event(session, order_id=order.id, type="number.released", actor=actor,
-                     data={"number": extra.number, "itemId": item_id})
+        record_event(
+            session,
+            order_id=order.id,
+            type="number.released",
+            actor=actor,
+            data={"number": extra.number, "itemId": item_id},
+        )
     order.updated_at = now
-    record_event(session, order_id=order.id, type="number.reserved", actor=actor,
-                 data={"number": number, "itemId": item_id, "reservedUntil": until.isoformat()})
+    record_event(
+        session,
+        order_id=order.id,
+        type="number.reserved",
+        actor=actor,
+        data={"number": number, "itemId": item_id, "reservedUntil": until.isoformat()},
+    )
     return session.get(PhoneNumber, number, populate_existing=True)
 
 
@@ -108,23 +132,31 @@ def _release(session: Session, number: str, order_id: str) -> None:
 
 def held_by(session: Session, *, order_id: str) -> list[PhoneNumber]:
     """The numbers an order holds (reserved or assigned), expired ones included."""
-    return list(session.scalars(
-        select(PhoneNumber)
-        .where(PhoneNumber.order_id == order_id, PhoneNumber.status.in_(("reserved", "assigned")))
-        .order_by(PhoneNumber.number)
-    ))
+    return list(
+        session.scalars(
+            select(PhoneNumber)
+            .where(
+                PhoneNumber.order_id == order_id, PhoneNumber.status.in_(("reserved", "assigned"))
+            )
+            .order_by(PhoneNumber.number)
+        )
+    )
 
 
 def assign(session: Session, *, order_id: str, expected: int, now: datetime) -> None:
     """Turn the order's live reservations into assignments; all of them or a 409."""
     assigned = session.execute(
         update(PhoneNumber)
-        .where(PhoneNumber.order_id == order_id, PhoneNumber.status == "reserved",
-               PhoneNumber.reserved_until > now)
+        .where(
+            PhoneNumber.order_id == order_id,
+            PhoneNumber.status == "reserved",
+            PhoneNumber.reserved_until > now,
+        )
         .values(status="assigned", reserved_until=None, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if assigned != expected:
         raise NumberUnavailable(
             "A reserved number was lost while submitting; reserve the numbers again.",
-            code="reservation_lost")
+            code="reservation_lost",
+        )

@@ -82,14 +82,18 @@ def _credit_problems(credit: CreditView | None, total_lines: int) -> list[Proble
     if credit.decision == "declined":
         return [Problem("credit_declined", "The credit application was declined.", "credit")]
     if credit.decision == "manualReview":
-        return [Problem("credit_under_review", "The credit application awaits manual review.",
-                        "credit")]
+        return [
+            Problem("credit_under_review", "The credit application awaits manual review.", "credit")
+        ]
     if total_lines > credit.max_lines:
-        return [Problem(
-            "too_many_lines",
-            f"The order has {total_lines} lines; the credit policy allows {credit.max_lines}.",
-            "items", {"lines": total_lines, "maxLines": credit.max_lines},
-        )]
+        return [
+            Problem(
+                "too_many_lines",
+                f"The order has {total_lines} lines; the credit policy allows {credit.max_lines}.",
+                "items",
+                {"lines": total_lines, "maxLines": credit.max_lines},
+            )
+        ]
     return []
 
 
@@ -98,22 +102,33 @@ def _fulfillment_problems(f: FulfillmentView | None, terms_version: str) -> list
         return [Problem("fulfillment_missing", "No fulfillment was set up.", "fulfillment")]
     problems = []
     if f.method == "shipping" and not f.address_valid:
-        problems.append(Problem("address_not_validated",
-                                "The shipping address did not pass postal validation.",
-                                "fulfillment.shippingAddress"))
+        problems.append(
+            Problem(
+                "address_not_validated",
+                "The shipping address did not pass postal validation.",
+                "fulfillment.shippingAddress",
+            )
+        )
     if not f.has_contact:
-        problems.append(Problem("contact_missing", "The fulfillment has no contact.",
-                                "fulfillment.contact"))
+        problems.append(
+            Problem("contact_missing", "The fulfillment has no contact.", "fulfillment.contact")
+        )
     if not f.terms_accepted:
-        problems.append(Problem("terms_not_accepted",
-                                "The terms and conditions were not accepted.",
-                                "fulfillment.termsAndConditions"))
+        problems.append(
+            Problem(
+                "terms_not_accepted",
+                "The terms and conditions were not accepted.",
+                "fulfillment.termsAndConditions",
+            )
+        )
     elif f.terms_version != terms_version:
-        problems.append(Problem(
-            "terms_outdated",
-            f"Terms version {f.terms_version} was accepted; the current one is {terms_version}.",
-            "fulfillment.termsAndConditions.version",
-        ))
+        problems.append(
+            Problem(
+                "terms_outdated",
+                f"Terms {f.terms_version} were accepted; the current version is {terms_version}.",
+                "fulfillment.termsAndConditions.version",
+            )
+        )
     return problems
 
 
@@ -127,17 +142,24 @@ def _number_problems(
         held = [r for r in reservations if r.item_id == item.id]
         expired = [r for r in held if r.reserved_until is not None and r.reserved_until <= now]
         for r in expired:
-            problems.append(Problem(
-                "reservation_expired", f"The reservation of {r.number} expired; reserve it again.",
-                "numbers", {"itemId": item.id, "number": r.number},
-            ))
+            problems.append(
+                Problem(
+                    "reservation_expired",
+                    f"The reservation of {r.number} expired; reserve it again.",
+                    "numbers",
+                    {"itemId": item.id, "number": r.number},
+                )
+            )
         live = len(held) - len(expired)
         if live < item.lines:
-            problems.append(Problem(
-                "number_missing",
-                f"Item '{item.name}' needs {item.lines} reserved number(s) and has {live}.",
-                "numbers", {"itemId": item.id, "needed": item.lines, "reserved": live},
-            ))
+            problems.append(
+                Problem(
+                    "number_missing",
+                    f"Item '{item.name}' needs {item.lines} reserved number(s) and has {live}.",
+                    "numbers",
+                    {"itemId": item.id, "needed": item.lines, "reserved": live},
+                )
+            )
     return problems
 
 

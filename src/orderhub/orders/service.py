@@ -12,8 +12,7 @@ from orderhub.catalog import rules as catalog_rules
 from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
 from orderhub.customers.models import Customer
-from orderhub.errors import Forbidden, NotFound, ValidationFailed
-from orderhub.errors import FieldProblem
+from orderhub.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from orderhub.identity.tokens import Principal
 from orderhub.ids import new_id, utcnow
 from orderhub.orders import rules
@@ -80,7 +79,9 @@ def list_for_caller(
 
 def events_of(session: Session, *, order_id: str) -> list[OrderEvent]:
     return list(
-        session.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id))
+        session.scalars(
+            select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
+        )
     )
 
 
@@ -100,41 +101,71 @@ def create(
     for index, item in enumerate(items):
         offer = offers.get(item.offer_id)
         if offer is None or not offer.active:
-            problems.append(FieldProblem(
-                f"items.{index}.offerId", "unknown_offer", f"No active offer '{item.offer_id}'."))
+            problems.append(
+                FieldProblem(
+                    f"items.{index}.offerId", "unknown_offer", f"No active offer '{item.offer_id}'."
+                )
+            )
             continue
         verdict = catalog_rules.eligibility(
-            offer.eligibility, zip_code=zip_code, customer_type=customer.type)
+            offer.eligibility, zip_code=zip_code, customer_type=customer.type
+        )
         if not verdict.eligible:
-            problems.append(FieldProblem(
-                f"items.{index}.offerId", "not_eligible", f"Offer '{offer.id}' is {verdict.reason}."))
+            problems.append(
+                FieldProblem(
+                    f"items.{index}.offerId",
+                    "not_eligible",
+                    f"Offer '{offer.id}' is {verdict.reason}.",
+                )
+            )
     if problems:
         raise ValidationFailed("Some items cannot be ordered.", errors=problems)
 
     now = utcnow()
     order = Order(
-        id=new_id("ord"), customer_id=customer.id, channel="direct", status=OrderStatus.DRAFT,
-        currency="USD", created_at=now, updated_at=now,
+        id=new_id("ord"),
+        customer_id=customer.id,
+        channel="direct",
+        status=OrderStatus.DRAFT,
+        currency="USD",
+        created_at=now,
+        updated_at=now,
     )
     order.items = []
     for position, item in enumerate(items):
         offer = offers[item.offer_id]
         promotion = catalog_rules.best_promotion(offer.promotions)
-        order.items.append(OrderItem(
-            id=new_id("itm"), position=position, offer_id=offer.id, name=offer.name,
-            category=offer.category, quantity=item.quantity, lines_per_unit=offer.lines,
-            unit_monthly_cents=offer.monthly_cents, unit_one_time_cents=offer.one_time_cents,
-            monthly_discount_cents=rules.monthly_discount(
-                monthly_cents=offer.monthly_cents, promotion=promotion),
-            promotion_id=promotion["id"] if promotion else None,
-        ))
+        order.items.append(
+            OrderItem(
+                id=new_id("itm"),
+                position=position,
+                offer_id=offer.id,
+                name=offer.name,
+                category=offer.category,
+                quantity=item.quantity,
+                lines_per_unit=offer.lines,
+                unit_monthly_cents=offer.monthly_cents,
+                unit_one_time_cents=offer.one_time_cents,
+                monthly_discount_cents=rules.monthly_discount(
+                    monthly_cents=offer.monthly_cents, promotion=promotion
+                ),
+                promotion_id=promotion["id"] if promotion else None,
+            )
+        )
     order.monthly_cents, order.one_time_cents = rules.order_totals(
-        [(i.quantity, i.unit_monthly_cents, i.monthly_discount_cents, i.unit_one_time_cents)
-         for i in order.items]
+        [
+            (i.quantity, i.unit_monthly_cents, i.monthly_discount_cents, i.unit_one_time_cents)
+            for i in order.items
+        ]
     )
     session.add(order)
-    record_event(session, order_id=order.id, type="order.created", actor=principal.subject,
-                 data={"items": [{"offerId": i.offer_id, "quantity": i.quantity} for i in items]})
+    record_event(
+        session,
+        order_id=order.id,
+        type="order.created",
+        actor=principal.subject,
+        data={"items": [{"offerId": i.offer_id, "quantity": i.quantity} for i in items]},
+    )
     return order
 
 
@@ -146,30 +177,45 @@ def _ordering_customer(
     if own_id is not None:
         if customer_id is not None and customer_id != own_id:
             # Naming somebody else's id must not reveal that it exists.
-            raise NotFound(f"No customer '{customer_id}' was found.", code="customer_not_found",
-                           title="No customer found")
+            raise NotFound(
+                f"No customer '{customer_id}' was found.",
+                code="customer_not_found",
+                title="No customer found",
+            )
         customer = customers.get(session, customer_id=own_id)
         assert customer is not None
         return customer
     if customer_id is not None:
-        raise NotFound(f"No customer '{customer_id}' was found.", code="customer_not_found",
-                       title="No customer found")
+        raise NotFound(
+            f"No customer '{customer_id}' was found.",
+            code="customer_not_found",
+            title="No customer found",
+        )
     if new is None:
         raise ValidationFailed.one(
-            "customer", "required_for_prospect",
-            "A new customer must give 'customer' (firstName, lastName, email, phone).")
+            "customer",
+            "required_for_prospect",
+            "A new customer must give 'customer' (firstName, lastName, email, phone).",
+        )
     # The verified identifier must be the new customer's own phone or e-mail.
     if principal.identifier not in (new.email, new.phone):
         raise Forbidden(
             "The new customer's phone or e-mail must be the one you signed in with.",
-            code="identifier_mismatch")
+            code="identifier_mismatch",
+        )
     taken = [v for v in (new.email, new.phone) if v and customers.find_by_identifier(session, v)]
     if taken:
         raise ValidationFailed.one(
-            "customer", "already_registered",
-            "That phone or e-mail belongs to an existing customer; sign in with it instead.")
+            "customer",
+            "already_registered",
+            "That phone or e-mail belongs to an existing customer; sign in with it instead.",
+        )
     customer = customers.create(
-        session, first_name=new.first_name, last_name=new.last_name, email=new.email,
-        phone=new.phone)
+        session,
+        first_name=new.first_name,
+        last_name=new.last_name,
+        email=new.email,
+        phone=new.phone,
+    )
     session.flush()
     return customer

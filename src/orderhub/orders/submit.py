@@ -28,7 +28,9 @@ class OrderAlreadySubmitted(Conflict):
     title = "Order already submitted"
 
 
-def problems(session: Session, *, order: Order, terms_version: str, now: datetime) -> list[rules.Problem]:
+def problems(
+    session: Session, *, order: Order, terms_version: str, now: datetime
+) -> list[rules.Problem]:
     """Every problem blocking submission, gathered from the order's parts."""
     application = credit.get(session, order_id=order.id)
     f = fulfillment.get(session, order_id=order.id)
@@ -36,11 +38,18 @@ def problems(session: Session, *, order: Order, terms_version: str, now: datetim
     facts = rules.SubmissionFacts(
         status=order.status,
         items=[rules.LineItem(i.id, i.name, i.lines) for i in order.items],
-        credit=rules.CreditView(application.decision, application.max_lines) if application else None,
+        credit=rules.CreditView(application.decision, application.max_lines)
+        if application
+        else None,
         fulfillment=rules.FulfillmentView(
-            method=f.method, address_valid=f.address_valid, has_contact=bool(f.contact),
-            terms_version=f.terms_version, terms_accepted=f.terms_accepted_at is not None,
-        ) if f else None,
+            method=f.method,
+            address_valid=f.address_valid,
+            has_contact=bool(f.contact),
+            terms_version=f.terms_version,
+            terms_accepted=f.terms_accepted_at is not None,
+        )
+        if f
+        else None,
         reservations=[
             rules.Reservation(n.item_id or "", n.number, n.reserved_until, n.status) for n in held
         ],
@@ -54,7 +63,8 @@ def submit(session: Session, *, order: Order, terms_version: str, actor: str) ->
     """Submit a valid draft: numbers become assigned and the order gets a confirmation."""
     if order.status != OrderStatus.DRAFT:
         raise OrderAlreadySubmitted(
-            f"The order is already '{order.status}'.", extra={"currentStatus": order.status})
+            f"The order is already '{order.status}'.", extra={"currentStatus": order.status}
+        )
     now = utcnow()
     found = problems(session, order=order, terms_version=terms_version, now=now)
     if found:
@@ -66,6 +76,11 @@ def submit(session: Session, *, order: Order, terms_version: str, actor: str) ->
     order.status = transition(order.status, OrderStatus.SUBMITTED)
     order.submitted_at = order.updated_at = now
     order.confirmation_number = "OH" + "".join(str(secrets.randbelow(10)) for _ in range(10))
-    record_event(session, order_id=order.id, type="order.submitted", actor=actor,
-                 data={"confirmationNumber": order.confirmation_number})
+    record_event(
+        session,
+        order_id=order.id,
+        type="order.submitted",
+        actor=actor,
+        data={"confirmationNumber": order.confirmation_number},
+    )
     return order

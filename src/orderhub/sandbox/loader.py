@@ -37,8 +37,13 @@ def load(session: Session) -> LoadReport:
     people = read("customers.json")
     added = sum(_add_customer(session, raw) for raw in people["customers"])
     numbers = sum(
-        add_numbers(session, area_code=p["areaCode"], exchange=p["exchange"], first=p["first"],
-                    count=p["count"])
+        add_numbers(
+            session,
+            area_code=p["areaCode"],
+            exchange=p["exchange"],
+            first=p["first"],
+            count=p["count"],
+        )
         for p in people["numberPools"]
     )
     return LoadReport(offers, stores, added, numbers)
@@ -49,18 +54,37 @@ def _add_customer(session: Session, raw: dict[str, Any]) -> int:
         return 0
     now = utcnow()
     customer = Customer(
-        id=raw["id"], type=raw["type"], first_name=raw["firstName"], last_name=raw["lastName"],
-        email=raw["email"], phone=raw["phone"], created_at=now,
+        id=raw["id"],
+        type=raw["type"],
+        first_name=raw["firstName"],
+        last_name=raw["lastName"],
+        email=raw["email"],
+        phone=raw["phone"],
+        created_at=now,
     )
-    customer.accounts = [Account(id=raw["account"]["id"], number=raw["account"]["number"],
-                                 created_at=now)]
+    customer.accounts = [
+        Account(id=raw["account"]["id"], number=raw["account"]["number"], created_at=now)
+    ]
     a = raw["address"]
-    customer.addresses = [Address(id=new_id("adr"), kind="service", line1=a["addressLine1"],
-                                  city=a["city"], state=a["state"], zip_code=a["zipCode"])]
+    customer.addresses = [
+        Address(
+            id=new_id("adr"),
+            kind="service",
+            line1=a["addressLine1"],
+            city=a["city"],
+            state=a["state"],
+            zip_code=a["zipCode"],
+        )
+    ]
     session.add(customer)
     if raw.get("password"):
-        session.add(PasswordCredential(customer_id=raw["id"], username=raw["email"],
-                                       password_hash=hash_password(raw["password"])))
+        session.add(
+            PasswordCredential(
+                customer_id=raw["id"],
+                username=raw["email"],
+                password_hash=hash_password(raw["password"]),
+            )
+        )
     session.flush()
     return 1
 
@@ -68,10 +92,16 @@ def _add_customer(session: Session, raw: dict[str, Any]) -> int:
 def add_numbers(session: Session, *, area_code: str, exchange: str, first: int, count: int) -> int:
     """Add the block `area_code exchange first..first+count-1` to the pool, skipping known ones."""
     wanted = [f"{area_code}{exchange}{line:04d}" for line in range(first, first + count)]
-    existing = set(session.scalars(
-        select(PhoneNumber.number).where(PhoneNumber.number.between(wanted[0], wanted[-1]))))
-    rows = [{"number": n, "area_code": area_code, "status": "available"}
-            for n in wanted if n not in existing]
+    existing = set(
+        session.scalars(
+            select(PhoneNumber.number).where(PhoneNumber.number.between(wanted[0], wanted[-1]))
+        )
+    )
+    rows = [
+        {"number": n, "area_code": area_code, "status": "available"}
+        for n in wanted
+        if n not in existing
+    ]
     if rows:
         session.execute(insert(PhoneNumber), rows)
     return len(rows)

@@ -28,9 +28,16 @@ def respond(
     request_hash = idempotency.fingerprint(request.method, request.url.path, body)
     record = idempotency.replay(session, scope=scope, key=key, request_hash=request_hash)
     if record is not None:
-        return JSONResponse(record.body, status_code=record.status_code,
-                            headers={"Idempotent-Replayed": "true"})
+        return JSONResponse(
+            record.body, status_code=record.status_code, headers={"Idempotent-Replayed": "true"}
+        )
     answer = produce()
-    idempotency.remember(session, scope=scope, key=key, request_hash=request_hash,
-                         status_code=status_code, body=answer)
+    idempotency.remember(
+        session,
+        scope=scope,
+        key=key,
+        request_hash=request_hash,
+        status_code=status_code,
+        body=answer,
+    )
     return JSONResponse(answer, status_code=status_code)

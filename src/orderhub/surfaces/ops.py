@@ -60,7 +60,15 @@ async def sent_messages(
     if parsed is None:
         raise ValidationFailed.one("to", "phone_or_email", "Give a 10-digit phone or an e-mail.")
     rows = SandboxMessenger.messages_to(session, parsed[1])
-    return MessagesOut(messages=[
-        MessageOut(id=m.id, to=m.recipient, channel=m.channel, body=m.body,
-                   sent_at=m.created_at.isoformat()) for m in rows
-    ])
+    return MessagesOut(
+        messages=[
+            MessageOut(
+                id=m.id,
+                to=m.recipient,
+                channel=m.channel,
+                body=m.body,
+                sent_at=m.created_at.isoformat(),
+            )
+            for m in rows
+        ]
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
 from orderhub.errors import PROBLEM_JSON
@@ -16,12 +17,43 @@ class WireModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
+# Text no database can store: PostgreSQL refuses NUL, and unpaired surrogates (valid as
+# JSON escapes) cannot be encoded as UTF-8. Refused up front as a 422, never a 500.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_path(value: Any, path: str = "") -> str | None:
+    if isinstance(value, str):
+        return path or "body" if _UNSTORABLE.search(value) else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and _UNSTORABLE.search(key):
+            return f"{path}.{key!r}".lstrip(".")
+        found = _unstorable_path(item, f"{path}.{key}".lstrip("."))
+        if found:
+            return found
+    return None
+
+
 class RequestModel(WireModel):
     """A request body: unknown fields are refused (no mass assignment of status or prices)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        where = _unstorable_path(data)
+        if where:
+            raise ValueError(f"'{where}' holds a NUL character or an unpaired surrogate")
+        return data
 
 
 class FieldProblemOut(WireModel):

@@ -14,39 +14,49 @@ from orderhub.surfaces.schemas import problem_responses
 router = APIRouter(tags=["authentication"])
 
 
-@router.get("/v1/auth-methods", response_model=s.AuthMethodsOut,
-            responses=problem_responses(500))
+@router.get("/v1/auth-methods", response_model=s.AuthMethodsOut, responses=problem_responses(500))
 async def auth_methods() -> s.AuthMethodsOut:
     """The ways a customer can sign in."""
     return s.AuthMethodsOut(auth_methods=[s.AuthMethodOut(**m) for m in identity.AUTH_METHODS])
 
 
-@router.post("/v1/auth/generateotp", response_model=s.OtpOut,
-             responses=problem_responses(400, 422, 429, 500, 503))
+@router.post(
+    "/v1/auth/generateotp",
+    response_model=s.OtpOut,
+    responses=problem_responses(400, 422, 429, 500, 503),
+)
 async def generate_otp(body: s.GenerateOtpIn, session: SessionDep, runtime: RuntimeDep) -> s.OtpOut:
     """Send a 6-digit code by SMS or e-mail. The answer is the same whether or not the
     phone or e-mail belongs to a customer; in the sandbox, read the code at
     GET /sandbox/v1/messages?to=<identifier>."""
     challenge = identity.issue_otp(
-        session, identifier=body.identifier, channel=body.channel, settings=runtime.settings,
-        messenger=runtime.adapters.messenger, key=runtime.key,
+        session,
+        identifier=body.identifier,
+        channel=body.channel,
+        settings=runtime.settings,
+        messenger=runtime.adapters.messenger,
+        key=runtime.key,
     )
-    return s.OtpOut(otp_id=challenge.id, channel=challenge.channel,
-                    expires_at=challenge.expires_at)
+    return s.OtpOut(otp_id=challenge.id, channel=challenge.channel, expires_at=challenge.expires_at)
 
 
-@router.post("/v1/auth", response_model=s.TokenOut,
-             responses=problem_responses(400, 401, 422, 429, 500))
+@router.post(
+    "/v1/auth", response_model=s.TokenOut, responses=problem_responses(400, 401, 422, 429, 500)
+)
 async def authenticate(
     body: Annotated[s.AuthIn, Body()], session: SessionDep, runtime: RuntimeDep
 ) -> s.TokenOut:
     """Exchange an OTP (single use, 10 minutes, 5 tries) or a password for an access token."""
     if isinstance(body, s.OtpAuthIn):
         token = identity.sign_in_with_otp(
-            session, otp_id=body.otp_id, code=body.code, settings=runtime.settings,
-            key=runtime.key)
+            session, otp_id=body.otp_id, code=body.code, settings=runtime.settings, key=runtime.key
+        )
     else:
         token = identity.sign_in_with_password(
-            session, username=body.username, password=body.password, settings=runtime.settings,
-            key=runtime.key)
+            session,
+            username=body.username,
+            password=body.password,
+            settings=runtime.settings,
+            key=runtime.key,
+        )
     return s.TokenOut(access_token=token, expires_in=runtime.settings.token_ttl_seconds)

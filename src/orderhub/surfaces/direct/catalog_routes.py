@@ -26,8 +26,12 @@ TERMS_TEXT = (
 )
 
 
-@router.get("/v1/customers", response_model=s.CustomersOut, tags=["customers"],
-            responses=problem_responses(401, 404, 422, 500))
+@router.get(
+    "/v1/customers",
+    response_model=s.CustomersOut,
+    tags=["customers"],
+    responses=problem_responses(401, 404, 422, 500),
+)
 async def lookup_customers(
     session: SessionDep,
     principal: PrincipalDep,
@@ -37,54 +41,76 @@ async def lookup_customers(
 ) -> s.CustomersOut:
     """Find the caller's own customer record by phone, e-mail or customer id."""
     if not (phone or email or customer_id):
-        raise ValidationFailed.one("phone", "one_of_required",
-                                   "Give one of phone, email or customerId.")
+        raise ValidationFailed.one(
+            "phone", "one_of_required", "Give one of phone, email or customerId."
+        )
     own_id = caller_customer_id(session, principal)
     norm_phone = normalize_phone(phone) if phone else None
     norm_email = normalize_email(email) if email else None
     found = []
     if own_id and (not phone or norm_phone) and (not email or norm_email):
-        found = customers.find(session, phone=norm_phone, email=norm_email,
-                               customer_id=customer_id or None)
+        found = customers.find(
+            session, phone=norm_phone, email=norm_email, customer_id=customer_id or None
+        )
     # A customer sees only their own record; anybody else's does not exist.
     found = [c for c in found if c.id == own_id]
     if not found:
-        raise NotFound("No customer matches those details.", code="customer_not_found",
-                       title="No customer found")
+        raise NotFound(
+            "No customer matches those details.",
+            code="customer_not_found",
+            title="No customer found",
+        )
     return s.CustomersOut(customers=[views.customer(c) for c in found])
 
 
-@router.get("/v1/offers", response_model=s.OffersOut, tags=["offers"],
-            responses=problem_responses(401, 422, 500))
+@router.get(
+    "/v1/offers",
+    response_model=s.OffersOut,
+    tags=["offers"],
+    responses=problem_responses(401, 422, 500),
+)
 async def list_offers(
     session: SessionDep,
     principal: PrincipalDep,
     category: Literal["plan", "device", "accessory", "addon", "bundle"] | None = None,
     zip_code: Annotated[str | None, Query(alias="zipCode", pattern=r"^\d{5}$")] = None,
     customer_type: Annotated[
-        Literal["consumer", "business"] | None, Query(alias="customerType")] = None,
+        Literal["consumer", "business"] | None, Query(alias="customerType")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> s.OffersOut:
     """Current offers and bundles, filtered by category and by who and where may buy them."""
     offers, total = catalog.list_offers(
-        session, category=category, zip_code=zip_code, customer_type=customer_type,
-        limit=limit, offset=offset)
-    return s.OffersOut(offers=[views.offer(o) for o in offers], total=total, limit=limit,
-                       offset=offset)
+        session,
+        category=category,
+        zip_code=zip_code,
+        customer_type=customer_type,
+        limit=limit,
+        offset=offset,
+    )
+    return s.OffersOut(
+        offers=[views.offer(o) for o in offers], total=total, limit=limit, offset=offset
+    )
 
 
-@router.get("/v1/stores", response_model=s.StoresOut, tags=["fulfillment"],
-            responses=problem_responses(401, 500))
+@router.get(
+    "/v1/stores",
+    response_model=s.StoresOut,
+    tags=["fulfillment"],
+    responses=problem_responses(401, 500),
+)
 async def list_stores(session: SessionDep, principal: PrincipalDep) -> s.StoresOut:
     """Stores an order can be picked up from (`storeId` of a storePickup fulfillment)."""
     stores = session.scalars(select(Store).order_by(Store.id))
     return s.StoresOut(stores=[s.StoreOut(id=x.id, name=x.name, address=x.address) for x in stores])
 
 
-@router.get("/v1/terms", response_model=s.TermsOut, tags=["fulfillment"],
-            responses=problem_responses(500))
+@router.get(
+    "/v1/terms", response_model=s.TermsOut, tags=["fulfillment"], responses=problem_responses(500)
+)
 async def current_terms(runtime: RuntimeDep) -> s.TermsOut:
     """The terms and conditions version a fulfillment must accept."""
-    return s.TermsOut(version=runtime.settings.terms_version, title="OrderHub service terms",
-                      text=TERMS_TEXT)
+    return s.TermsOut(
+        version=runtime.settings.terms_version, title="OrderHub service terms", text=TERMS_TEXT
+    )

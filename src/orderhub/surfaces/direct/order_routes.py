@@ -21,11 +21,17 @@ from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["orders"])
 
-OrderId = Annotated[str, Path(min_length=1, max_length=64, description="Order ID")]
+OrderId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Order ID")
+]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200,
-           description="Repeat a request safely: the same key and body return the first answer."),
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Repeat a request safely: the same key and body return the first answer.",
+    ),
 ]
 
 
@@ -37,103 +43,165 @@ def _new_customer(body: s.OrderCreateIn) -> orders.NewCustomer | None:
     if email is None:
         problems.append(FieldProblem("customer.email", "email_format", "Not a valid e-mail."))
     if phone is None:
-        problems.append(FieldProblem("customer.phone", "phone_format",
-                                     "Not a valid 10-digit phone number."))
+        problems.append(
+            FieldProblem("customer.phone", "phone_format", "Not a valid 10-digit phone number.")
+        )
     if problems:
         raise ValidationFailed("The new customer is not valid.", errors=problems)
     return orders.NewCustomer(body.customer.first_name, body.customer.last_name, email, phone)
 
 
-@router.post("/v1/order/create", status_code=201, response_model=s.OrderOut,
-             responses=problem_responses(400, 401, 403, 404, 409, 422, 500))
+@router.post(
+    "/v1/order/create",
+    status_code=201,
+    response_model=s.OrderOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 422, 500),
+)
 async def create_order(
-    request: Request, body: s.OrderCreateIn, session: SessionDep, principal: PrincipalDep,
+    request: Request,
+    body: s.OrderCreateIn,
+    session: SessionDep,
+    principal: PrincipalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Create a draft order (the cart) with the chosen offers, priced from the catalog."""
 
     def produce() -> dict:
         order = orders.create(
-            session, principal=principal, customer_id=body.customer_id,
+            session,
+            principal=principal,
+            customer_id=body.customer_id,
             new_customer=_new_customer(body),
-            items=[orders.ItemRequest(i.offer_id, i.quantity) for i in body.items])
+            items=[orders.ItemRequest(i.offer_id, i.quantity) for i in body.items],
+        )
         session.flush()
         return views.dump(views.order(session, order))
 
     return idempotent.respond(
-        request, session, scope=principal.subject, key=idempotency_key,
-        body=body.model_dump(mode="json"), status_code=201, produce=produce)
+        request,
+        session,
+        scope=principal.subject,
+        key=idempotency_key,
+        body=body.model_dump(mode="json"),
+        status_code=201,
+        produce=produce,
+    )
 
 
-@router.get("/v1/orders", response_model=s.OrdersOut,
-            responses=problem_responses(401, 422, 500))
+@router.get("/v1/orders", response_model=s.OrdersOut, responses=problem_responses(401, 422, 500))
 async def list_orders(
-    session: SessionDep, principal: PrincipalDep,
+    session: SessionDep,
+    principal: PrincipalDep,
     status: OrderStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> s.OrdersOut:
     """The caller's orders, newest first."""
-    found = orders.list_for_caller(session, principal=principal, status=status, limit=limit,
-                                   offset=offset)
+    found = orders.list_for_caller(
+        session, principal=principal, status=status, limit=limit, offset=offset
+    )
     return s.OrdersOut(
-        orders=[s.OrderSummaryOut(id=o.id, status=o.status, totals=views.totals(o),
-                                  confirmation_number=o.confirmation_number,
-                                  created_at=o.created_at, updated_at=o.updated_at)
-                for o in found],
-        limit=limit, offset=offset)
+        orders=[
+            s.OrderSummaryOut(
+                id=o.id,
+                status=o.status,
+                totals=views.totals(o),
+                confirmation_number=o.confirmation_number,
+                created_at=o.created_at,
+                updated_at=o.updated_at,
+            )
+            for o in found
+        ],
+        limit=limit,
+        offset=offset,
+    )
 
 
-@router.get("/v1/order/{id}", response_model=s.OrderOut,
-            responses=problem_responses(401, 404, 422, 500))
+@router.get(
+    "/v1/order/{id}", response_model=s.OrderOut, responses=problem_responses(401, 404, 422, 500)
+)
 async def get_order(id: OrderId, session: SessionDep, principal: PrincipalDep) -> s.OrderOut:
     """The order with its status, items, credit decision, fulfillment, numbers and events."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     return views.order(session, order)
 
 
-async def _validate(id: str, session: SessionDep, principal: PrincipalDep,
-                    runtime: RuntimeDep) -> s.ValidateOut:
+async def _validate(
+    id: str, session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep
+) -> s.ValidateOut:
     order = orders.get_for_caller(session, order_id=id, principal=principal)
-    found = submission.problems(session, order=order, terms_version=runtime.settings.terms_version,
-                                now=utcnow())
-    return s.ValidateOut(order_id=order.id, valid=not found,
-                         problems=[s.ValidationProblemOut(**p.to_dict()) for p in found])
+    found = submission.problems(
+        session, order=order, terms_version=runtime.settings.terms_version, now=utcnow()
+    )
+    return s.ValidateOut(
+        order_id=order.id,
+        valid=not found,
+        problems=[s.ValidationProblemOut(**p.to_dict()) for p in found],
+    )
 
 
-@router.get("/V1/order/{id}/validate", response_model=s.ValidateOut,
-            responses=problem_responses(401, 404, 422, 500))
-async def validate_order(id: OrderId, session: SessionDep, principal: PrincipalDep,
-                         runtime: RuntimeDep) -> s.ValidateOut:
+@router.get(
+    "/V1/order/{id}/validate",
+    response_model=s.ValidateOut,
+    responses=problem_responses(401, 404, 422, 500),
+)
+async def validate_order(
+    id: OrderId, session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep
+) -> s.ValidateOut:
     """Every problem that would block submission (the seed spells this path with `V1`)."""
     return await _validate(id, session, principal, runtime)
 
 
-@router.get("/v1/order/{id}/validate", response_model=s.ValidateOut,
-            responses=problem_responses(401, 404, 422, 500))
-async def validate_order_lower(id: OrderId, session: SessionDep, principal: PrincipalDep,
-                               runtime: RuntimeDep) -> s.ValidateOut:
+@router.get(
+    "/v1/order/{id}/validate",
+    response_model=s.ValidateOut,
+    responses=problem_responses(401, 404, 422, 500),
+)
+async def validate_order_lower(
+    id: OrderId, session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep
+) -> s.ValidateOut:
     """The same as `/V1/order/{id}/validate`."""
     return await _validate(id, session, principal, runtime)
 
 
-@router.post("/v1/order/submit", response_model=s.SubmitOut,
-             responses=problem_responses(400, 401, 404, 409, 422, 500))
+@router.post(
+    "/v1/order/submit",
+    response_model=s.SubmitOut,
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
 async def submit_order(
-    request: Request, body: s.SubmitIn, session: SessionDep, principal: PrincipalDep,
-    runtime: RuntimeDep, idempotency_key: IdempotencyKey = None,
+    request: Request,
+    body: s.SubmitIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Submit a valid order. Invalid: 409 listing every problem; already submitted: 409."""
 
     def produce() -> dict:
         order = orders.get_for_caller(session, order_id=body.order_id, principal=principal)
-        order = submission.submit(session, order=order,
-                                  terms_version=runtime.settings.terms_version,
-                                  actor=principal.subject)
-        return views.dump(s.SubmitOut(id=order.id, status=order.status,
-                                      confirmation_number=order.confirmation_number,
-                                      submitted_at=order.submitted_at))
+        order = submission.submit(
+            session,
+            order=order,
+            terms_version=runtime.settings.terms_version,
+            actor=principal.subject,
+        )
+        return views.dump(
+            s.SubmitOut(
+                id=order.id,
+                status=order.status,
+                confirmation_number=order.confirmation_number,
+                submitted_at=order.submitted_at,
+            )
+        )
 
     return idempotent.respond(
-        request, session, scope=principal.subject, key=idempotency_key,
-        body=body.model_dump(mode="json"), status_code=200, produce=produce)
+        request,
+        session,
+        scope=principal.subject,
+        key=idempotency_key,
+        body=body.model_dump(mode="json"),
+        status_code=200,
+        produce=produce,
+    )

@@ -18,7 +18,9 @@ from orderhub.surfaces.schemas import money, problem_responses
 
 router = APIRouter()
 
-OrderId = Annotated[str, Path(min_length=1, max_length=64, description="Order ID")]
+OrderId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Order ID")
+]
 
 
 def _changes(body: s.FulfillmentCreateIn | s.FulfillmentUpdateIn) -> dict:
@@ -26,81 +28,158 @@ def _changes(body: s.FulfillmentCreateIn | s.FulfillmentUpdateIn) -> dict:
     return body.model_dump(by_alias=True, exclude_unset=True)
 
 
-@router.post("/v1/order/{id}/credit.submit", response_model=s.CreditOut, tags=["credit"],
-             responses=problem_responses(400, 401, 404, 409, 422, 500))
-async def submit_credit(id: OrderId, body: s.CreditSubmitIn, session: SessionDep,
-                        principal: PrincipalDep, runtime: RuntimeDep) -> s.CreditOut:
+@router.post(
+    "/v1/order/{id}/credit.submit",
+    response_model=s.CreditOut,
+    tags=["credit"],
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
+async def submit_credit(
+    id: OrderId,
+    body: s.CreditSubmitIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> s.CreditOut:
     """Run a credit check for the order. The SSN and date of birth are never returned."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     application = credit.submit(
-        session, order=order, bureau=runtime.adapters.credit_bureau, key=runtime.key,
+        session,
+        order=order,
+        bureau=runtime.adapters.credit_bureau,
+        key=runtime.key,
         actor=principal.subject,
         request=credit.CreditRequest(
-            first_name=body.first_name, last_name=body.last_name,
-            date_of_birth=body.date_of_birth, ssn=body.ssn,
-            address=body.address.model_dump(by_alias=True)),
+            first_name=body.first_name,
+            last_name=body.last_name,
+            date_of_birth=body.date_of_birth,
+            ssn=body.ssn,
+            address=body.address.model_dump(by_alias=True),
+        ),
     )
-    return s.CreditOut(credit_application_id=application.id, decision=application.decision,
-                       created_at=application.created_at)
+    return s.CreditOut(
+        credit_application_id=application.id,
+        decision=application.decision,
+        created_at=application.created_at,
+    )
 
 
-@router.get("/v1/order/{id}/credit.policy", response_model=s.CreditPolicyOut, tags=["credit"],
-            responses=problem_responses(401, 404, 409, 422, 500))
-async def credit_policy(id: OrderId, session: SessionDep,
-                        principal: PrincipalDep) -> s.CreditPolicyOut:
+@router.get(
+    "/v1/order/{id}/credit.policy",
+    response_model=s.CreditPolicyOut,
+    tags=["credit"],
+    responses=problem_responses(401, 404, 409, 422, 500),
+)
+async def credit_policy(
+    id: OrderId, session: SessionDep, principal: PrincipalDep
+) -> s.CreditPolicyOut:
     """What the credit decision allows: lines, deposit and device down payment."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     a = credit.require(session, order_id=order.id)
     return s.CreditPolicyOut(
-        credit_application_id=a.id, decision=a.decision, max_lines=a.max_lines,
-        deposit_required=a.deposit_required, deposit_amount=money(a.deposit_cents),
-        currency=order.currency, down_payment_percent=a.down_payment_percent)
+        credit_application_id=a.id,
+        decision=a.decision,
+        max_lines=a.max_lines,
+        deposit_required=a.deposit_required,
+        deposit_amount=money(a.deposit_cents),
+        currency=order.currency,
+        down_payment_percent=a.down_payment_percent,
+    )
 
 
-@router.post("/v1/order/{id}/fulfillment", status_code=201, response_model=s.FulfillmentOut,
-             tags=["fulfillment"], responses=problem_responses(400, 401, 404, 409, 422, 500))
-async def create_fulfillment(id: OrderId, body: s.FulfillmentCreateIn, session: SessionDep,
-                             principal: PrincipalDep, runtime: RuntimeDep) -> s.FulfillmentOut:
+@router.post(
+    "/v1/order/{id}/fulfillment",
+    status_code=201,
+    response_model=s.FulfillmentOut,
+    tags=["fulfillment"],
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
+async def create_fulfillment(
+    id: OrderId,
+    body: s.FulfillmentCreateIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> s.FulfillmentOut:
     """Set delivery (shipping or store pickup), contact, date and terms acceptance."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     f = fulfillment.create(
-        session, order=order, changes=_changes(body), postal=runtime.adapters.postal, terms_version=runtime.settings.terms_version,
-        actor=principal.subject)
+        session,
+        order=order,
+        changes=_changes(body),
+        postal=runtime.adapters.postal,
+        terms_version=runtime.settings.terms_version,
+        actor=principal.subject,
+    )
     return views.fulfillment_out(f)
 
 
-@router.patch("/v1/order/{id}/fulfillment", response_model=s.FulfillmentOut,
-              tags=["fulfillment"], responses=problem_responses(400, 401, 404, 409, 422, 500))
-async def update_fulfillment(id: OrderId, body: s.FulfillmentUpdateIn, session: SessionDep,
-                             principal: PrincipalDep, runtime: RuntimeDep) -> s.FulfillmentOut:
+@router.patch(
+    "/v1/order/{id}/fulfillment",
+    response_model=s.FulfillmentOut,
+    tags=["fulfillment"],
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
+async def update_fulfillment(
+    id: OrderId,
+    body: s.FulfillmentUpdateIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> s.FulfillmentOut:
     """Change part of the fulfillment (e.g. accept the terms); only the fields sent change."""
     if "method" in body.model_fields_set and body.method is None:
         raise ValidationFailed.one("method", "not_null", "The method cannot be cleared.")
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     f = fulfillment.update(
-        session, order=order, changes=_changes(body), postal=runtime.adapters.postal,
-        terms_version=runtime.settings.terms_version, actor=principal.subject)
+        session,
+        order=order,
+        changes=_changes(body),
+        postal=runtime.adapters.postal,
+        terms_version=runtime.settings.terms_version,
+        actor=principal.subject,
+    )
     return views.fulfillment_out(f)
 
 
-@router.post("/v1/order/{id}/number.available", response_model=s.NumbersOut, tags=["numbers"],
-             responses=problem_responses(400, 401, 404, 422, 500))
-async def available_numbers(id: OrderId, body: s.NumberSearchIn, session: SessionDep,
-                            principal: PrincipalDep) -> s.NumbersOut:
+@router.post(
+    "/v1/order/{id}/number.available",
+    response_model=s.NumbersOut,
+    tags=["numbers"],
+    responses=problem_responses(400, 401, 404, 422, 500),
+)
+async def available_numbers(
+    id: OrderId, body: s.NumberSearchIn, session: SessionDep, principal: PrincipalDep
+) -> s.NumbersOut:
     """Free numbers in an area code, to offer the customer."""
     orders.get_for_caller(session, order_id=id, principal=principal)
     found = numbers.search(session, area_code=body.area_code, count=body.count)
     return s.NumbersOut(area_code=body.area_code, numbers=found)
 
 
-@router.patch("/v1/order/{id}/number.reserve", response_model=s.ReservationOut,
-              tags=["numbers"], responses=problem_responses(400, 401, 404, 409, 422, 500))
-async def reserve_number(id: OrderId, body: s.NumberReserveIn, session: SessionDep,
-                         principal: PrincipalDep, runtime: RuntimeDep) -> s.ReservationOut:
+@router.patch(
+    "/v1/order/{id}/number.reserve",
+    response_model=s.ReservationOut,
+    tags=["numbers"],
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
+async def reserve_number(
+    id: OrderId,
+    body: s.NumberReserveIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> s.ReservationOut:
     """Hold a number for one line of the order for a limited time; 409 if another order has it."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     held = numbers.reserve(
-        session, order=order, item_id=body.item_id, number=body.number,
-        ttl_seconds=runtime.settings.reservation_ttl_seconds, actor=principal.subject)
-    return s.ReservationOut(number=held.number, item_id=held.item_id,
-                            reserved_until=held.reserved_until)
+        session,
+        order=order,
+        item_id=body.item_id,
+        number=body.number,
+        ttl_seconds=runtime.settings.reservation_ttl_seconds,
+        actor=principal.subject,
+    )
+    return s.ReservationOut(
+        number=held.number, item_id=held.item_id, reserved_until=held.reserved_until
+    )

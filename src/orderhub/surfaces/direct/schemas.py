@@ -17,6 +17,7 @@ Email = Annotated[str, Field(min_length=3, max_length=254, examples=["alex.bell@
 
 # ---- authentication -------------------------------------------------------------------
 
+
 class AuthMethodOut(WireModel):
     type: str
     description: str
@@ -60,6 +61,7 @@ class TokenOut(WireModel):
 
 
 # ---- customers and offers -------------------------------------------------------------
+
 
 class AccountOut(WireModel):
     id: str
@@ -141,6 +143,7 @@ class TermsOut(WireModel):
 
 
 # ---- orders ---------------------------------------------------------------------------
+
 
 class NewCustomerIn(RequestModel):
     first_name: Name
@@ -304,6 +307,7 @@ class OrdersOut(WireModel):
 
 
 # ---- credit, numbers, validation, submission ------------------------------------------
+
 
 class CreditSubmitIn(RequestModel):
     first_name: Name

@@ -1,0 +1,78 @@
+"""The seed-001 sequence through HTTP, step by step, and the order it leaves behind."""
+
+from __future__ import annotations
+
+from tests.helpers import (
+    ALEX_PHONE,
+    BASE,
+    create_order,
+    credit_body,
+    fulfillment_body,
+    reserve_any,
+    sign_in,
+)
+
+
+def test_whole_sequence_submits_an_order_with_its_history(client):
+    headers = sign_in(client)
+    customer = client.get(
+        f"{BASE}/v1/customers", params={"phone": ALEX_PHONE}, headers=headers
+    ).json()["customers"][0]
+    assert customer["id"] == "cus_alex_bell"
+
+    order = create_order(client, headers, customerId=customer["id"])
+    assert order["status"] == "draft"
+    assert order["totals"] == {"monthly": "60.00", "oneTime": "649.99", "currency": "USD"}
+    oid = order["id"]
+
+    decision = client.post(
+        f"{BASE}/v1/order/{oid}/credit.submit", json=credit_body(), headers=headers
+    )
+    assert decision.status_code == 200
+    assert decision.json()["decision"] == "approved"
+    assert (
+        client.post(
+            f"{BASE}/v1/order/{oid}/fulfillment",
+            json=fulfillment_body(termsAndConditions=None),
+            headers=headers,
+        ).status_code
+        == 201
+    )
+    reserve_any(client, headers, order)
+
+    not_yet = client.get(f"{BASE}/V1/order/{oid}/validate", headers=headers).json()
+    assert not_yet["valid"] is False
+    assert [p["code"] for p in not_yet["problems"]] == ["terms_not_accepted"]
+
+    accepted = client.patch(
+        f"{BASE}/v1/order/{oid}/fulfillment",
+        json={"termsAndConditions": {"accepted": True, "version": "2026-01"}},
+        headers=headers,
+    )
+    assert accepted.status_code == 200
+    assert accepted.json()["termsAndConditions"]["accepted"] is True
+    assert client.get(f"{BASE}/v1/order/{oid}/validate", headers=headers).json() == {
+        "orderId": oid,
+        "valid": True,
+        "problems": [],
+    }
+
+    submitted = client.post(f"{BASE}/v1/order/submit", json={"orderId": oid}, headers=headers)
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == "submitted"
+    assert submitted.json()["confirmationNumber"].startswith("OH")
+
+    final = client.get(f"{BASE}/v1/order/{oid}", headers=headers).json()
+    assert final["status"] == "submitted"
+    assert final["credit"]["decision"] == "approved"
+    assert final["fulfillment"]["addressValidation"]["valid"] is True
+    assert [n["status"] for n in final["numbers"]] == ["assigned"]
+    assert [e["type"] for e in final["events"]] == [
+        "order.created",
+        "credit.decided",
+        "fulfillment.created",
+        "number.reserved",
+        "fulfillment.updated",
+        "order.submitted",
+    ]
+    assert {e["actor"] for e in final["events"]} == {"cus_alex_bell"}

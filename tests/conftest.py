@@ -1,0 +1,128 @@
+"""Test databases: every DB test runs on SQLite and on PostgreSQL, each in a fresh database.
+
+A migrated and seeded template is built once per backend per run; each test gets a copy
+(a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL) and drops it after.
+PostgreSQL comes from ORDERHUB_TEST_POSTGRES_URL (default: the local `test` database);
+if it is unreachable its tests are skipped, unless ORDERHUB_REQUIRE_POSTGRES=1 (CI).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from orderhub import migrate
+from orderhub.config import Settings
+from orderhub.db import Database
+from orderhub.sandbox import loader
+
+PG_ADMIN_URL = os.environ.get(
+    "ORDERHUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("ORDERHUB_REQUIRE_POSTGRES") == "1"
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def _pg_admin():
+    return create_engine(
+        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+    )
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = _pg_admin()
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means "not here"
+        return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _pg_url(name: str) -> str:
+    url = make_url(PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _seed(url: str) -> None:
+    database = Database(url)
+    migrate.upgrade(database)
+    with database.transaction() as session:
+        loader.load(session)
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    reason = _pg_available()
+    if reason:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required but unreachable: {reason}")
+        pytest.skip(f"PostgreSQL unreachable: {reason}")
+    name = f"oh_tpl_{RUN_ID}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _seed(_pg_url(name))
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database with the sandbox data, dropped after the test."""
+    if backend == "sqlite":
+        path = tmp_path / "orderhub.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"oh_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return dataclasses.replace(
+        Settings.from_env(), database_url=database_url, sandbox=True, secret_key=None
+    )
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    db = Database(settings.database_url)
+    yield db
+    db.dispose()
