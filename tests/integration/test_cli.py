@@ -1,0 +1,90 @@
+"""The `orderhub` command's data commands and the in-process demo, on both backends."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from orderhub.catalog.models import Offer
+from orderhub.cli import app
+from orderhub.orders.models import Order
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment(monkeypatch):
+    # The CLI exports ORDERHUB_DATABASE_URL for its worker processes; undo that after.
+    monkeypatch.setenv("ORDERHUB_DATABASE_URL", "sqlite:///unused-by-these-tests.db")
+
+
+def test_catalog_load_adds_and_updates_offers(database_url, database, tmp_path):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(
+        json.dumps(
+            {
+                "offers": [
+                    {
+                        "id": "plan-test",
+                        "name": "Test plan",
+                        "category": "plan",
+                        "monthlyCents": 1234,
+                    },
+                    {
+                        "id": "plan-unlimited-extra",
+                        "name": "Unlimited Extra (new name)",
+                        "category": "plan",
+                        "monthlyCents": 6600,
+                    },
+                ]
+            }
+        )
+    )
+    result = runner.invoke(app, ["catalog", "load", str(catalog), "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    with database.transaction(write=False) as session:
+        assert session.get(Offer, "plan-test").monthly_cents == 1234
+        assert session.get(Offer, "plan-test").lines == 1
+        assert session.get(Offer, "plan-unlimited-extra").name == "Unlimited Extra (new name)"
+
+
+def test_catalog_load_refuses_an_unknown_category_and_changes_nothing(
+    database_url, database, tmp_path
+):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(
+        json.dumps(
+            {
+                "offers": [
+                    {"id": "plan-ok", "name": "OK", "category": "plan"},
+                    {"id": "x", "name": "X", "category": "spaceship"},
+                ]
+            }
+        )
+    )
+    result = runner.invoke(app, ["catalog", "load", str(catalog), "--database-url", database_url])
+    assert result.exit_code == 1
+    assert "spaceship" in result.output
+    with database.transaction(write=False) as session:
+        assert session.get(Offer, "plan-ok") is None
+
+
+def test_sandbox_load_twice_adds_nothing_the_second_time(database_url):
+    result = runner.invoke(app, ["sandbox", "load", "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    assert "0 customers and 0 numbers added" in result.output
+
+
+def test_demo_in_process_submits_an_order(database_url, database):
+    result = runner.invoke(app, ["demo", "--in-process", "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    assert "Submitted order" in result.output
+    with database.transaction(write=False) as session:
+        submitted = session.scalar(
+            select(func.count()).select_from(Order).where(Order.status == "submitted")
+        )
+    assert submitted == 1
