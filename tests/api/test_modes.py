@@ -24,9 +24,11 @@ def test_production_mode_hides_the_sandbox_and_refuses_to_fake_sending(settings)
 
 def test_production_mode_needs_a_secret_key(settings):
     production = dataclasses.replace(settings, sandbox=False, secret_key=None)
-    with pytest.raises(RuntimeError, match="ORDERHUB_SECRET_KEY"):
-        with TestClient(create_app(production)):
-            pass
+    with (
+        pytest.raises(RuntimeError, match="ORDERHUB_SECRET_KEY"),
+        TestClient(create_app(production)),
+    ):
+        pass
 
 
 def test_health_and_openapi(client):
