@@ -22,9 +22,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="The product catalog.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Sandbox demo data.", no_args_is_help=True)
+orders_app = typer.Typer(help="Operate on orders.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(orders_app, name="orders")
 console = Console()
 
 DatabaseUrl = Annotated[
@@ -177,6 +179,43 @@ def catalog_load(
     finally:
         database.dispose()
     console.print(f"[green]loaded[/] {offers} offers and {stores} stores from {path}")
+
+
+@orders_app.command("set-status")
+def orders_set_status(
+    order_id: Annotated[str, typer.Argument(help="The order's id.")],
+    status: Annotated[str, typer.Argument(help="inFulfillment, completed, rejected or cancelled")],
+    reason: Annotated[str | None, typer.Option(help="Recorded on the order's event.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Move an order along its state table as operations (e.g. submitted -> inFulfillment)."""
+    from orderhub.db import Database
+    from orderhub.errors import OrderHubError
+    from orderhub.orders import lifecycle
+    from orderhub.orders.models import Order
+    from orderhub.orders.states import OrderStatus
+
+    try:
+        target = OrderStatus(status)
+    except ValueError as exc:
+        console.print(f"[red]unknown status[/] {status!r}: {', '.join(OrderStatus)}")
+        raise typer.Exit(2) from exc
+    database = Database(_settings(database_url).database_url)
+    try:
+        with database.transaction() as session:
+            order = session.get(Order, order_id)
+            if order is None:
+                console.print(f"[red]no order[/] {order_id}")
+                raise typer.Exit(1)
+            lifecycle.change_status(
+                session, order=order, target=target, actor="operator:cli", reason=reason
+            )
+    except OrderHubError as exc:
+        console.print(f"[red]refused[/]: {exc.detail}")
+        raise typer.Exit(1) from exc
+    finally:
+        database.dispose()
+    console.print(f"order {order_id} is now [bold]{target}[/]")
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -214,3 +214,25 @@ def test_too_many_lines_for_the_credit_policy_blocks_submission(client):
 def test_unknown_order_is_a_404_problem(client):
     response = client.get(f"{BASE}/v1/order/ord_missing", headers=sign_in(client))
     assert is_problem(response, 404, "order_not_found")
+
+
+def test_cancel_releases_numbers_and_is_recorded(client):
+    headers = sign_in(client)
+    order = ready_order(client, headers)
+    oid = order["id"]
+    held = client.get(f"{BASE}/v1/order/{oid}", headers=headers).json()["numbers"][0]["number"]
+    cancelled = client.post(f"{BASE}/v1/order/{oid}/cancel", headers=headers)
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["numbers"] == []
+    assert cancelled.json()["events"][-1]["type"] == "order.cancelled"
+    assert is_problem(
+        client.post(f"{BASE}/v1/order/{oid}/cancel", headers=headers), 409, "invalid_transition"
+    )
+    other = create_order(client, headers)
+    taken = client.patch(
+        f"{BASE}/v1/order/{other['id']}/number.reserve",
+        headers=headers,
+        json={"number": held, "itemId": other["items"][0]["id"]},
+    )
+    assert taken.status_code == 200

@@ -10,9 +10,10 @@ from fastapi.responses import JSONResponse
 from orderhub.customers.rules import normalize_email, normalize_phone
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.ids import utcnow
+from orderhub.orders import lifecycle
 from orderhub.orders import service as orders
 from orderhub.orders import submit as submission
-from orderhub.orders.states import OrderStatus
+from orderhub.orders.states import InvalidTransition, OrderStatus
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
@@ -205,3 +206,28 @@ async def submit_order(
         status_code=200,
         produce=produce,
     )
+
+
+@router.post(
+    "/v1/order/{id}/cancel",
+    response_model=s.OrderOut,
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
+async def cancel_order(id: OrderId, session: SessionDep, principal: PrincipalDep) -> s.OrderOut:
+    """Cancel a draft or submitted order; its numbers go back to the pool. Later: 409."""
+    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    if order.status == OrderStatus.IN_FULFILLMENT:
+        # The table lets operations cancel a shipment in progress; a customer calls care.
+        raise InvalidTransition(
+            "The order is being fulfilled; contact care to cancel it.",
+            extra={"currentStatus": order.status},
+        )
+    lifecycle.change_status(
+        session,
+        order=order,
+        target=OrderStatus.CANCELLED,
+        actor=principal.subject,
+        reason="cancelled by customer",
+    )
+    session.flush()
+    return views.order(session, order)
