@@ -248,3 +248,18 @@ def test_a_number_outside_the_pool_is_a_404(client, alex):
         json={"number": "3125550000", "itemId": order["items"][0]["id"]},
     )
     assert is_problem(response, 404, "number_not_found")
+
+
+def test_number_search_spreads_offers_across_the_pool(client, alex):
+    headers, order = alex
+    offered = set()
+    for _ in range(8):
+        offered |= set(
+            client.post(
+                f"{BASE}/v1/order/{order['id']}/number.available",
+                json={"areaCode": "469", "count": 2},
+                headers=headers,
+            ).json()["numbers"]
+        )
+    # Eight searches from random points of a 1,200-number pool do not all start at the bottom.
+    assert len(offered) > 4

@@ -123,3 +123,24 @@ def test_operators_move_orders_along_the_state_table_only(database_url, database
     assert ok.exit_code == 0, ok.output
     with database.transaction(write=False) as session:
         assert session.get(Order, order_id).status == "cancelled"
+
+
+def test_operators_cannot_submit_by_setting_the_status(database_url, database):
+    from orderhub.identity.tokens import Principal
+    from orderhub.orders import service as orders
+
+    with database.transaction() as session:
+        order = orders.create(
+            session,
+            principal=Principal("2145550100", "cus_alex_bell", 2**31),
+            customer_id=None,
+            new_customer=None,
+            items=[orders.ItemRequest("dev-pixel-10", 1)],
+        )
+        order_id = order.id
+    refused = runner.invoke(
+        app, ["orders", "set-status", order_id, "submitted", "--database-url", database_url]
+    )
+    assert refused.exit_code == 1
+    with database.transaction(write=False) as session:
+        assert session.get(Order, order_id).status == "draft"

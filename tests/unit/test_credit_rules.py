@@ -43,7 +43,7 @@ def test_approved_at_or_above_700_needs_no_deposit(score: int) -> None:
 
 @pytest.mark.parametrize(
     ("lines", "deposit_cents"),
-    [(0, 15_000), (1, 15_000), (2, 30_000), (3, 45_000)],
+    [(0, 15_000), (1, 15_000), (2, 30_000), (3, 45_000), (4, 45_000), (9, 45_000)],
 )
 def test_approved_below_700_pays_150_per_line(lines: int, deposit_cents: int) -> None:
     policy = policy_for(decision="approved", score=699, lines=lines)

@@ -27,7 +27,11 @@ def policy_for(*, decision: str, score: int, lines: int) -> CreditPolicy:
         return CreditPolicy(MAX_LINES_PRIME, False, 0, 0)
     if decision == "approved":
         return CreditPolicy(
-            MAX_LINES_WITH_DEPOSIT, True, DEPOSIT_PER_LINE_CENTS * max(lines, 1), 30
+            MAX_LINES_WITH_DEPOSIT,
+            True,
+            # Deposit per line, for no more lines than the policy allows.
+            DEPOSIT_PER_LINE_CENTS * min(max(lines, 1), MAX_LINES_WITH_DEPOSIT),
+            30,
         )
     # Declined, or waiting for a person to review: nothing may be sold yet.
     return CreditPolicy(0, False, 0, 0)

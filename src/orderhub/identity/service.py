@@ -177,6 +177,7 @@ def sign_in_with_password(
         raise TooManyRequests(
             "Sign-in is locked after too many wrong passwords; try again later.",
             code="password_locked",
+            headers={"Retry-After": str(int((credential.locked_until - now).total_seconds()) + 1)},
         )
     if not _verify(credential.password_hash, password):
         credential.failed_attempts += 1

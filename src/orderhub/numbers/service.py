@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, ValidationFailed
@@ -37,7 +37,14 @@ def search(session: Session, *, area_code: str, count: int) -> list[str]:
     """Up to `count` free numbers in the area code, from a random point of the range,
     so that concurrent shoppers are not all offered the same few numbers."""
     now = utcnow()
-    start = f"{area_code}{secrets.randbelow(10**7):07d}"
+    low, high = session.execute(
+        select(func.min(PhoneNumber.number), func.max(PhoneNumber.number)).where(
+            PhoneNumber.area_code == area_code
+        )
+    ).one()
+    if low is None:
+        return []
+    start = str(int(low) + secrets.randbelow(int(high) - int(low) + 1))
     base = (
         select(PhoneNumber.number)
         .where(PhoneNumber.area_code == area_code, _free_at(now))

@@ -56,9 +56,15 @@ def caller_customer_id(session: Session, principal: Principal) -> str | None:
     return customer.id if customer else None
 
 
-def get_for_caller(session: Session, *, order_id: str, principal: Principal) -> Order:
-    """The order if the caller owns it; anybody else's order does not exist (404)."""
-    order = session.get(Order, order_id)
+def get_for_caller(
+    session: Session, *, order_id: str, principal: Principal, for_update: bool = False
+) -> Order:
+    """The order if the caller owns it; anybody else's order does not exist (404).
+
+    `for_update` locks the order row (PostgreSQL) so that concurrent changes to one
+    order, such as two submits, run one after the other and see each other's result.
+    """
+    order = session.get(Order, order_id, with_for_update=for_update)
     if order is None or order.customer_id != caller_customer_id(session, principal):
         raise OrderNotFound(f"No order '{order_id}' was found.")
     return order
@@ -159,6 +165,9 @@ def create(
         ]
     )
     session.add(order)
+    # Events point at the order without an ORM relationship, so nothing else would make
+    # the unit of work insert the order first.
+    session.flush()
     record_event(
         session,
         order_id=order.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -44,7 +45,7 @@ class MessageOut(WireModel):
     to: str
     channel: str
     body: str
-    sent_at: str
+    sent_at: datetime
 
 
 class MessagesOut(WireModel):
@@ -67,7 +68,7 @@ async def sent_messages(
                 to=m.recipient,
                 channel=m.channel,
                 body=m.body,
-                sent_at=m.created_at.isoformat(),
+                sent_at=m.created_at,
             )
             for m in rows
         ]

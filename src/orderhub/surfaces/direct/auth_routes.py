@@ -14,7 +14,12 @@ from orderhub.surfaces.schemas import problem_responses
 router = APIRouter(tags=["authentication"])
 
 
-@router.get("/v1/auth-methods", response_model=s.AuthMethodsOut, responses=problem_responses(500))
+@router.get(
+    "/v1/auth-methods",
+    response_model=s.AuthMethodsOut,
+    response_model_exclude_none=True,
+    responses=problem_responses(500),
+)
 async def auth_methods() -> s.AuthMethodsOut:
     """The ways a customer can sign in."""
     return s.AuthMethodsOut(auth_methods=[s.AuthMethodOut(**m) for m in identity.AUTH_METHODS])

@@ -181,7 +181,9 @@ async def submit_order(
     """Submit a valid order. Invalid: 409 listing every problem; already submitted: 409."""
 
     def produce() -> dict:
-        order = orders.get_for_caller(session, order_id=body.order_id, principal=principal)
+        order = orders.get_for_caller(
+            session, order_id=body.order_id, principal=principal, for_update=True
+        )
         order = submission.submit(
             session,
             order=order,
@@ -215,7 +217,7 @@ async def submit_order(
 )
 async def cancel_order(id: OrderId, session: SessionDep, principal: PrincipalDep) -> s.OrderOut:
     """Cancel a draft or submitted order; its numbers go back to the pool. Later: 409."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
     if order.status == OrderStatus.IN_FULFILLMENT:
         # The table lets operations cancel a shipment in progress; a customer calls care.
         raise InvalidTransition(

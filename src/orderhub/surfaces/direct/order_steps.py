@@ -42,7 +42,7 @@ async def submit_credit(
     runtime: RuntimeDep,
 ) -> s.CreditOut:
     """Run a credit check for the order. The SSN and date of birth are never returned."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
     application = credit.submit(
         session,
         order=order,
@@ -102,7 +102,7 @@ async def create_fulfillment(
     runtime: RuntimeDep,
 ) -> s.FulfillmentOut:
     """Set delivery (shipping or store pickup), contact, date and terms acceptance."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
     f = fulfillment.create(
         session,
         order=order,
@@ -130,7 +130,7 @@ async def update_fulfillment(
     """Change part of the fulfillment (e.g. accept the terms); only the fields sent change."""
     if "method" in body.model_fields_set and body.method is None:
         raise ValidationFailed.one("method", "not_null", "The method cannot be cleared.")
-    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
     f = fulfillment.update(
         session,
         order=order,
@@ -171,7 +171,7 @@ async def reserve_number(
     runtime: RuntimeDep,
 ) -> s.ReservationOut:
     """Hold a number for one line of the order for a limited time; 409 if another order has it."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
     held = numbers.reserve(
         session,
         order=order,
