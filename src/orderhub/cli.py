@@ -45,16 +45,20 @@ def _settings(database_url: str | None) -> Settings:
     return Settings.from_env()
 
 
-def prepare(settings: Settings) -> None:
-    """Migrate the schema and, in sandbox mode, load the demo data (idempotent)."""
+def prepare(settings: Settings, *, load_sandbox: bool | None = None) -> None:
+    """Migrate the schema, make the signing key once (before any worker starts) and, in
+    sandbox mode, load the demo data (idempotent)."""
     from orderhub import migrate
     from orderhub.db import Database
+    from orderhub.identity.service import signing_key
     from orderhub.sandbox import loader
 
     database = Database(settings.database_url)
     try:
         migrate.upgrade(database)
-        if settings.sandbox:
+        with database.transaction() as session:
+            signing_key(session, settings)
+        if settings.sandbox if load_sandbox is None else load_sandbox:
             with database.transaction() as session:
                 report = loader.load(session)
             console.print(
@@ -77,6 +81,12 @@ def serve(
     import uvicorn
 
     settings = _settings(database_url)
+    if not settings.sandbox and not settings.secret_key:
+        console.print(
+            "[red]ORDERHUB_SECRET_KEY must be set when sandbox mode is off[/] "
+            "(ORDERHUB_SANDBOX=0): it signs access tokens and keys SSN hashes."
+        )
+        raise typer.Exit(2)
     prepare(settings)
     mode = "sandbox" if settings.sandbox else "production"
     console.print(f"OrderHub ({mode}) on http://{host}:{port}  docs: http://{host}:{port}/docs")
@@ -141,6 +151,53 @@ def demo(
     )
 
 
+@app.command()
+def bench(
+    # No envvar on purpose: the bench writes thousands of orders, so it never picks up
+    # ORDERHUB_DATABASE_URL from the environment; by default it uses a fresh SQLite file.
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="Database to bench on (default: a fresh temporary SQLite file)."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    buyers: Annotated[int, typer.Option(min=1, help="Concurrent virtual buyers.")] = 32,
+    duration: Annotated[float, typer.Option(min=1, help="Measured seconds per scenario.")] = 20,
+    scenarios: Annotated[
+        str, typer.Option(help="Comma-separated: orders, floor, reads.")
+    ] = "orders,floor,reads",
+    smoke: Annotated[
+        bool, typer.Option("--smoke", help="3-second windows, 4 buyers, a small seed (CI).")
+    ] = False,
+    results_dir: Annotated[
+        Path, typer.Option(file_okay=False, help="Where the JSON result is written.")
+    ] = Path("bench/results"),
+) -> None:
+    """Start the server and drive whole orders against it; see docs/benchmark.md."""
+    from orderhub.bench import runner
+    from orderhub.bench.server import ServerFailed
+
+    options = runner.BenchOptions(
+        database_url=database_url,
+        workers=workers,
+        buyers=buyers,
+        duration=duration,
+        scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip()),
+        results_dir=results_dir,
+    )
+    if smoke:
+        options = runner.smoke_options(options)
+    try:
+        result, _ = runner.run(options, console)
+    except (runner.BenchFailed, ServerFailed) as exc:
+        console.print(f"[red]bench failed[/]: {exc}")
+        raise typer.Exit(1) from exc
+    if not result["ok"]:
+        console.print("[red]bench failed[/]: errors occurred or orders were lost")
+        raise typer.Exit(1)
+
+
 @db_app.command("upgrade")
 def db_upgrade(database_url: DatabaseUrl = None) -> None:
     """Apply every pending migration."""
@@ -156,7 +213,7 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
 @sandbox_app.command("load")
 def sandbox_load(database_url: DatabaseUrl = None) -> None:
     """Migrate and load the sandbox demo data (safe to repeat)."""
-    prepare(_settings(database_url))
+    prepare(_settings(database_url), load_sandbox=True)
 
 
 @catalog_app.command("load")

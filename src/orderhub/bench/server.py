@@ -1,0 +1,131 @@
+"""Starting and stopping the server processes under test, on free local ports."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from orderhub.bench import floor, procstat
+
+READY_SECONDS = 60.0
+STOP_SECONDS = 15.0
+ORDERHUB = str(Path(sys.executable).with_name("orderhub"))
+
+
+class ServerFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Running:
+    url: str
+    pid: int  # the root of the process tree: uvicorn's supervisor when workers > 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def orderhub_command(port: int, workers: int) -> list[str]:
+    # `orderhub serve` exactly as an operator starts it: the bench measures the real thing.
+    command = [ORDERHUB] if Path(ORDERHUB).exists() else [sys.executable, "-m", "orderhub.cli"]
+    return [
+        *command,
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+
+
+def floor_command(port: int, workers: int) -> list[str]:
+    # The same uvicorn settings `orderhub serve` uses below warning level: no access log.
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "orderhub.bench.floor:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+@contextmanager
+def serving(app: str, *, database_url: str, workers: int, log: Path) -> Iterator[Running]:
+    """Run OrderHub (`app="orderhub"`) or the floor (`app="floor"`) until the block ends."""
+    port = _free_port()
+    env = os.environ | {"ORDERHUB_DATABASE_URL": database_url, "ORDERHUB_SANDBOX": "1"}
+    if app == "floor":
+        floor.ensure_table(database_url)
+        command = floor_command(port, workers)
+        env[floor.URL_VARIABLE] = database_url
+    else:
+        command = orderhub_command(port, workers)
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(process, url, log)
+        yield Running(url, process.pid)
+    finally:
+        _stop(process)
+
+
+def _wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerFailed(f"server exited with {process.returncode}: {_tail(log)}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise ServerFailed(f"server not ready after {READY_SECONDS:.0f} s: {_tail(log)}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    # SIGTERM to uvicorn's parent: it shuts its workers down gracefully and waits for them.
+    # Should it hang, kill it and then its workers by pid, so none outlives the bench.
+    workers = procstat.tree(process.pid)[1:] if procstat.available() else []
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_SECONDS)
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text().splitlines()[-lines:])
+    except OSError:
+        return "(no log)"

@@ -1,0 +1,84 @@
+"""`orderhub bench --smoke`, as CI runs it so the benchmark never rots (never a timed test)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from sqlalchemy import func, select
+
+from orderhub.orders.models import Order
+from tests.e2e.conftest import ORDERHUB
+
+RESULT_KEYS = {
+    "schema",
+    "started_at",
+    "backend",
+    "workers",
+    "buyers",
+    "duration_seconds",
+    "smoke",
+    "server",
+    "machine",
+    "seed",
+    "ratio_to_floor",
+    "scenarios",
+    "errors",
+    "orders_checked",
+    "lost_orders",
+    "lost_order_ids",
+    "warnings",
+    "ok",
+}
+SCENARIO_KEYS = {
+    "concurrency",
+    "window_seconds",
+    "calls",
+    "calls_per_second",
+    "errors",
+    "error_samples",
+    "server_cpu_ms_per_call",
+    "server_cpu_cores",
+    "loadgen_cpu_share",
+    "endpoints",
+}
+ORDER_KEYS = {"orders", "orders_per_second", "server_cpu_ms_per_order"}
+LATENCY_KEYS = {"count", "p50_ms", "p95_ms", "p99_ms"}
+
+
+def test_smoke_bench_submits_whole_orders_without_errors_and_loses_none(
+    backend, database_url, database, tmp_path
+):
+    results = tmp_path / "results"
+    run = subprocess.run(
+        [ORDERHUB, "bench", "--smoke", "--database-url", database_url, "--results-dir", results],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+    [path] = results.glob(f"*-{backend}-w1.json")
+    result = json.loads(path.read_text())
+    assert result.keys() >= RESULT_KEYS
+    assert result["ok"] and result["errors"] == 0 and result["smoke"]
+    assert set(result["scenarios"]) == {"orders", "floor", "reads"}
+    for scenario in result["scenarios"].values():
+        assert scenario.keys() >= SCENARIO_KEYS
+        assert scenario["errors"] == 0 and scenario["calls"] > 0
+        assert all(e.keys() >= LATENCY_KEYS for e in scenario["endpoints"].values())
+    orders = result["scenarios"]["orders"]
+    assert orders.keys() >= ORDER_KEYS
+    assert orders["orders"] > 0 and orders["server_cpu_ms_per_order"] > 0
+    assert "PATCH /v1/order/{id}/number.reserve" in orders["endpoints"]
+    assert result["ratio_to_floor"] > 0
+    assert result["lost_orders"] == 0 and result["orders_checked"] >= orders["orders"]
+
+    # Checked here too, not only by the bench: its buyers' orders are in the database.
+    with database.transaction(write=False) as session:
+        submitted = session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.customer_id.like("cus_bench_%"), Order.status == "submitted")
+        )
+    assert submitted >= result["orders_checked"]
