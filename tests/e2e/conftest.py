@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +40,7 @@ def start_server(database_url: str, *, workers: int = 1, log: Path) -> tuple[sub
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so its workers stop with it
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -51,17 +53,20 @@ def start_server(database_url: str, *, workers: int = 1, log: Path) -> tuple[sub
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    process.terminate()
+    stop_server(process)
     raise RuntimeError(f"server did not become ready: {log.read_text()}")
 
 
 def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
+    """Stop the server and every worker it started (the whole process group)."""
     try:
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    except ProcessLookupError:
+        pass
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, ValidationFailed
@@ -34,27 +34,56 @@ def _free_at(now: datetime):
 
 
 def search(session: Session, *, area_code: str, count: int) -> list[str]:
-    """Up to `count` free numbers in the area code, from a random point of the range,
+    """Up to `count` free numbers in the area code, from a random point of its pool,
     so that concurrent shoppers are not all offered the same few numbers."""
-    now = utcnow()
-    low, high = session.execute(
-        select(func.min(PhoneNumber.number), func.max(PhoneNumber.number)).where(
-            PhoneNumber.area_code == area_code
-        )
-    ).one()
-    if low is None:
+    bounds = _pool_bounds(session, area_code)
+    if bounds is None:
         return []
-    start = str(int(low) + secrets.randbelow(int(high) - int(low) + 1))
-    base = (
-        select(PhoneNumber.number)
-        .where(PhoneNumber.area_code == area_code, _free_at(now))
-        .order_by(PhoneNumber.number)
-        .limit(count)
-    )
-    found = list(session.scalars(base.where(PhoneNumber.number >= start)))
-    if len(found) < count:
-        found += session.scalars(base.where(PhoneNumber.number < start).limit(count - len(found)))
+    low, high = bounds
+    start = str(low + secrets.randbelow(high - low + 1))
+    found = _free_from(session, area_code, start, count, utcnow())
+    if len(found) < count:  # wrap around to the bottom of the pool
+        found += _free_from(session, area_code, str(low), count - len(found), utcnow())
+        found = sorted(set(found))[:count]
     return found
+
+
+def _pool_bounds(session: Session, area_code: str) -> tuple[int, int] | None:
+    """Lowest and highest number of the area code, each one primary-key lookup."""
+    in_area = PhoneNumber.number.between(f"{area_code}0000000", f"{area_code}9999999")
+    low = session.scalar(
+        select(PhoneNumber.number).where(in_area).order_by(PhoneNumber.number).limit(1)
+    )
+    if low is None:
+        return None
+    high = session.scalar(
+        select(PhoneNumber.number).where(in_area).order_by(PhoneNumber.number.desc()).limit(1)
+    )
+    return int(low), int(high)
+
+
+def _free_from(
+    session: Session, area_code: str, start: str, count: int, now: datetime
+) -> list[str]:
+    """Free numbers from `start` up: never-held ones and lapsed reservations.
+
+    Two queries that each walk the (area_code, status, number) index in order and stop
+    after `count` rows; one query with an OR across statuses would sort the whole pool.
+    """
+
+    def first(*conditions) -> list[str]:
+        return list(
+            session.scalars(
+                select(PhoneNumber.number)
+                .where(PhoneNumber.area_code == area_code, PhoneNumber.number >= start, *conditions)
+                .order_by(PhoneNumber.number)
+                .limit(count)
+            )
+        )
+
+    available = first(PhoneNumber.status == "available")
+    lapsed = first(PhoneNumber.status == "reserved", PhoneNumber.reserved_until <= now)
+    return sorted(available + lapsed)[:count]
 
 
 def reserve(

@@ -31,6 +31,13 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    """A read-only transaction for a POST that changes nothing (e.g. a number search),
+    so that on SQLite it does not take the write lock."""
+    with request.app.state.runtime.database.transaction(write=False) as session:
+        yield session
+
+
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /msapi/order/v1/auth")
 
 
@@ -56,4 +63,5 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 # scope="function": commit when the route returns, before the response is sent, so a
 # client never sees success for a transaction that then fails to commit.
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
 PrincipalDep = Annotated[tokens.Principal, Depends(current_principal)]

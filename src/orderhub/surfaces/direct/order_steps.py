@@ -11,7 +11,7 @@ from orderhub.errors import ValidationFailed
 from orderhub.fulfillment import service as fulfillment
 from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
-from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
+from orderhub.surfaces.deps import PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import money, problem_responses
@@ -149,7 +149,7 @@ async def update_fulfillment(
     responses=problem_responses(400, 401, 404, 422, 500),
 )
 async def available_numbers(
-    id: OrderId, body: s.NumberSearchIn, session: SessionDep, principal: PrincipalDep
+    id: OrderId, body: s.NumberSearchIn, session: ReadSessionDep, principal: PrincipalDep
 ) -> s.NumbersOut:
     """Free numbers in an area code, to offer the customer."""
     orders.get_for_caller(session, order_id=id, principal=principal)
