@@ -6,12 +6,15 @@ route returns and rolls back on any error, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -51,8 +54,12 @@ class UTCDateTime(TypeDecorator):
 # GET requests read; everything else may write. On SQLite a writer must take the
 # write lock up front (BEGIN IMMEDIATE) or two writers deadlock on lock upgrade and
 # one fails with "database is locked" instead of waiting out the busy timeout.
-# Writers' sessions are bound to an engine copy carrying this execution option.
+# Writers' sessions are bound to an engine copy carrying this execution option: "wait"
+# blocks in BEGIN IMMEDIATE up to the busy timeout (CLI, jobs); "try" fails at once if
+# another process holds the lock, so a request can wait for it without blocking its
+# event loop (see Database.request_transaction).
 WRITE_OPTION = "orderhub_write"
+BUSY_TIMEOUT_MS = 30_000
 
 
 def normalize_url(url: str) -> str:
@@ -80,15 +87,32 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        if write != "try":
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            return
+        connection.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+class DatabaseBusy(OrderHubError):
+    status = 503
+    code = "database_busy"
+    title = "Database busy"
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    return "locked" in str(exc.orig) or "busy" in str(exc.orig)
 
 
 class Database:
@@ -99,7 +123,13 @@ class Database:
         self.engine = make_engine(self.url)
         self.readers = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.writers = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}),
+            self.engine.execution_options(**{WRITE_OPTION: "wait"}),
+            expire_on_commit=False,
+            autoflush=False,
+        )
+        self._write_turn = asyncio.Lock()
+        self.trying_writers = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: "try"}),
             expire_on_commit=False,
             autoflush=False,
         )
@@ -112,10 +142,51 @@ class Database:
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error.
 
-        The transaction begins at the first statement, so a request that waits (for a
-        dependency, for the event loop) holds no lock while it waits.
+        The transaction begins at the first statement. On SQLite a writer waits for the
+        write lock there, blocking its thread: right for the CLI and jobs, not for a
+        request on the event loop (use `request_transaction`).
         """
-        session = (self.writers if write else self.readers)()
+        with self._unit_of_work((self.writers if write else self.readers)()) as session:
+            yield session
+
+    @asynccontextmanager
+    async def request_transaction(self, *, write: bool) -> AsyncIterator[Session]:
+        """The unit of work of one request.
+
+        On SQLite, a writer takes the write lock before the route runs, and while another
+        process holds it waits with `asyncio.sleep`, so its event loop goes on serving
+        other requests (reads need no lock in WAL mode). After 30 s: 503.
+        """
+        if not (write and self.is_sqlite):
+            with self._unit_of_work((self.writers if write else self.readers)()) as session:
+                yield session
+            return
+        # One writer per process polls for the lock; the others queue here at no cost.
+        async with self._write_turn:
+            session = await self._begin_write_without_blocking()
+            with self._unit_of_work(session):
+                yield session
+
+    async def _begin_write_without_blocking(self) -> Session:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.0005
+        while True:
+            session = self.trying_writers()
+            try:
+                session.connection()  # BEGIN IMMEDIATE, failing at once if held
+                return session
+            except OperationalError as exc:
+                session.close()
+                if not _is_busy(exc):
+                    raise
+            if time.monotonic() > deadline:
+                raise DatabaseBusy("The database stayed locked by other writers; retry.")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.01)
+
+    @staticmethod
+    @contextmanager
+    def _unit_of_work(session: Session) -> Iterator[Session]:
         try:
             yield session
             session.commit()

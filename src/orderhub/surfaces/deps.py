@@ -27,14 +27,14 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
     loop avoids a thread-pool hop per request (see docs/architecture.md).
     """
     database = request.app.state.runtime.database
-    with database.transaction(write=request.method not in ("GET", "HEAD")) as session:
+    async with database.request_transaction(write=request.method not in ("GET", "HEAD")) as session:
         yield session
 
 
 async def read_session(request: Request) -> AsyncIterator[Session]:
     """A read-only transaction for a POST that changes nothing (e.g. a number search),
     so that on SQLite it does not take the write lock."""
-    with request.app.state.runtime.database.transaction(write=False) as session:
+    async with request.app.state.runtime.database.request_transaction(write=False) as session:
         yield session
 
 
