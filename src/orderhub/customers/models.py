@@ -20,11 +20,13 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(10), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    # Loaded when asked for (customers.find loads both for the lookup view): sign-in
+    # and ordering need the customer row, not its accounts.
     accounts: Mapped[list[Account]] = relationship(
-        back_populates="customer", order_by="Account.created_at", lazy="selectin"
+        back_populates="customer", order_by="Account.created_at"
     )
     addresses: Mapped[list[Address]] = relationship(
-        back_populates="customer", order_by="Address.kind", lazy="selectin"
+        back_populates="customer", order_by="Address.kind"
     )
 
 

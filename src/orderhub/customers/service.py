@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from orderhub.customers.models import Account, Customer
 from orderhub.ids import new_id, utcnow
@@ -25,8 +25,10 @@ def find_by_identifier(session: Session, identifier: str) -> Customer | None:
 def find(
     session: Session, *, phone: str | None, email: str | None, customer_id: str | None
 ) -> list[Customer]:
-    """Customers matching every given (normalized) criterion."""
-    stmt = select(Customer)
+    """Customers matching every given (normalized) criterion, with accounts and addresses."""
+    stmt = select(Customer).options(
+        selectinload(Customer.accounts), selectinload(Customer.addresses)
+    )
     if phone:
         stmt = stmt.where(Customer.phone == phone)
     if email:
