@@ -236,3 +236,36 @@ def test_cancel_releases_numbers_and_is_recorded(client):
         json={"number": held, "itemId": other["items"][0]["id"]},
     )
     assert taken.status_code == 200
+
+
+def test_a_prospect_cannot_claim_a_phone_it_did_not_verify(client):
+    # Mallory verifies only her e-mail and names a stranger's phone as her own.
+    stranger = random_phone()
+    mallory = sign_in(client, "mallory@example.com")
+    order = create_order(
+        client,
+        mallory,
+        customer={
+            "firstName": "M",
+            "lastName": "X",
+            "email": "mallory@example.com",
+            "phone": stranger,
+        },
+    )
+    mine = client.get(
+        f"{BASE}/v1/customers", params={"email": "mallory@example.com"}, headers=mallory
+    ).json()["customers"][0]
+    assert mine["phone"] is None  # the unverified phone was not kept
+    # The stranger later signs in with that phone: a prospect of their own, not Mallory.
+    victim = sign_in(client, stranger)
+    assert is_problem(
+        client.get(f"{BASE}/v1/customers", params={"phone": stranger}, headers=victim), 404
+    )
+    assert is_problem(client.get(f"{BASE}/v1/order/{order['id']}", headers=victim), 404)
+    victim_order = create_order(
+        client,
+        victim,
+        customer={"firstName": "V", "lastName": "S", "email": "v@example.com", "phone": stranger},
+    )
+    assert victim_order["customerId"] != order["customerId"]
+    assert is_problem(client.get(f"{BASE}/v1/order/{victim_order['id']}", headers=mallory), 404)

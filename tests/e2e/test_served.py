@@ -73,3 +73,29 @@ def test_fifty_concurrent_requests_for_one_number_have_one_winner(serve, databas
     with database.transaction(write=False) as session:
         holder = session.scalar(select(PhoneNumber.order_id).where(PhoneNumber.number == number))
     assert holder == orders[statuses.index(200)]["id"]
+
+
+def _concurrently(url: str, count: int, call) -> list[httpx.Response]:
+    def one(_: int) -> httpx.Response:
+        with httpx.Client(base_url=url, timeout=60) as c:
+            return call(c)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def test_concurrent_repeats_of_one_keyed_submit_all_get_the_first_answer(serve):
+    from tests.helpers import ready_order
+
+    url = serve(workers=3)
+    with httpx.Client(base_url=url, timeout=60) as client:
+        headers = sign_in(client)
+        order = ready_order(client, headers)
+    keyed = headers | {"Idempotency-Key": "submit-race"}
+    answers = _concurrently(
+        url,
+        6,
+        lambda c: c.post(f"{BASE}/v1/order/submit", headers=keyed, json={"orderId": order["id"]}),
+    )
+    assert [a.status_code for a in answers] == [200] * 6, [a.text for a in answers]
+    assert len({a.json()["confirmationNumber"] for a in answers}) == 1

@@ -6,7 +6,7 @@ Sandbox test values (docs/sandbox.md), by the SSN's last four digits:
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -43,6 +43,7 @@ class SandboxCreditBureau:
 
     def evaluate(self, applicant: Applicant) -> BureauReport:
         decision, score = self.RULES.get(applicant.ssn[-4:], ("approved", 760))
-        # The same applicant always gets the same reference, as a bureau's file number.
-        digest = hashlib.sha256(f"{applicant.ssn}|{applicant.date_of_birth}".encode()).hexdigest()
-        return BureauReport(decision=decision, score=score, reference="SBX-" + digest[:12].upper())
+        # Random, never derived from the SSN: a hash of nine digits is one brute force away.
+        return BureauReport(
+            decision=decision, score=score, reference="SBX-" + secrets.token_hex(6).upper()
+        )

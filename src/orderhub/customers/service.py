@@ -8,11 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from orderhub.customers.models import Account, Customer
+from orderhub.errors import NotFound
 from orderhub.ids import new_id, utcnow
 
 
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+    title = "No customer found"
+
+
 def get(session: Session, *, customer_id: str) -> Customer | None:
-    """One customer with accounts and addresses."""
+    """One customer (accounts and addresses load when touched)."""
     return session.get(Customer, customer_id)
 
 

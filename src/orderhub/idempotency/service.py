@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from orderhub.db import serialize_on
 from orderhub.errors import Conflict, ValidationFailed
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.ids import utcnow
-
-MAX_KEY_LENGTH = 200
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -24,11 +23,12 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 def replay(
     session: Session, *, scope: str, key: str, request_hash: str
 ) -> IdempotencyRecord | None:
-    """The stored answer for this key, None if the key is new; 422 if it was used differently."""
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise ValidationFailed.one(
-            "Idempotency-Key", "key_length", f"The key must be 1 to {MAX_KEY_LENGTH} characters."
-        )
+    """The stored answer for this key, None if the key is new; 422 if it was used differently.
+
+    Requests with one key run one at a time, so a concurrent repeat waits for the first
+    and then replays its answer instead of running the operation again.
+    """
+    serialize_on(session, f"idempotency:{scope}:{key}")
     record = session.get(IdempotencyRecord, (scope, key))
     if record is not None and record.request_hash != request_hash:
         raise ValidationFailed.one(

@@ -15,6 +15,7 @@ from orderhub.adapters.messaging import Messenger
 from orderhub.config import Settings
 from orderhub.customers import service as customers
 from orderhub.customers.rules import normalize_email, normalize_identifier
+from orderhub.db import serialize_on
 from orderhub.errors import TooManyRequests, Unauthorized, ValidationFailed
 from orderhub.identity import rules, tokens
 from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
@@ -88,6 +89,7 @@ def issue_otp(
             "channel_matches_identifier",
             "Use channel 'sms' for a phone number and 'email' for an e-mail address.",
         )
+    serialize_on(session, f"otp:{value}")  # count-then-insert must not interleave
     now = utcnow()
     window_start = now - timedelta(seconds=settings.otp_issue_window_seconds)
     recent = session.scalar(

@@ -13,7 +13,7 @@ class PhoneNumber(Base):
 
     status: available | reserved | assigned. A reservation whose `reserved_until`
     has passed counts as available again: every claim checks the time, so no sweeper
-    is needed for correctness (the sweeper only tidies rows).
+    is needed.
     """
 
     __tablename__ = "phone_numbers"

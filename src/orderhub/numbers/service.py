@@ -138,7 +138,7 @@ def reserve(
         .order_by(PhoneNumber.updated_at)
     ).all()
     for extra in held[: max(0, len(held) + 1 - item.lines)]:
-        _release(session, extra.number, order.id)
+        release(session, order_id=order.id, number=extra.number)
         record_event(
             session,
             order_id=order.id,
@@ -157,12 +157,19 @@ def reserve(
     return session.get(PhoneNumber, number, populate_existing=True)
 
 
-def _release(session: Session, number: str, order_id: str) -> None:
+def release(session: Session, *, order_id: str, number: str | None = None) -> None:
+    """Give the order's numbers (or one of them) back to the pool."""
+    stmt = update(PhoneNumber).where(PhoneNumber.order_id == order_id)
+    if number is not None:
+        stmt = stmt.where(PhoneNumber.number == number)
     session.execute(
-        update(PhoneNumber)
-        .where(PhoneNumber.number == number, PhoneNumber.order_id == order_id)
-        .values(status="available", order_id=None, item_id=None, reserved_until=None)
-        .execution_options(synchronize_session=False)
+        stmt.values(
+            status="available",
+            order_id=None,
+            item_id=None,
+            reserved_until=None,
+            updated_at=utcnow(),
+        ).execution_options(synchronize_session=False)
     )
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from orderhub.ids import utcnow
-from orderhub.numbers.models import PhoneNumber
+from orderhub.numbers import service as numbers
 from orderhub.orders.models import Order
 from orderhub.orders.service import record_event
 from orderhub.orders.states import InvalidTransition, OrderStatus, transition
@@ -33,18 +32,7 @@ def change_status(
     order.status = transition(order.status, target)
     order.updated_at = utcnow()
     if target in RELEASES_NUMBERS:
-        session.execute(
-            update(PhoneNumber)
-            .where(PhoneNumber.order_id == order.id)
-            .values(
-                status="available",
-                order_id=None,
-                item_id=None,
-                reserved_until=None,
-                updated_at=order.updated_at,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        numbers.release(session, order_id=order.id)
     record_event(
         session,
         order_id=order.id,
@@ -53,3 +41,19 @@ def change_status(
         data={"from": previous, "to": str(target)} | ({"reason": reason} if reason else {}),
     )
     return order
+
+
+def cancel_by_customer(session: Session, *, order: Order, actor: str) -> Order:
+    """A customer cancels a draft or submitted order; once it ships, care must do it."""
+    if order.status == OrderStatus.IN_FULFILLMENT:
+        raise InvalidTransition(
+            "The order is being fulfilled; contact care to cancel it.",
+            extra={"currentStatus": order.status},
+        )
+    return change_status(
+        session,
+        order=order,
+        target=OrderStatus.CANCELLED,
+        actor=actor,
+        reason="cancelled by customer",
+    )

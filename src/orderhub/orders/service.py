@@ -12,6 +12,7 @@ from orderhub.catalog import rules as catalog_rules
 from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
 from orderhub.customers.models import Customer
+from orderhub.db import serialize_on
 from orderhub.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from orderhub.identity.tokens import Principal
 from orderhub.ids import new_id, utcnow
@@ -186,20 +187,12 @@ def _ordering_customer(
     if own_id is not None:
         if customer_id is not None and customer_id != own_id:
             # Naming somebody else's id must not reveal that it exists.
-            raise NotFound(
-                f"No customer '{customer_id}' was found.",
-                code="customer_not_found",
-                title="No customer found",
-            )
+            raise customers.CustomerNotFound(f"No customer '{customer_id}' was found.")
         customer = customers.get(session, customer_id=own_id)
         assert customer is not None
         return customer
     if customer_id is not None:
-        raise NotFound(
-            f"No customer '{customer_id}' was found.",
-            code="customer_not_found",
-            title="No customer found",
-        )
+        raise customers.CustomerNotFound(f"No customer '{customer_id}' was found.")
     if new is None:
         raise ValidationFailed.one(
             "customer",
@@ -212,19 +205,21 @@ def _ordering_customer(
             "The new customer's phone or e-mail must be the one you signed in with.",
             code="identifier_mismatch",
         )
-    taken = [v for v in (new.email, new.phone) if v and customers.find_by_identifier(session, v)]
-    if taken:
-        raise ValidationFailed.one(
-            "customer",
-            "already_registered",
-            "That phone or e-mail belongs to an existing customer; sign in with it instead.",
-        )
+    # Only the verified one is kept: the other is unproven, and whoever signs in with it
+    # later would land in this customer's record (a takeover of a stranger's phone).
+    verified_email = new.email if principal.identifier == new.email else None
+    verified_phone = new.phone if principal.identifier == new.phone else None
+    # Two first orders of one prospect at once must not both create the customer.
+    serialize_on(session, f"customer:{principal.identifier}")
+    existing = customers.find_by_identifier(session, principal.identifier)
+    if existing is not None:
+        return existing
     customer = customers.create(
         session,
         first_name=new.first_name,
         last_name=new.last_name,
-        email=new.email,
-        phone=new.phone,
+        email=verified_email,
+        phone=verified_phone,
     )
     session.flush()
     return customer

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
 from orderhub.customers.rules import normalize_email, normalize_phone
-from orderhub.errors import NotFound, ValidationFailed
+from orderhub.errors import ValidationFailed
 from orderhub.fulfillment.models import Store
 from orderhub.orders.service import caller_customer_id
 from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
@@ -55,11 +55,7 @@ async def lookup_customers(
     # A customer sees only their own record; anybody else's does not exist.
     found = [c for c in found if c.id == own_id]
     if not found:
-        raise NotFound(
-            "No customer matches those details.",
-            code="customer_not_found",
-            title="No customer found",
-        )
+        raise customers.CustomerNotFound("No customer matches those details.")
     return s.CustomersOut(customers=[views.customer(c) for c in found])
 
 

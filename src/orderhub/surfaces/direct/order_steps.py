@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from orderhub.credit import service as credit
 from orderhub.errors import ValidationFailed
@@ -17,10 +15,6 @@ from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import money, problem_responses
 
 router = APIRouter()
-
-OrderId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Order ID")
-]
 
 
 def _changes(body: s.FulfillmentCreateIn | s.FulfillmentUpdateIn) -> dict:
@@ -35,7 +29,7 @@ def _changes(body: s.FulfillmentCreateIn | s.FulfillmentUpdateIn) -> dict:
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def submit_credit(
-    id: OrderId,
+    id: s.OrderId,
     body: s.CreditSubmitIn,
     session: SessionDep,
     principal: PrincipalDep,
@@ -71,7 +65,7 @@ async def submit_credit(
     responses=problem_responses(401, 404, 409, 422, 500),
 )
 async def credit_policy(
-    id: OrderId, session: SessionDep, principal: PrincipalDep
+    id: s.OrderId, session: SessionDep, principal: PrincipalDep
 ) -> s.CreditPolicyOut:
     """What the credit decision allows: lines, deposit and device down payment."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
@@ -95,7 +89,7 @@ async def credit_policy(
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def create_fulfillment(
-    id: OrderId,
+    id: s.OrderId,
     body: s.FulfillmentCreateIn,
     session: SessionDep,
     principal: PrincipalDep,
@@ -121,7 +115,7 @@ async def create_fulfillment(
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def update_fulfillment(
-    id: OrderId,
+    id: s.OrderId,
     body: s.FulfillmentUpdateIn,
     session: SessionDep,
     principal: PrincipalDep,
@@ -149,7 +143,7 @@ async def update_fulfillment(
     responses=problem_responses(400, 401, 404, 422, 500),
 )
 async def available_numbers(
-    id: OrderId, body: s.NumberSearchIn, session: ReadSessionDep, principal: PrincipalDep
+    id: s.OrderId, body: s.NumberSearchIn, session: ReadSessionDep, principal: PrincipalDep
 ) -> s.NumbersOut:
     """Free numbers in an area code, to offer the customer."""
     orders.get_for_caller(session, order_id=id, principal=principal)
@@ -164,7 +158,7 @@ async def available_numbers(
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def reserve_number(
-    id: OrderId,
+    id: s.OrderId,
     body: s.NumberReserveIn,
     session: SessionDep,
     principal: PrincipalDep,

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import ConfigDict, Field
 
 from orderhub.surfaces.schemas import RequestModel, WireModel
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+OrderId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Order ID")
+]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Phone = Annotated[str, Field(min_length=10, max_length=20, examples=["2145550100"])]
 Email = Annotated[str, Field(min_length=3, max_length=254, examples=["alex.bell@example.com"])]
