@@ -188,3 +188,19 @@ def test_customer_lookup_finds_only_the_caller(client):
     assert is_problem(other, 404, "customer_not_found")
     assert other.json()["title"] == "No customer found"
     assert is_problem(client.get(f"{BASE}/v1/customers", headers=headers), 422)
+
+
+def test_an_unauthenticated_write_opens_no_transaction(client, monkeypatch):
+    from orderhub.db import Database
+
+    opened = []
+    original = Database.request_transaction
+
+    def spy(self, *, write):
+        opened.append(write)
+        return original(self, write=write)
+
+    monkeypatch.setattr(Database, "request_transaction", spy)
+    response = client.post(f"{BASE}/v1/order/create", json={"items": [{"offerId": "x"}]})
+    assert is_problem(response, 401)
+    assert opened == []

@@ -175,13 +175,15 @@ def sign_in_with_password(
         _verify(_DUMMY_HASH, password)
         raise SignInFailed("The username or password is wrong.")
     now = utcnow()
+    # Verify first in every case, so a locked account costs the same time as any other.
+    verified = _verify(credential.password_hash, password)
     if credential.locked_until and credential.locked_until > now:
         raise TooManyRequests(
             "Sign-in is locked after too many wrong passwords; try again later.",
             code="password_locked",
             headers={"Retry-After": str(int((credential.locked_until - now).total_seconds()) + 1)},
         )
-    if not _verify(credential.password_hash, password):
+    if not verified:
         credential.failed_attempts += 1
         if credential.failed_attempts >= PASSWORD_MAX_FAILURES:
             credential.failed_attempts = 0

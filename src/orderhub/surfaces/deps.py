@@ -41,6 +41,9 @@ async def read_session(request: Request) -> AsyncIterator[Session]:
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /msapi/order/v1/auth")
 
 
+# Routes list PrincipalDep before SessionDep: FastAPI resolves dependencies in parameter
+# order, so a request without a valid token is refused before it opens a transaction
+# (on SQLite, before it waits for the write lock).
 async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],

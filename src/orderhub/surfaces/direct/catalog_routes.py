@@ -33,8 +33,8 @@ TERMS_TEXT = (
     responses=problem_responses(401, 404, 422, 500),
 )
 async def lookup_customers(
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     phone: Annotated[str | None, Query(max_length=20)] = None,
     email: Annotated[str | None, Query(max_length=254)] = None,
     customer_id: Annotated[str | None, Query(alias="customerId", max_length=64)] = None,
@@ -66,8 +66,8 @@ async def lookup_customers(
     responses=problem_responses(401, 422, 500),
 )
 async def list_offers(
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     category: Literal["plan", "device", "accessory", "addon", "bundle"] | None = None,
     zip_code: Annotated[str | None, Query(alias="zipCode", pattern=r"^\d{5}$")] = None,
     customer_type: Annotated[
@@ -96,7 +96,7 @@ async def list_offers(
     tags=["fulfillment"],
     responses=problem_responses(401, 500),
 )
-async def list_stores(session: SessionDep, principal: PrincipalDep) -> s.StoresOut:
+async def list_stores(principal: PrincipalDep, session: SessionDep) -> s.StoresOut:
     """Stores an order can be picked up from (`storeId` of a storePickup fulfillment)."""
     stores = session.scalars(select(Store).order_by(Store.id))
     return s.StoresOut(stores=[s.StoreOut(id=x.id, name=x.name, address=x.address) for x in stores])

@@ -58,8 +58,8 @@ def _new_customer(body: s.OrderCreateIn) -> orders.NewCustomer | None:
 async def create_order(
     request: Request,
     body: s.OrderCreateIn,
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Create a draft order (the cart) with the chosen offers, priced from the catalog."""
@@ -88,8 +88,8 @@ async def create_order(
 
 @router.get("/v1/orders", response_model=s.OrdersOut, responses=problem_responses(401, 422, 500))
 async def list_orders(
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     status: OrderStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
@@ -118,7 +118,7 @@ async def list_orders(
 @router.get(
     "/v1/order/{id}", response_model=s.OrderOut, responses=problem_responses(401, 404, 422, 500)
 )
-async def get_order(id: s.OrderId, session: SessionDep, principal: PrincipalDep) -> s.OrderOut:
+async def get_order(id: s.OrderId, principal: PrincipalDep, session: SessionDep) -> s.OrderOut:
     """The order with its status, items, credit decision, fulfillment, numbers and events."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
     return views.order(session, order)
@@ -137,7 +137,7 @@ async def get_order(id: s.OrderId, session: SessionDep, principal: PrincipalDep)
     responses=problem_responses(401, 404, 422, 500),
 )
 async def validate_order(
-    id: s.OrderId, session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep
+    id: s.OrderId, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
 ) -> s.ValidateOut:
     """Every problem that would block submission. The seed spells the path with `V1`;
     clients copy it, so that spelling works, and so does `v1`."""
@@ -160,8 +160,8 @@ async def validate_order(
 async def submit_order(
     request: Request,
     body: s.SubmitIn,
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     runtime: RuntimeDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -202,7 +202,7 @@ async def submit_order(
     response_model=s.OrderOut,
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
-async def cancel_order(id: s.OrderId, session: SessionDep, principal: PrincipalDep) -> s.OrderOut:
+async def cancel_order(id: s.OrderId, principal: PrincipalDep, session: SessionDep) -> s.OrderOut:
     """Cancel a draft or submitted order; its numbers go back to the pool. Later: 409."""
     order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
     lifecycle.cancel_by_customer(session, order=order, actor=principal.subject)

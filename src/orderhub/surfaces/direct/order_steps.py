@@ -31,8 +31,8 @@ def _changes(body: s.FulfillmentCreateIn | s.FulfillmentUpdateIn) -> dict:
 async def submit_credit(
     id: s.OrderId,
     body: s.CreditSubmitIn,
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     runtime: RuntimeDep,
 ) -> s.CreditOut:
     """Run a credit check for the order. The SSN and date of birth are never returned."""
@@ -65,7 +65,7 @@ async def submit_credit(
     responses=problem_responses(401, 404, 409, 422, 500),
 )
 async def credit_policy(
-    id: s.OrderId, session: SessionDep, principal: PrincipalDep
+    id: s.OrderId, principal: PrincipalDep, session: SessionDep
 ) -> s.CreditPolicyOut:
     """What the credit decision allows: lines, deposit and device down payment."""
     order = orders.get_for_caller(session, order_id=id, principal=principal)
@@ -91,8 +91,8 @@ async def credit_policy(
 async def create_fulfillment(
     id: s.OrderId,
     body: s.FulfillmentCreateIn,
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     runtime: RuntimeDep,
 ) -> s.FulfillmentOut:
     """Set delivery (shipping or store pickup), contact, date and terms acceptance."""
@@ -117,8 +117,8 @@ async def create_fulfillment(
 async def update_fulfillment(
     id: s.OrderId,
     body: s.FulfillmentUpdateIn,
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     runtime: RuntimeDep,
 ) -> s.FulfillmentOut:
     """Change part of the fulfillment (e.g. accept the terms); only the fields sent change."""
@@ -143,7 +143,7 @@ async def update_fulfillment(
     responses=problem_responses(400, 401, 404, 422, 500),
 )
 async def available_numbers(
-    id: s.OrderId, body: s.NumberSearchIn, session: ReadSessionDep, principal: PrincipalDep
+    id: s.OrderId, body: s.NumberSearchIn, principal: PrincipalDep, session: ReadSessionDep
 ) -> s.NumbersOut:
     """Free numbers in an area code, to offer the customer."""
     orders.get_for_caller(session, order_id=id, principal=principal)
@@ -160,8 +160,8 @@ async def available_numbers(
 async def reserve_number(
     id: s.OrderId,
     body: s.NumberReserveIn,
-    session: SessionDep,
     principal: PrincipalDep,
+    session: SessionDep,
     runtime: RuntimeDep,
 ) -> s.ReservationOut:
     """Hold a number for one line of the order for a limited time; 409 if another order has it."""
