@@ -7,6 +7,8 @@ import pytest
 from tests.helpers import (
     BASE,
     create_order,
+    credit_body,
+    fulfillment_body,
     is_problem,
     random_phone,
     ready_order,
@@ -269,3 +271,54 @@ def test_a_prospect_cannot_claim_a_phone_it_did_not_verify(client):
     )
     assert victim_order["customerId"] != order["customerId"]
     assert is_problem(client.get(f"{BASE}/v1/order/{victim_order['id']}", headers=mallory), 404)
+
+
+def test_an_offer_sold_only_in_some_zips_must_ship_there(client):
+    # A new customer has no address when the cart is made; the shipping ZIP decides.
+    phone = random_phone()
+    headers = sign_in(client, phone)
+    order = create_order(
+        client,
+        headers,
+        items=[{"offerId": "plan-home-internet"}],
+        customer={
+            "firstName": "Pat",
+            "lastName": "Doe",
+            "email": f"p{phone}@example.com",
+            "phone": phone,
+        },
+    )
+    irving = {
+        "addressLine1": "400 W Las Colinas Blvd",
+        "city": "Irving",
+        "state": "TX",
+        "zipCode": "75039",
+    }
+    client.post(
+        f"{BASE}/v1/order/{order['id']}/credit.submit",
+        headers=headers,
+        json=credit_body(address=irving),
+    )
+    client.post(
+        f"{BASE}/v1/order/{order['id']}/fulfillment",
+        headers=headers,
+        json=fulfillment_body(shippingAddress=irving),
+    )
+    problems = client.get(f"{BASE}/V1/order/{order['id']}/validate", headers=headers).json()
+    assert [p["code"] for p in problems["problems"]] == ["not_sold_at_address"]
+    client.patch(
+        f"{BASE}/v1/order/{order['id']}/fulfillment",
+        headers=headers,
+        json={
+            "shippingAddress": {
+                "addressLine1": "123 Main St",
+                "city": "Dallas",
+                "state": "TX",
+                "zipCode": "75201",
+            }
+        },
+    )
+    assert (
+        client.get(f"{BASE}/V1/order/{order['id']}/validate", headers=headers).json()["valid"]
+        is True
+    )

@@ -251,3 +251,25 @@ def test_monthly_discount_is_capped_at_the_price(
 )
 def test_order_totals(items: list[tuple[int, int, int, int]], totals: tuple[int, int]) -> None:
     assert order_totals(items) == totals
+
+
+@pytest.mark.parametrize(
+    ("method", "zip_code", "expected"),
+    [
+        ("shipping", "75039", ["not_sold_at_address"]),
+        ("shipping", "75201", []),
+        ("shipping", None, []),
+        ("storePickup", "75039", []),
+    ],
+)
+def test_zip_limited_offers_must_ship_inside_their_zips(
+    method: str, zip_code: str | None, expected: list[str]
+) -> None:
+    home_internet = LineItem("itm_9", "5G Home Internet", 0, {"zipPrefixes": ["752"]})
+    found = submission_problems(
+        facts(
+            items=[LineItem("itm_1", "Unlimited", 1), home_internet],
+            fulfillment=fulfillment(method=method, zip_code=zip_code),
+        )
+    )
+    assert codes(found) == expected

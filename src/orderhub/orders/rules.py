@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from orderhub.catalog.rules import eligibility
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -28,6 +30,7 @@ class LineItem:
     id: str
     name: str
     lines: int  # phone lines the item needs numbers for
+    eligibility: dict[str, Any] = dataclasses.field(default_factory=dict)  # the offer's rules
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class FulfillmentView:
     has_contact: bool
     terms_version: str | None
     terms_accepted: bool
+    zip_code: str | None = None  # where it ships, when shipping
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def submission_problems(facts: SubmissionFacts) -> list[Problem]:
     total_lines = sum(item.lines for item in facts.items)
     problems += _credit_problems(facts.credit, total_lines)
     problems += _fulfillment_problems(facts.fulfillment, facts.terms_version)
+    problems += _coverage_problems(facts.items, facts.fulfillment)
     problems += _number_problems(facts.items, facts.reservations, facts.now)
     return problems
 
@@ -130,6 +135,25 @@ def _fulfillment_problems(f: FulfillmentView | None, terms_version: str) -> list
             )
         )
     return problems
+
+
+def _coverage_problems(items: list[LineItem], f: FulfillmentView | None) -> list[Problem]:
+    """Offers sold only in some ZIP codes must ship there (a new customer has no service
+    address when the cart is made, so this is where the rule meets the address)."""
+    if f is None or f.method != "shipping" or not f.zip_code:
+        return []
+    return [
+        Problem(
+            "not_sold_at_address",
+            f"'{item.name}' is {verdict.reason}, where the order ships.",
+            "items",
+            {"itemId": item.id, "zipCode": f.zip_code},
+        )
+        for item in items
+        if not (
+            verdict := eligibility(item.eligibility, zip_code=f.zip_code, customer_type=None)
+        ).eligible
+    ]
 
 
 def _number_problems(

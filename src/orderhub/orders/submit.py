@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from orderhub.catalog import service as catalog
 from orderhub.credit import service as credit
 from orderhub.errors import Conflict
 from orderhub.fulfillment import service as fulfillment
@@ -35,9 +36,19 @@ def problems(
     application = credit.get(session, order_id=order.id)
     f = fulfillment.get(session, order_id=order.id)
     held = numbers.held_by(session, order_id=order.id)
+    offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in order.items])
+    address = (f.standardized_address or f.shipping_address) if f else None
     facts = rules.SubmissionFacts(
         status=order.status,
-        items=[rules.LineItem(i.id, i.name, i.lines) for i in order.items],
+        items=[
+            rules.LineItem(
+                i.id,
+                i.name,
+                i.lines,
+                offers[i.offer_id].eligibility if i.offer_id in offers else {},
+            )
+            for i in order.items
+        ],
         credit=rules.CreditView(application.decision, application.max_lines)
         if application
         else None,
@@ -47,6 +58,7 @@ def problems(
             has_contact=bool(f.contact),
             terms_version=f.terms_version,
             terms_accepted=f.terms_accepted_at is not None,
+            zip_code=address["zipCode"][:5] if address else None,
         )
         if f
         else None,
