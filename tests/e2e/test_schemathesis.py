@@ -4,6 +4,7 @@ contradicts the document (status codes, content types, headers, bodies)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,4 +53,7 @@ def test_no_operation_breaks_its_contract(serve, tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
-    assert "22 passed" in run.stdout or "passed" in run.stdout
+    # Every generated case passed, and there were enough of them to mean something.
+    counts = re.search(r"(\d+) generated, (\d+) passed", run.stdout)
+    assert counts and counts.group(1) == counts.group(2), run.stdout[-3000:]
+    assert int(counts.group(1)) > 500
