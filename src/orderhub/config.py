@@ -34,6 +34,9 @@ class Settings:
     otp_issue_limit: int
     otp_issue_window_seconds: int
     reservation_ttl_seconds: int
+    # How long an Idempotency-Key's first answer is kept for replays (a day, like
+    # payment APIs); afterwards the key may be used again.
+    idempotency_ttl_seconds: int
     terms_version: str
 
     @classmethod
@@ -48,5 +51,6 @@ class Settings:
             otp_issue_limit=_int("ORDERHUB_OTP_ISSUE_LIMIT", 5),
             otp_issue_window_seconds=_int("ORDERHUB_OTP_ISSUE_WINDOW_SECONDS", 900),
             reservation_ttl_seconds=_int("ORDERHUB_RESERVATION_TTL_SECONDS", 1800),
+            idempotency_ttl_seconds=_int("ORDERHUB_IDEMPOTENCY_TTL_SECONDS", 86_400),
             terms_version=os.environ.get("ORDERHUB_TERMS_VERSION") or "2026-01",
         )

@@ -97,3 +97,20 @@ def test_an_expired_reservation_blocks_submission_and_frees_the_number(client, d
         json={"number": number, "itemId": other["items"][0]["id"]},
     )
     assert taken.status_code == 200
+
+
+def test_a_key_older_than_its_lifetime_is_free_again(client, database):
+    from orderhub.idempotency.models import IdempotencyRecord
+
+    headers = sign_in(client) | {"Idempotency-Key": "old-key"}
+    first = client.post(f"{BASE}/v1/order/create", json=CART, headers=headers).json()
+    with database.transaction() as session:
+        session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.key == "old-key")
+            .values(created_at=utcnow() - timedelta(days=2))
+        )
+    again = client.post(f"{BASE}/v1/order/create", json=CART, headers=headers)
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    assert again.json()["id"] != first["id"]

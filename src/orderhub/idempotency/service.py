@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -21,15 +22,20 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 
 def replay(
-    session: Session, *, scope: str, key: str, request_hash: str
+    session: Session, *, scope: str, key: str, request_hash: str, ttl_seconds: int
 ) -> IdempotencyRecord | None:
     """The stored answer for this key, None if the key is new; 422 if it was used differently.
 
     Requests with one key run one at a time, so a concurrent repeat waits for the first
-    and then replays its answer instead of running the operation again.
+    and then replays its answer instead of running the operation again. A key is
+    remembered for `ttl_seconds`; after that it is free again (its old answer is dropped).
     """
     serialize_on(session, f"idempotency:{scope}:{key}")
     record = session.get(IdempotencyRecord, (scope, key))
+    if record is not None and record.created_at <= utcnow() - timedelta(seconds=ttl_seconds):
+        session.delete(record)
+        session.flush()
+        return None
     if record is not None and record.request_hash != request_hash:
         raise ValidationFailed.one(
             "Idempotency-Key",

@@ -26,7 +26,13 @@ def respond(
     if key is None:
         return JSONResponse(produce(), status_code=status_code)
     request_hash = idempotency.fingerprint(request.method, request.url.path, body)
-    record = idempotency.replay(session, scope=scope, key=key, request_hash=request_hash)
+    record = idempotency.replay(
+        session,
+        scope=scope,
+        key=key,
+        request_hash=request_hash,
+        ttl_seconds=request.app.state.runtime.settings.idempotency_ttl_seconds,
+    )
     if record is not None:
         return JSONResponse(
             record.body, status_code=record.status_code, headers={"Idempotent-Replayed": "true"}
