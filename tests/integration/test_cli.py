@@ -89,7 +89,7 @@ def test_demo_in_process_submits_an_order(database_url, database):
     assert submitted == 1
 
 
-def test_operators_move_orders_along_the_state_table_only(database_url, database):
+def _draft_order(database) -> str:
     from orderhub.identity.tokens import Principal
     from orderhub.orders import service as orders
 
@@ -101,7 +101,11 @@ def test_operators_move_orders_along_the_state_table_only(database_url, database
             new_customer=None,
             items=[orders.ItemRequest("dev-pixel-10", 1)],
         )
-        order_id = order.id
+        return order.id
+
+
+def test_operators_move_orders_along_the_state_table_only(database_url, database):
+    order_id = _draft_order(database)
     refused = runner.invoke(
         app, ["orders", "set-status", order_id, "completed", "--database-url", database_url]
     )
@@ -126,18 +130,7 @@ def test_operators_move_orders_along_the_state_table_only(database_url, database
 
 
 def test_operators_cannot_submit_by_setting_the_status(database_url, database):
-    from orderhub.identity.tokens import Principal
-    from orderhub.orders import service as orders
-
-    with database.transaction() as session:
-        order = orders.create(
-            session,
-            principal=Principal("2145550100", "cus_alex_bell", 2**31),
-            customer_id=None,
-            new_customer=None,
-            items=[orders.ItemRequest("dev-pixel-10", 1)],
-        )
-        order_id = order.id
+    order_id = _draft_order(database)
     refused = runner.invoke(
         app, ["orders", "set-status", order_id, "submitted", "--database-url", database_url]
     )

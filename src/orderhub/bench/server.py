@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from orderhub.bench import floor, procstat
+from orderhub.bench import floor
 
 READY_SECONDS = 60.0
 STOP_SECONDS = 15.0
@@ -86,7 +86,10 @@ def serving(app: str, *, database_url: str, workers: int, log: Path) -> Iterator
     else:
         command = orderhub_command(port, workers)
     with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        # Its own process group, so that stopping it stops every worker it started.
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_ready(process, url, log)
@@ -110,18 +113,16 @@ def _wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    # SIGTERM to uvicorn's parent: it shuts its workers down gracefully and waits for them.
-    # Should it hang, kill it and then its workers by pid, so none outlives the bench.
-    workers = procstat.tree(process.pid)[1:] if procstat.available() else []
-    process.terminate()
+    # SIGTERM to the whole group: uvicorn's parent and workers shut down gracefully.
+    # Should they hang, SIGKILL the group, so no worker outlives its server.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=STOP_SECONDS)
     except subprocess.TimeoutExpired:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=STOP_SECONDS)
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
 
 
 def _tail(log: Path, lines: int = 30) -> str:
