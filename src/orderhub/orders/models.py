@@ -25,8 +25,10 @@ class Order(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Loaded on first access: half the calls on an order (policy, fulfillment, number
+    # search, the order list) never look at its items.
     items: Mapped[list[OrderItem]] = relationship(
-        order_by="OrderItem.position", lazy="selectin", cascade="all, delete-orphan"
+        order_by="OrderItem.position", cascade="all, delete-orphan"
     )
 
 
