@@ -60,10 +60,6 @@ class OrderHubError(Exception):
         self.headers = headers
 
 
-class BadRequest(OrderHubError):
-    pass
-
-
 class Unauthorized(OrderHubError):
     status = 401
     code = "unauthorized"

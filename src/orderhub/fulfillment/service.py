@@ -16,7 +16,6 @@ from orderhub.orders.models import Order
 from orderhub.orders.service import record_event
 from orderhub.orders.states import require_draft
 
-METHODS = ("shipping", "storePickup")
 LATEST_REQUESTED_DAYS = 90
 
 
