@@ -54,10 +54,10 @@ class UTCDateTime(TypeDecorator):
 # GET requests read; everything else may write. On SQLite a writer must take the
 # write lock up front (BEGIN IMMEDIATE) or two writers deadlock on lock upgrade and
 # one fails with "database is locked" instead of waiting out the busy timeout.
-# Writers' sessions are bound to an engine copy carrying this execution option: "wait"
-# blocks in BEGIN IMMEDIATE up to the busy timeout (CLI, jobs); "try" fails at once if
-# another process holds the lock, so a request can wait for it without blocking its
-# event loop (see Database.request_transaction).
+# Writers' sessions are bound to an engine copy carrying this execution option. The
+# engine for requests' writers has a busy timeout of 0: its BEGIN IMMEDIATE fails at once
+# if another process holds the lock, so a request can wait for it without blocking its
+# event loop (see Database.request_transaction); the CLI and jobs block up to 30 s.
 WRITE_OPTION = "orderhub_write"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -71,16 +71,16 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         # hide_parameters: statement parameters (e-mails, phones) never reach the logs.
         engine = create_engine(
             url,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
             hide_parameters=True,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms)
         return engine
     return create_engine(
         url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
@@ -99,29 +99,22 @@ def serialize_on(session: Session, key: str) -> None:
         )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the sqlite3 module so BEGIN is ours to emit.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get(WRITE_OPTION)
-        if write != "try":
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-            return
-        connection.exec_driver_sql("PRAGMA busy_timeout=0")
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        finally:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class DatabaseBusy(OrderHubError):
@@ -142,13 +135,17 @@ class Database:
         self.engine = make_engine(self.url)
         self.readers = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.writers = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: "wait"}),
+            self.engine.execution_options(**{WRITE_OPTION: True}),
             expire_on_commit=False,
             autoflush=False,
         )
         self._write_turn = asyncio.Lock()
+        # SQLite only: a second pool whose connections never wait for the lock.
+        self._trying_engine = make_engine(self.url, busy_timeout_ms=0) if self.is_sqlite else None
         self.trying_writers = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: "try"}),
+            self._trying_engine.execution_options(**{WRITE_OPTION: True})
+            if self._trying_engine
+            else self.engine,
             expire_on_commit=False,
             autoflush=False,
         )
@@ -224,3 +221,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._trying_engine is not None:
+            self._trying_engine.dispose()

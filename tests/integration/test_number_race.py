@@ -12,7 +12,6 @@ from orderhub.identity.tokens import Principal
 from orderhub.numbers import service as numbers
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import service as orders
-from orderhub.orders.models import Order
 
 ALEX = Principal("2145550100", "cus_alex_bell", 2**31)
 RACERS = 50
@@ -20,7 +19,7 @@ RACERS = 50
 
 def _draft_orders(database, count: int) -> list[str]:
     with database.transaction() as session:
-        created = [
+        return [
             orders.create(
                 session,
                 principal=ALEX,
@@ -30,7 +29,6 @@ def _draft_orders(database, count: int) -> list[str]:
             )
             for _ in range(count)
         ]
-        return [o.id for o in created]
 
 
 def test_fifty_concurrent_reservations_of_one_number_have_one_winner(database):
@@ -42,11 +40,11 @@ def test_fifty_concurrent_reservations_of_one_number_have_one_winner(database):
         barrier.wait()
         try:
             with database.transaction() as session:
-                order = session.get(Order, order_id)
+                order = orders.claim_for_change(session, order_id=order_id, principal=ALEX)
                 numbers.reserve(
                     session,
                     order=order,
-                    item_id=order.items[0].id,
+                    item_id=orders.items_of(session, order_id=order_id)[0].id,
                     number=number,
                     ttl_seconds=600,
                     actor="test",

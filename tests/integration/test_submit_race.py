@@ -26,13 +26,14 @@ RACERS = 10
 def _ready_accessory_order(database) -> str:
     """An order with no phone lines (nothing else to claim), ready to submit."""
     with database.transaction() as session:
-        order = orders.create(
+        order_id = orders.create(
             session,
             principal=ALEX,
             customer_id=None,
             new_customer=None,
             items=[orders.ItemRequest("acc-clear-case", 1)],
         )
+        order = orders.get_for_caller(session, order_id=order_id, principal=ALEX)
         credit.submit(
             session,
             order=order,
@@ -66,9 +67,7 @@ def test_concurrent_submits_of_one_order_submit_it_once(database):
         barrier.wait()
         try:
             with database.transaction() as session:
-                order = orders.get_for_caller(
-                    session, order_id=order_id, principal=ALEX, for_update=True
-                )
+                order = orders.claim_for_change(session, order_id=order_id, principal=ALEX)
                 return submission.submit(
                     session, order=order, terms_version="2026-01", actor="t"
                 ).confirmation_number

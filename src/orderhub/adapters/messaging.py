@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, Row, String, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderhub.db import Base, UTCDateTime
@@ -28,21 +28,28 @@ class Messenger(Protocol):
     def send(self, session: Session, *, to: str, channel: str, body: str) -> None: ...
 
 
+_MESSAGES = SentMessage.__table__
+_INSERT_MESSAGE = insert(_MESSAGES)
+_MESSAGES_TO = (
+    select(_MESSAGES)
+    .where(_MESSAGES.c.recipient == bindparam("recipient"))
+    .order_by(_MESSAGES.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 class SandboxMessenger:
     """Writes the message in the request's transaction: a rolled-back request sends nothing."""
 
     def send(self, session: Session, *, to: str, channel: str, body: str) -> None:
-        session.add(SentMessage(recipient=to, channel=channel, body=body, created_at=utcnow()))
+        session.execute(
+            _INSERT_MESSAGE,
+            {"recipient": to, "channel": channel, "body": body, "created_at": utcnow()},
+        )
 
     @staticmethod
-    def messages_to(session: Session, recipient: str, limit: int = 20) -> list[SentMessage]:
-        stmt = (
-            select(SentMessage)
-            .where(SentMessage.recipient == recipient)
-            .order_by(SentMessage.id.desc())
-            .limit(limit)
-        )
-        return list(session.scalars(stmt))
+    def messages_to(session: Session, recipient: str, limit: int = 20) -> list[Row]:
+        return list(session.execute(_MESSAGES_TO, {"recipient": recipient, "limit": limit}))
 
 
 class MessagingUnavailable(OrderHubError):

@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from orderhub.catalog import rules
 from orderhub.catalog.models import Offer
 from orderhub.fulfillment.models import Store
 from orderhub.ids import utcnow
+
+OFFERS = Offer.__table__
+_ACTIVE = select(OFFERS).where(OFFERS.c.active.is_(True)).order_by(OFFERS.c.sort_order, OFFERS.c.id)
+_ACTIVE_IN_CATEGORY = _ACTIVE.where(OFFERS.c.category == bindparam("category"))
+_OFFERS_BY_ID = select(OFFERS).where(OFFERS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def list_offers(
@@ -22,14 +27,16 @@ def list_offers(
     customer_type: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[Offer], int]:
+) -> tuple[list[Row], int]:
     """Active offers, filtered by category and eligibility, one page of them and the total."""
-    stmt = select(Offer).where(Offer.active.is_(True))
-    if category:
-        stmt = stmt.where(Offer.category == category)
+    rows = (
+        session.execute(_ACTIVE_IN_CATEGORY, {"category": category})
+        if category
+        else session.execute(_ACTIVE)
+    )
     offers = [
         offer
-        for offer in session.scalars(stmt.order_by(Offer.sort_order, Offer.id))
+        for offer in rows
         if rules.eligibility(
             offer.eligibility, zip_code=zip_code, customer_type=customer_type
         ).eligible
@@ -37,10 +44,9 @@ def list_offers(
     return offers[offset : offset + limit], len(offers)
 
 
-def get_offers(session: Session, *, offer_ids: Iterable[str]) -> dict[str, Offer]:
+def get_offers(session: Session, *, offer_ids: Iterable[str]) -> dict[str, Row]:
     """Offers by id, in one query."""
-    ids = set(offer_ids)
-    return {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_(ids)))}
+    return {o.id: o for o in session.execute(_OFFERS_BY_ID, {"ids": sorted(set(offer_ids))})}
 
 
 def load(session: Session, *, data: dict[str, Any]) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.credit_bureau import Applicant, CreditBureau
@@ -13,11 +13,16 @@ from orderhub.credit import rules
 from orderhub.credit.models import CreditApplication
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.ids import new_id, utcnow
-from orderhub.orders.models import Order
+from orderhub.orders import service as orders
 from orderhub.orders.service import record_event
 from orderhub.orders.states import require_draft
 
 MINIMUM_AGE = 18
+
+APPLICATIONS = CreditApplication.__table__
+_OF_ORDER = select(APPLICATIONS).where(APPLICATIONS.c.order_id == bindparam("order_id"))
+_DELETE_OF_ORDER = delete(APPLICATIONS).where(APPLICATIONS.c.order_id == bindparam("order_id"))
+_INSERT = insert(APPLICATIONS)
 
 
 @dataclass(frozen=True)
@@ -32,13 +37,13 @@ class CreditRequest:
 def submit(
     session: Session,
     *,
-    order: Order,
+    order: Row,
     request: CreditRequest,
     bureau: CreditBureau,
     key: bytes,
     actor: str,
-) -> CreditApplication:
-    """Evaluate the applicant and store the decision; a new application replaces the last."""
+) -> dict:
+    """Evaluate the applicant and store the decision; returns the stored application."""
     require_draft(order.status)
     ssn = request.ssn.replace("-", "").replace(" ", "")
     problems = []
@@ -67,40 +72,43 @@ def submit(
             zip_code=request.address["zipCode"],
         )
     )
-    lines = sum(item.lines for item in order.items)
+    lines = orders.lines_of(session, order_id=order.id)
     policy = rules.policy_for(decision=report.decision, score=report.score, lines=lines)
-    application = get(session, order_id=order.id) or CreditApplication(order_id=order.id)
-    application.id = new_id("cra")
-    application.first_name = request.first_name
-    application.last_name = request.last_name
-    application.ssn_last4 = ssn[-4:]
-    application.ssn_hash = rules.keyed_hash(key, "ssn", ssn)
-    application.dob_hash = rules.keyed_hash(key, "dob", request.date_of_birth.isoformat())
-    application.address = request.address
-    application.decision = report.decision
-    application.bureau_reference = report.reference
-    application.max_lines = policy.max_lines
-    application.deposit_required = policy.deposit_required
-    application.deposit_cents = policy.deposit_cents
-    application.down_payment_percent = policy.down_payment_percent
-    application.created_at = utcnow()
-    session.add(application)
-    order.updated_at = application.created_at
+    application = {
+        "id": new_id("cra"),
+        "order_id": order.id,
+        "first_name": request.first_name,
+        "last_name": request.last_name,
+        "ssn_last4": ssn[-4:],
+        "ssn_hash": rules.keyed_hash(key, "ssn", ssn),
+        "dob_hash": rules.keyed_hash(key, "dob", request.date_of_birth.isoformat()),
+        "address": request.address,
+        "decision": report.decision,
+        "bureau_reference": report.reference,
+        "max_lines": policy.max_lines,
+        "deposit_required": policy.deposit_required,
+        "deposit_cents": policy.deposit_cents,
+        "down_payment_percent": policy.down_payment_percent,
+        "created_at": utcnow(),
+    }
+    # A new application replaces the order's last one (one row per order).
+    session.execute(_DELETE_OF_ORDER, {"order_id": order.id})
+    session.execute(_INSERT, application)
     record_event(
         session,
         order_id=order.id,
         type="credit.decided",
         actor=actor,
-        data={"decision": report.decision, "creditApplicationId": application.id},
+        data={"decision": report.decision, "creditApplicationId": application["id"]},
     )
     return application
 
 
-def get(session: Session, *, order_id: str) -> CreditApplication | None:
-    return session.scalar(select(CreditApplication).where(CreditApplication.order_id == order_id))
+def get(session: Session, *, order_id: str) -> Row | None:
+    return session.execute(_OF_ORDER, {"order_id": order_id}).first()
 
 
-def require(session: Session, *, order_id: str) -> CreditApplication:
+def require(session: Session, *, order_id: str) -> Row:
     application = get(session, order_id=order_id)
     if application is None:
         raise Conflict(

@@ -20,8 +20,8 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(10), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    # Loaded when asked for (customers.find loads both for the lookup view): sign-in
-    # and ordering need the customer row, not its accounts.
+    # The sandbox loader writes through these; the request paths read accounts and
+    # addresses with their own Core statements (customers/service.py).
     accounts: Mapped[list[Account]] = relationship(
         back_populates="customer", order_by="Account.created_at"
     )

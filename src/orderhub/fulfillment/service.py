@@ -6,32 +6,44 @@ from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.postal import PostalAddress, PostalValidator
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.fulfillment.models import Fulfillment, Store
 from orderhub.ids import utcnow
-from orderhub.orders.models import Order
 from orderhub.orders.service import record_event
 from orderhub.orders.states import require_draft
 
 LATEST_REQUESTED_DAYS = 90
 
+FULFILLMENTS = Fulfillment.__table__
+STORES = Store.__table__
+_OF_ORDER = select(FULFILLMENTS).where(FULFILLMENTS.c.order_id == bindparam("order_id"))
+_INSERT = insert(FULFILLMENTS).returning(*FULFILLMENTS.c)
+# SET takes every column passed as a parameter: the service rewrites the whole record.
+_REWRITE = (
+    update(FULFILLMENTS)
+    .where(FULFILLMENTS.c.order_id == bindparam("key"))
+    .returning(*FULFILLMENTS.c)
+)
+_STORE_EXISTS = select(STORES.c.id).where(STORES.c.id == bindparam("store_id"))
 
-def get(session: Session, *, order_id: str) -> Fulfillment | None:
-    return session.get(Fulfillment, order_id)
+
+def get(session: Session, *, order_id: str) -> Row | None:
+    return session.execute(_OF_ORDER, {"order_id": order_id}).first()
 
 
 def create(
     session: Session,
     *,
-    order: Order,
+    order: Row,
     changes: dict[str, Any],
     postal: PostalValidator,
     terms_version: str,
     actor: str,
-) -> Fulfillment:
+) -> Row:
     """Set up fulfillment once; later changes go through `update`."""
     require_draft(order.status)
     if get(session, order_id=order.id) is not None:
@@ -41,12 +53,14 @@ def create(
             title="Fulfillment exists",
         )
     now = utcnow()
-    fulfillment = Fulfillment(
-        order_id=order.id, created_at=now, updated_at=now, address_problems=[]
-    )
-    _apply(session, fulfillment, changes, postal, terms_version)
-    session.add(fulfillment)
-    order.updated_at = now
+    record = {c.name: None for c in FULFILLMENTS.c} | {
+        "order_id": order.id,
+        "created_at": now,
+        "updated_at": now,
+        "address_problems": [],
+    }
+    _apply(session, record, changes, postal, terms_version)
+    fulfillment = session.execute(_INSERT, record).one()
     record_event(
         session,
         order_id=order.id,
@@ -60,23 +74,26 @@ def create(
 def update(
     session: Session,
     *,
-    order: Order,
+    order: Row,
     changes: dict[str, Any],
     postal: PostalValidator,
     terms_version: str,
     actor: str,
-) -> Fulfillment:
+) -> Row:
     """Change part of the fulfillment; the result is checked as a whole."""
     require_draft(order.status)
-    fulfillment = get(session, order_id=order.id)
-    if fulfillment is None:
+    existing = get(session, order_id=order.id)
+    if existing is None:
         raise Conflict(
             "The order has no fulfillment yet; create it with POST.",
             code="fulfillment_missing",
             title="Fulfillment missing",
         )
-    _apply(session, fulfillment, changes, postal, terms_version)
-    fulfillment.updated_at = order.updated_at = utcnow()
+    record = dict(existing._mapping)
+    del record["order_id"]
+    _apply(session, record, changes, postal, terms_version)
+    record["updated_at"] = utcnow()
+    fulfillment = session.execute(_REWRITE, {"key": order.id} | record).one()
     record_event(
         session,
         order_id=order.id,
@@ -87,56 +104,62 @@ def update(
     return fulfillment
 
 
+# Wire names of the fields a client sets directly, and their columns.
+_PLAIN_FIELDS = {
+    "method": "method",
+    "storeId": "store_id",
+    "contact": "contact",
+    "requestedDate": "requested_date",
+}
+
+
 def _apply(
     session: Session,
-    f: Fulfillment,
+    f: dict[str, Any],
     changes: dict[str, Any],
     postal: PostalValidator,
     terms_version: str,
 ) -> None:
-    if "method" in changes:
-        f.method = changes["method"]
+    """Apply the changes to the record (a dict of columns) and check the result."""
+    for field, column in _PLAIN_FIELDS.items():
+        if field in changes:
+            f[column] = changes[field]
     if "shippingAddress" in changes:
-        f.shipping_address = changes["shippingAddress"]
+        f["shipping_address"] = changes["shippingAddress"]
         _validate_address(f, postal)
-    if "storeId" in changes:
-        f.store_id = changes["storeId"]
-    if "contact" in changes:
-        f.contact = changes["contact"]
-    if "requestedDate" in changes:
-        f.requested_date = changes["requestedDate"]
     if "termsAndConditions" in changes:
         terms = changes["termsAndConditions"]
         if terms is None or not terms["accepted"]:
-            f.terms_version, f.terms_accepted_at = None, None
+            f["terms_version"], f["terms_accepted_at"] = None, None
         else:
-            f.terms_version, f.terms_accepted_at = terms["version"], utcnow()
+            f["terms_version"], f["terms_accepted_at"] = terms["version"], utcnow()
     problems = _problems(session, f, changes, terms_version)
     if problems:
         raise ValidationFailed("The fulfillment is not valid.", errors=problems)
 
 
 def _problems(
-    session: Session, f: Fulfillment, changes: dict[str, Any], terms_version: str
+    session: Session, f: dict[str, Any], changes: dict[str, Any], terms_version: str
 ) -> list[FieldProblem]:
     problems = []
-    if f.method == "shipping" and not f.shipping_address:
+    if f["method"] == "shipping" and not f["shipping_address"]:
         problems.append(
             FieldProblem(
                 "shippingAddress", "required_for_shipping", "Shipping needs a shipping address."
             )
         )
-    if f.method == "storePickup" and not f.store_id:
+    if f["method"] == "storePickup" and not f["store_id"]:
         problems.append(
             FieldProblem("storeId", "required_for_pickup", "Store pickup needs a storeId.")
         )
-    if f.store_id and session.get(Store, f.store_id) is None:
-        problems.append(FieldProblem("storeId", "unknown_store", f"No store '{f.store_id}'."))
+    store_id = f["store_id"]
+    if store_id and session.execute(_STORE_EXISTS, {"store_id": store_id}).first() is None:
+        problems.append(FieldProblem("storeId", "unknown_store", f"No store '{store_id}'."))
     today = utcnow().date()
     if (
         "requestedDate" in changes
-        and f.requested_date is not None
-        and not (today <= f.requested_date <= today + timedelta(days=LATEST_REQUESTED_DAYS))
+        and f["requested_date"] is not None
+        and not (today <= f["requested_date"] <= today + timedelta(days=LATEST_REQUESTED_DAYS))
     ):
         problems.append(
             FieldProblem(
@@ -145,7 +168,7 @@ def _problems(
                 f"The requested date must be between today and {LATEST_REQUESTED_DAYS} days ahead.",
             )
         )
-    if f.terms_accepted_at is not None and f.terms_version != terms_version:
+    if f["terms_accepted_at"] is not None and f["terms_version"] != terms_version:
         problems.append(
             FieldProblem(
                 "termsAndConditions.version",
@@ -156,10 +179,10 @@ def _problems(
     return problems
 
 
-def _validate_address(f: Fulfillment, postal: PostalValidator) -> None:
-    raw = f.shipping_address
+def _validate_address(f: dict[str, Any], postal: PostalValidator) -> None:
+    raw = f["shipping_address"]
     if raw is None:
-        f.address_valid, f.standardized_address, f.address_problems = None, None, []
+        f["address_valid"], f["standardized_address"], f["address_problems"] = None, None, []
         return
     result = postal.validate(
         PostalAddress(
@@ -170,8 +193,8 @@ def _validate_address(f: Fulfillment, postal: PostalValidator) -> None:
             zip_code=raw["zipCode"],
         )
     )
-    f.address_valid = result.valid
-    f.standardized_address = (
+    f["address_valid"] = result.valid
+    f["standardized_address"] = (
         {
             "addressLine1": result.standardized.address_line1,
             "addressLine2": result.standardized.address_line2,
@@ -182,9 +205,9 @@ def _validate_address(f: Fulfillment, postal: PostalValidator) -> None:
         if result.standardized
         else None
     )
-    f.address_problems = [asdict(p) for p in result.problems]
+    f["address_problems"] = [asdict(p) for p in result.problems]
 
 
-def _event_data(f: Fulfillment, changes: dict[str, Any]) -> dict[str, Any]:
+def _event_data(f: Row, changes: dict[str, Any]) -> dict[str, Any]:
     # Field names only: addresses and contacts are personal data the trail needn't copy.
     return {"fields": sorted(changes), "method": f.method, "addressValid": f.address_valid}

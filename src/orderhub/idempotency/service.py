@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,12 @@ from orderhub.db import serialize_on
 from orderhub.errors import Conflict, ValidationFailed
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.ids import utcnow
+
+RECORDS = IdempotencyRecord.__table__
+_KEYED = (RECORDS.c.scope == bindparam("scope"), RECORDS.c.key == bindparam("key"))
+_GET = select(RECORDS).where(*_KEYED)
+_DELETE = delete(RECORDS).where(*_KEYED)
+_INSERT = insert(RECORDS)
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -23,7 +30,7 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 def replay(
     session: Session, *, scope: str, key: str, request_hash: str, ttl_seconds: int
-) -> IdempotencyRecord | None:
+) -> Row | None:
     """The stored answer for this key, None if the key is new; 422 if it was used differently.
 
     Requests with one key run one at a time, so a concurrent repeat waits for the first
@@ -31,10 +38,10 @@ def replay(
     remembered for `ttl_seconds`; after that it is free again (its old answer is dropped).
     """
     serialize_on(session, f"idempotency:{scope}:{key}")
-    record = session.get(IdempotencyRecord, (scope, key))
+    keyed = {"scope": scope, "key": key}
+    record = session.execute(_GET, keyed).first()
     if record is not None and record.created_at <= utcnow() - timedelta(seconds=ttl_seconds):
-        session.delete(record)
-        session.flush()
+        session.execute(_DELETE, keyed)
         return None
     if record is not None and record.request_hash != request_hash:
         raise ValidationFailed.one(
@@ -48,18 +55,16 @@ def replay(
 def remember(
     session: Session, *, scope: str, key: str, request_hash: str, status_code: int, body: Any
 ) -> None:
-    session.add(
-        IdempotencyRecord(
-            scope=scope,
-            key=key,
-            request_hash=request_hash,
-            status_code=status_code,
-            body=body,
-            created_at=utcnow(),
-        )
-    )
+    record = {
+        "scope": scope,
+        "key": key,
+        "request_hash": request_hash,
+        "status_code": status_code,
+        "body": body,
+        "created_at": utcnow(),
+    }
     try:
-        session.flush()
+        session.execute(_INSERT, record)
     except IntegrityError as exc:
         # A concurrent request with the same key won the insert; its answer is the one.
         raise Conflict(

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.messaging import Messenger
@@ -20,6 +20,26 @@ from orderhub.errors import TooManyRequests, Unauthorized, ValidationFailed
 from orderhub.identity import rules, tokens
 from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
 from orderhub.ids import new_id, utcnow
+
+CHALLENGES = OtpChallenge.__table__
+_RECENT_CHALLENGES = select(func.count()).where(
+    CHALLENGES.c.identifier == bindparam("identifier"),
+    CHALLENGES.c.created_at >= bindparam("since"),
+)
+_INSERT_CHALLENGE = insert(CHALLENGES)
+_CHALLENGE_FOR_CHECK = (
+    select(CHALLENGES).where(CHALLENGES.c.id == bindparam("challenge_id")).with_for_update()
+)
+_COUNT_WRONG_TRY = (
+    update(CHALLENGES)
+    .where(CHALLENGES.c.id == bindparam("challenge_id"))
+    .values(attempts=CHALLENGES.c.attempts + 1)
+)
+_CONSUME = (
+    update(CHALLENGES)
+    .where(CHALLENGES.c.id == bindparam("challenge_id"))
+    .values(consumed_at=bindparam("now"))
+)
 
 AUTH_METHODS = [
     {
@@ -75,8 +95,10 @@ def issue_otp(
     settings: Settings,
     messenger: Messenger,
     key: bytes,
-) -> OtpChallenge:
-    """Send a code to a phone or e-mail. Answers alike whether or not a customer has it."""
+) -> dict:
+    """Send a code to a phone or e-mail. Answers alike whether or not a customer has it.
+
+    Returns the challenge (`id`, `channel`, `expires_at`); never the code."""
     parsed = normalize_identifier(identifier)
     if parsed is None:
         raise ValidationFailed.one(
@@ -92,11 +114,9 @@ def issue_otp(
     serialize_on(session, f"otp:{value}")  # count-then-insert must not interleave
     now = utcnow()
     window_start = now - timedelta(seconds=settings.otp_issue_window_seconds)
-    recent = session.scalar(
-        select(func.count())
-        .select_from(OtpChallenge)
-        .where(OtpChallenge.identifier == value, OtpChallenge.created_at >= window_start)
-    )
+    recent = session.execute(
+        _RECENT_CHALLENGES, {"identifier": value, "since": window_start}
+    ).scalar_one()
     if recent >= settings.otp_issue_limit:
         raise TooManyRequests(
             "Too many codes were requested for this identifier; try again later.",
@@ -105,16 +125,17 @@ def issue_otp(
         )
     code = rules.new_otp_code()
     challenge_id = new_id("otp")
-    challenge = OtpChallenge(
-        id=challenge_id,
-        identifier=value,
-        channel=channel,
-        code_hash=rules.hash_otp(key, challenge_id, code),
-        attempts=0,
-        expires_at=now + timedelta(seconds=settings.otp_ttl_seconds),
-        created_at=now,
-    )
-    session.add(challenge)
+    challenge = {
+        "id": challenge_id,
+        "identifier": value,
+        "channel": channel,
+        "code_hash": rules.hash_otp(key, challenge_id, code),
+        "attempts": 0,
+        "expires_at": now + timedelta(seconds=settings.otp_ttl_seconds),
+        "consumed_at": None,
+        "created_at": now,
+    }
+    session.execute(_INSERT_CHALLENGE, challenge)
     minutes = settings.otp_ttl_seconds // 60
     messenger.send(
         session,
@@ -129,9 +150,7 @@ def sign_in_with_otp(
     session: Session, *, otp_id: str, code: str, settings: Settings, key: bytes
 ) -> str:
     """Check a code (single use, expiring, locked after too many tries) and issue a token."""
-    challenge = session.scalar(
-        select(OtpChallenge).where(OtpChallenge.id == otp_id).with_for_update()
-    )
+    challenge: Row | None = session.execute(_CHALLENGE_FOR_CHECK, {"challenge_id": otp_id}).first()
     if challenge is None:
         raise OtpRejected("The code is wrong or the challenge does not exist.")
     now = utcnow()
@@ -147,8 +166,8 @@ def sign_in_with_otp(
         max_attempts=settings.otp_max_attempts,
     )
     if outcome is rules.OtpOutcome.WRONG:
-        challenge.attempts += 1
-        left = settings.otp_max_attempts - challenge.attempts
+        session.execute(_COUNT_WRONG_TRY, {"challenge_id": challenge.id})
+        left = settings.otp_max_attempts - challenge.attempts - 1
         raise OtpRejected(f"The code is wrong; {left} tries left.", extra={"triesLeft": left})
     if outcome is rules.OtpOutcome.LOCKED:
         raise TooManyRequests(
@@ -159,9 +178,9 @@ def sign_in_with_otp(
         raise OtpRejected("The code has expired; request a new one.", code="otp_expired")
     if outcome is rules.OtpOutcome.USED:
         raise OtpRejected("The code was already used; request a new one.", code="otp_used")
-    challenge.consumed_at = now
-    customer = customers.find_by_identifier(session, challenge.identifier)
-    return _token(key, settings, challenge.identifier, customer.id if customer else None)
+    session.execute(_CONSUME, {"challenge_id": challenge.id, "now": now})
+    customer_id = customers.id_by_identifier(session, challenge.identifier)
+    return _token(key, settings, challenge.identifier, customer_id)
 
 
 def sign_in_with_password(

@@ -7,17 +7,95 @@ number exactly one wins, on SQLite and on PostgreSQL alike.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Row, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.numbers.models import PhoneNumber
-from orderhub.orders.models import Order
+from orderhub.orders import service as orders
 from orderhub.orders.service import record_event
 from orderhub.orders.states import require_draft
+
+NUMBERS = PhoneNumber.__table__
+N = NUMBERS.c
+
+# Lowest and highest number of an area code: each one primary-key index probe.
+_IN_AREA = N.number.between(bindparam("low"), bindparam("high"))
+_LOWEST = select(N.number).where(_IN_AREA).order_by(N.number).limit(1)
+_HIGHEST = select(N.number).where(_IN_AREA).order_by(N.number.desc()).limit(1)
+# Free numbers from `start` up: never-held ones and lapsed reservations. Two queries
+# that each walk the (area_code, status, number) index in order and stop after `count`
+# rows; one query with an OR across statuses would sort the whole pool.
+_FROM_START = (N.area_code == bindparam("area_code"), N.number >= bindparam("start"))
+_AVAILABLE_FROM = (
+    select(N.number)
+    .where(*_FROM_START, N.status == "available")
+    .order_by(N.number)
+    .limit(bindparam("count"))
+)
+_LAPSED_FROM = (
+    select(N.number)
+    .where(*_FROM_START, N.status == "reserved", N.reserved_until <= bindparam("now"))
+    .order_by(N.number)
+    .limit(bindparam("count"))
+)
+# A claim succeeds when the number is free (nobody holds it, or its holder's
+# reservation has run out) or this order already holds it (a renewal).
+_CLAIM = (
+    update(NUMBERS)
+    .where(
+        N.number == bindparam("target"),
+        or_(
+            N.status == "available",
+            and_(N.status == "reserved", N.reserved_until <= bindparam("now")),
+            and_(N.status == "reserved", N.order_id == bindparam("holder")),
+        ),
+    )
+    .values(
+        status="reserved",
+        order_id=bindparam("holder"),
+        item_id=bindparam("item"),
+        reserved_until=bindparam("until"),
+        updated_at=bindparam("now"),
+    )
+)
+_EXISTS = select(N.number).where(N.number == bindparam("target"))
+_OTHERS_HELD_FOR_ITEM = (
+    select(N.number)
+    .where(
+        N.order_id == bindparam("holder"),
+        N.item_id == bindparam("item"),
+        N.status == "reserved",
+        N.number != bindparam("target"),
+    )
+    .order_by(N.updated_at)
+)
+# Bind names differ from column names: update() reserves those for its SET clause.
+_FREED = {"status": "available", "order_id": None, "item_id": None, "reserved_until": None}
+_RELEASE_ALL = (
+    update(NUMBERS)
+    .where(N.order_id == bindparam("holder"))
+    .values({**_FREED, "updated_at": bindparam("now")})
+)
+_RELEASE_ONE = _RELEASE_ALL.where(N.number == bindparam("target"))
+_HELD_BY = (
+    select(NUMBERS)
+    .where(N.order_id == bindparam("holder"), N.status.in_(("reserved", "assigned")))
+    .order_by(N.number)
+)
+_ASSIGN = (
+    update(NUMBERS)
+    .where(
+        N.order_id == bindparam("holder"),
+        N.status == "reserved",
+        N.reserved_until > bindparam("now"),
+    )
+    .values(status="assigned", reserved_until=None, updated_at=bindparam("now"))
+)
 
 
 class NumberUnavailable(Conflict):
@@ -25,12 +103,11 @@ class NumberUnavailable(Conflict):
     title = "Number unavailable"
 
 
-def _free_at(now: datetime):
-    """A number is free when nobody holds it or its holder's reservation has run out."""
-    return or_(
-        PhoneNumber.status == "available",
-        and_(PhoneNumber.status == "reserved", PhoneNumber.reserved_until <= now),
-    )
+@dataclass(frozen=True)
+class Reservation:
+    number: str
+    item_id: str
+    reserved_until: datetime
 
 
 def search(session: Session, *, area_code: str, count: int) -> list[str]:
@@ -49,53 +126,33 @@ def search(session: Session, *, area_code: str, count: int) -> list[str]:
 
 
 def _pool_bounds(session: Session, area_code: str) -> tuple[int, int] | None:
-    """Lowest and highest number of the area code, each one primary-key lookup."""
-    in_area = PhoneNumber.number.between(f"{area_code}0000000", f"{area_code}9999999")
-    low = session.scalar(
-        select(PhoneNumber.number).where(in_area).order_by(PhoneNumber.number).limit(1)
-    )
+    params = {"low": f"{area_code}0000000", "high": f"{area_code}9999999"}
+    low = session.execute(_LOWEST, params).scalar()
     if low is None:
         return None
-    high = session.scalar(
-        select(PhoneNumber.number).where(in_area).order_by(PhoneNumber.number.desc()).limit(1)
-    )
+    high = session.execute(_HIGHEST, params).scalar()
     return int(low), int(high)
 
 
 def _free_from(
     session: Session, area_code: str, start: str, count: int, now: datetime
 ) -> list[str]:
-    """Free numbers from `start` up: never-held ones and lapsed reservations.
-
-    Two queries that each walk the (area_code, status, number) index in order and stop
-    after `count` rows; one query with an OR across statuses would sort the whole pool.
-    """
-
-    def first(*conditions) -> list[str]:
-        return list(
-            session.scalars(
-                select(PhoneNumber.number)
-                .where(PhoneNumber.area_code == area_code, PhoneNumber.number >= start, *conditions)
-                .order_by(PhoneNumber.number)
-                .limit(count)
-            )
-        )
-
-    available = first(PhoneNumber.status == "available")
-    lapsed = first(PhoneNumber.status == "reserved", PhoneNumber.reserved_until <= now)
-    return sorted(available + lapsed)[:count]
+    params = {"area_code": area_code, "start": start, "count": count, "now": now}
+    available = session.execute(_AVAILABLE_FROM, params).scalars().all()
+    lapsed = session.execute(_LAPSED_FROM, params).scalars().all()
+    return sorted([*available, *lapsed])[:count]
 
 
 def reserve(
-    session: Session, *, order: Order, item_id: str, number: str, ttl_seconds: int, actor: str
-) -> PhoneNumber:
+    session: Session, *, order: Row, item_id: str, number: str, ttl_seconds: int, actor: str
+) -> Reservation:
     """Hold a number for one line of the order until the reservation expires.
 
     Reserving the number the order already holds renews it; when the item already
     holds all the numbers it needs, its oldest reservation goes back to the pool.
     """
     require_draft(order.status)
-    item = next((i for i in order.items if i.id == item_id), None)
+    item = next((i for i in orders.items_of(session, order_id=order.id) if i.id == item_id), None)
     if item is None:
         raise ValidationFailed.one("itemId", "unknown_item", f"The order has no item '{item_id}'.")
     if item.lines == 0:
@@ -104,49 +161,23 @@ def reserve(
         )
     now = utcnow()
     until = now + timedelta(seconds=ttl_seconds)
-    claimed = session.execute(
-        update(PhoneNumber)
-        .where(
-            PhoneNumber.number == number,
-            or_(
-                _free_at(now),
-                and_(PhoneNumber.status == "reserved", PhoneNumber.order_id == order.id),
-            ),
-        )
-        .values(
-            status="reserved",
-            order_id=order.id,
-            item_id=item_id,
-            reserved_until=until,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    params = {"target": number, "holder": order.id, "item": item_id}
+    claimed = session.execute(_CLAIM, params | {"now": now, "until": until}).rowcount
     if claimed != 1:
-        if session.get(PhoneNumber, number) is None:
+        if session.execute(_EXISTS, {"target": number}).first() is None:
             raise NotFound(f"Number {number} is not in the pool.", code="number_not_found")
         raise NumberUnavailable(f"Number {number} is held by another order.")
 
-    held = session.scalars(
-        select(PhoneNumber)
-        .where(
-            PhoneNumber.order_id == order.id,
-            PhoneNumber.item_id == item_id,
-            PhoneNumber.status == "reserved",
-            PhoneNumber.number != number,
-        )
-        .order_by(PhoneNumber.updated_at)
-    ).all()
+    held = session.execute(_OTHERS_HELD_FOR_ITEM, params).scalars().all()
     for extra in held[: max(0, len(held) + 1 - item.lines)]:
-        release(session, order_id=order.id, number=extra.number)
+        release(session, order_id=order.id, number=extra)
         record_event(
             session,
             order_id=order.id,
             type="number.released",
             actor=actor,
-            data={"number": extra.number, "itemId": item_id},
+            data={"number": extra, "itemId": item_id},
         )
-    order.updated_at = now
     record_event(
         session,
         order_id=order.id,
@@ -154,50 +185,26 @@ def reserve(
         actor=actor,
         data={"number": number, "itemId": item_id, "reservedUntil": until.isoformat()},
     )
-    return session.get(PhoneNumber, number, populate_existing=True)
+    return Reservation(number, item_id, until)
 
 
 def release(session: Session, *, order_id: str, number: str | None = None) -> None:
     """Give the order's numbers (or one of them) back to the pool."""
-    stmt = update(PhoneNumber).where(PhoneNumber.order_id == order_id)
-    if number is not None:
-        stmt = stmt.where(PhoneNumber.number == number)
-    session.execute(
-        stmt.values(
-            status="available",
-            order_id=None,
-            item_id=None,
-            reserved_until=None,
-            updated_at=utcnow(),
-        ).execution_options(synchronize_session=False)
-    )
+    params = {"holder": order_id, "now": utcnow()}
+    if number is None:
+        session.execute(_RELEASE_ALL, params)
+    else:
+        session.execute(_RELEASE_ONE, params | {"target": number})
 
 
-def held_by(session: Session, *, order_id: str) -> list[PhoneNumber]:
+def held_by(session: Session, *, order_id: str) -> list[Row]:
     """The numbers an order holds (reserved or assigned), expired ones included."""
-    return list(
-        session.scalars(
-            select(PhoneNumber)
-            .where(
-                PhoneNumber.order_id == order_id, PhoneNumber.status.in_(("reserved", "assigned"))
-            )
-            .order_by(PhoneNumber.number)
-        )
-    )
+    return list(session.execute(_HELD_BY, {"holder": order_id}))
 
 
 def assign(session: Session, *, order_id: str, expected: int, now: datetime) -> None:
     """Turn the order's live reservations into assignments; all of them or a 409."""
-    assigned = session.execute(
-        update(PhoneNumber)
-        .where(
-            PhoneNumber.order_id == order_id,
-            PhoneNumber.status == "reserved",
-            PhoneNumber.reserved_until > now,
-        )
-        .values(status="assigned", reserved_until=None, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    assigned = session.execute(_ASSIGN, {"holder": order_id, "now": now}).rowcount
     if assigned != expected:
         raise NumberUnavailable(
             "A reserved number was lost while submitting; reserve the numbers again.",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
 from orderhub.ids import utcnow
 from orderhub.numbers import service as numbers
-from orderhub.orders.models import Order
-from orderhub.orders.service import record_event
+from orderhub.orders.service import ORDERS, record_event
 from orderhub.orders.states import InvalidTransition, OrderStatus, transition
 
 # Submission has its own use case (orders/submit.py) with its checks; these are the
@@ -18,10 +18,17 @@ OPERATOR_TARGETS = frozenset(
 # Statuses after which the order's numbers go back to the pool.
 RELEASES_NUMBERS = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED})
 
+_SET_STATUS = (
+    update(ORDERS)
+    .where(ORDERS.c.id == bindparam("order_id"))
+    .values(status=bindparam("new_status"), updated_at=bindparam("now"))
+    .returning(*ORDERS.c)
+)
+
 
 def change_status(
-    session: Session, *, order: Order, target: OrderStatus, actor: str, reason: str | None = None
-) -> Order:
+    session: Session, *, order: Row, target: OrderStatus, actor: str, reason: str | None = None
+) -> Row:
     """Apply one transition of the table (409 otherwise) and record it."""
     if target not in OPERATOR_TARGETS:
         raise InvalidTransition(
@@ -29,8 +36,10 @@ def change_status(
             extra={"currentStatus": order.status, "requestedStatus": str(target)},
         )
     previous = order.status
-    order.status = transition(order.status, target)
-    order.updated_at = utcnow()
+    changed = session.execute(
+        _SET_STATUS,
+        {"order_id": order.id, "new_status": transition(order.status, target), "now": utcnow()},
+    ).one()
     if target in RELEASES_NUMBERS:
         numbers.release(session, order_id=order.id)
     record_event(
@@ -40,10 +49,10 @@ def change_status(
         actor=actor,
         data={"from": previous, "to": str(target)} | ({"reason": reason} if reason else {}),
     )
-    return order
+    return changed
 
 
-def cancel_by_customer(session: Session, *, order: Order, actor: str) -> Order:
+def cancel_by_customer(session: Session, *, order: Row, actor: str) -> Row:
     """A customer cancels a draft or submitted order; once it ships, care must do it."""
     if order.status == OrderStatus.IN_FULFILLMENT:
         raise InvalidTransition(

@@ -1,17 +1,23 @@
-"""Creating and reading orders, and the event trail every change writes."""
+"""Creating and reading orders, and the event trail every change writes.
+
+Hot path: these functions run SQLAlchemy Core statements built once at import, with
+bind parameters. Building and cache-keying a statement costs more than running it, and
+ORM identity-map loads cost four times a Core read (docs/performance.md). They return
+`Row`s, read by attribute like the mapped classes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.catalog import rules as catalog_rules
 from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
-from orderhub.customers.models import Customer
 from orderhub.db import serialize_on
 from orderhub.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from orderhub.identity.tokens import Principal
@@ -19,6 +25,32 @@ from orderhub.ids import new_id, utcnow
 from orderhub.orders import rules
 from orderhub.orders.models import Order, OrderEvent, OrderItem
 from orderhub.orders.states import OrderStatus
+
+ORDERS = Order.__table__
+ITEMS = OrderItem.__table__
+EVENTS = OrderEvent.__table__
+
+# Bind names differ from column names: update() reserves those for its SET clause.
+_OWNED = (ORDERS.c.id == bindparam("order_id"), ORDERS.c.customer_id == bindparam("owner"))
+_OWN_ORDER = select(ORDERS).where(*_OWNED)
+# Every change to an order moves its updated_at; doing that first takes the row lock
+# (PostgreSQL), so concurrent changes to one order, such as two submits, run one after
+# the other and each sees the result of the one before.
+_CLAIM_OWN_ORDER = (
+    update(ORDERS).where(*_OWNED).values(updated_at=bindparam("now")).returning(*ORDERS.c)
+)
+_ITEMS_OF = (
+    select(*ITEMS.c, (ITEMS.c.lines_per_unit * ITEMS.c.quantity).label("lines"))
+    .where(ITEMS.c.order_id == bindparam("order_id"))
+    .order_by(ITEMS.c.position)
+)
+_LINES_OF = select(func.coalesce(func.sum(ITEMS.c.lines_per_unit * ITEMS.c.quantity), 0)).where(
+    ITEMS.c.order_id == bindparam("order_id")
+)
+_EVENTS_OF = select(EVENTS).where(EVENTS.c.order_id == bindparam("order_id")).order_by(EVENTS.c.id)
+_INSERT_ORDER = insert(ORDERS)
+_INSERT_ITEMS = insert(ITEMS)
+_INSERT_EVENT = insert(EVENTS)
 
 
 @dataclass(frozen=True)
@@ -44,8 +76,15 @@ def record_event(
     session: Session, *, order_id: str, type: str, actor: str, data: dict[str, Any] | None = None
 ) -> None:
     """Append one row to the order's audit trail (same transaction as the change)."""
-    session.add(
-        OrderEvent(order_id=order_id, type=type, actor=actor, data=data or {}, created_at=utcnow())
+    session.execute(
+        _INSERT_EVENT,
+        {
+            "order_id": order_id,
+            "type": type,
+            "actor": actor,
+            "data": data or {},
+            "created_at": utcnow(),
+        },
     )
 
 
@@ -53,43 +92,60 @@ def caller_customer_id(session: Session, principal: Principal) -> str | None:
     """The caller's customer id; a prospect has one once its first order created it."""
     if principal.customer_id:
         return principal.customer_id
-    customer = customers.find_by_identifier(session, principal.identifier)
-    return customer.id if customer else None
+    return customers.id_by_identifier(session, principal.identifier)
 
 
-def get_for_caller(
-    session: Session, *, order_id: str, principal: Principal, for_update: bool = False
-) -> Order:
-    """The order if the caller owns it; anybody else's order does not exist (404).
+def get_for_caller(session: Session, *, order_id: str, principal: Principal) -> Row:
+    """The order if the caller owns it; anybody else's order does not exist (404)."""
+    return _owned(session, _OWN_ORDER, order_id, principal, {})
 
-    `for_update` locks the order row (PostgreSQL) so that concurrent changes to one
-    order, such as two submits, run one after the other and see each other's result.
-    """
-    order = session.get(Order, order_id, with_for_update=for_update)
-    if order is None or order.customer_id != caller_customer_id(session, principal):
+
+def claim_for_change(
+    session: Session, *, order_id: str, principal: Principal, now: datetime | None = None
+) -> Row:
+    """The caller's order, locked for this transaction and touched (updated_at = now)."""
+    return _owned(session, _CLAIM_OWN_ORDER, order_id, principal, {"now": now or utcnow()})
+
+
+def _owned(
+    session: Session, stmt: Any, order_id: str, principal: Principal, params: dict[str, Any]
+) -> Row:
+    customer_id = caller_customer_id(session, principal)
+    order = (
+        session.execute(stmt, {"order_id": order_id, "owner": customer_id} | params).first()
+        if customer_id is not None
+        else None
+    )
+    if order is None:
         raise OrderNotFound(f"No order '{order_id}' was found.")
     return order
 
 
+def items_of(session: Session, *, order_id: str) -> list[Row]:
+    """The order's items in cart order; each row also has `lines` (per unit times quantity)."""
+    return list(session.execute(_ITEMS_OF, {"order_id": order_id}))
+
+
+def lines_of(session: Session, *, order_id: str) -> int:
+    """How many phone lines the order's items add up to."""
+    return session.execute(_LINES_OF, {"order_id": order_id}).scalar_one()
+
+
 def list_for_caller(
     session: Session, *, principal: Principal, status: str | None, limit: int, offset: int
-) -> list[Order]:
+) -> list[Row]:
     customer_id = caller_customer_id(session, principal)
     if customer_id is None:
         return []
-    stmt = select(Order).where(Order.customer_id == customer_id)
+    stmt = select(ORDERS).where(ORDERS.c.customer_id == customer_id)
     if status:
-        stmt = stmt.where(Order.status == status)
-    stmt = stmt.order_by(Order.created_at.desc(), Order.id).limit(limit).offset(offset)
-    return list(session.scalars(stmt))
+        stmt = stmt.where(ORDERS.c.status == status)
+    stmt = stmt.order_by(ORDERS.c.created_at.desc(), ORDERS.c.id).limit(limit).offset(offset)
+    return list(session.execute(stmt))
 
 
-def events_of(session: Session, *, order_id: str) -> list[OrderEvent]:
-    return list(
-        session.scalars(
-            select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
-        )
-    )
+def events_of(session: Session, *, order_id: str) -> list[Row]:
+    return list(session.execute(_EVENTS_OF, {"order_id": order_id}))
 
 
 def create(
@@ -99,11 +155,10 @@ def create(
     customer_id: str | None,
     new_customer: NewCustomer | None,
     items: list[ItemRequest],
-) -> Order:
-    """A draft order (the cart) for the caller, priced from the catalog."""
+) -> str:
+    """A draft order (the cart) for the caller, priced from the catalog; returns its id."""
     customer = _ordering_customer(session, principal, customer_id, new_customer)
     offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in items])
-    zip_code = customer.addresses[0].zip_code if customer.addresses else None
     problems = []
     for index, item in enumerate(items):
         offer = offers.get(item.offer_id)
@@ -115,7 +170,7 @@ def create(
             )
             continue
         verdict = catalog_rules.eligibility(
-            offer.eligibility, zip_code=zip_code, customer_type=customer.type
+            offer.eligibility, zip_code=customer.zip_code, customer_type=customer.type
         )
         if not verdict.eligible:
             problems.append(
@@ -128,69 +183,79 @@ def create(
     if problems:
         raise ValidationFailed("Some items cannot be ordered.", errors=problems)
 
-    now = utcnow()
-    order = Order(
-        id=new_id("ord"),
-        customer_id=customer.id,
-        channel="direct",
-        status=OrderStatus.DRAFT,
-        currency="USD",
-        created_at=now,
-        updated_at=now,
-    )
-    order.items = []
+    order_id = new_id("ord")
+    rows = []
     for position, item in enumerate(items):
         offer = offers[item.offer_id]
         promotion = catalog_rules.best_promotion(offer.promotions)
-        order.items.append(
-            OrderItem(
-                id=new_id("itm"),
-                position=position,
-                offer_id=offer.id,
-                name=offer.name,
-                category=offer.category,
-                quantity=item.quantity,
-                lines_per_unit=offer.lines,
-                unit_monthly_cents=offer.monthly_cents,
-                unit_one_time_cents=offer.one_time_cents,
-                monthly_discount_cents=rules.monthly_discount(
+        rows.append(
+            {
+                "id": new_id("itm"),
+                "order_id": order_id,
+                "position": position,
+                "offer_id": offer.id,
+                "name": offer.name,
+                "category": offer.category,
+                "quantity": item.quantity,
+                "lines_per_unit": offer.lines,
+                "unit_monthly_cents": offer.monthly_cents,
+                "unit_one_time_cents": offer.one_time_cents,
+                "monthly_discount_cents": rules.monthly_discount(
                     monthly_cents=offer.monthly_cents, promotion=promotion
                 ),
-                promotion_id=promotion["id"] if promotion else None,
-            )
+                "promotion_id": promotion["id"] if promotion else None,
+            }
         )
-    order.monthly_cents, order.one_time_cents = rules.order_totals(
+    monthly, one_time = rules.order_totals(
         [
-            (i.quantity, i.unit_monthly_cents, i.monthly_discount_cents, i.unit_one_time_cents)
-            for i in order.items
+            (
+                r["quantity"],
+                r["unit_monthly_cents"],
+                r["monthly_discount_cents"],
+                r["unit_one_time_cents"],
+            )
+            for r in rows
         ]
     )
-    session.add(order)
-    # Events point at the order without an ORM relationship, so nothing else would make
-    # the unit of work insert the order first.
-    session.flush()
+    now = utcnow()
+    session.execute(
+        _INSERT_ORDER,
+        {
+            "id": order_id,
+            "customer_id": customer.id,
+            "channel": "direct",
+            "status": OrderStatus.DRAFT,
+            "currency": "USD",
+            "monthly_cents": monthly,
+            "one_time_cents": one_time,
+            "confirmation_number": None,
+            "created_at": now,
+            "updated_at": now,
+            "submitted_at": None,
+        },
+    )
+    session.execute(_INSERT_ITEMS, rows)
     record_event(
         session,
-        order_id=order.id,
+        order_id=order_id,
         type="order.created",
         actor=principal.subject,
         data={"items": [{"offerId": i.offer_id, "quantity": i.quantity} for i in items]},
     )
-    return order
+    return order_id
 
 
 def _ordering_customer(
     session: Session, principal: Principal, customer_id: str | None, new: NewCustomer | None
-) -> Customer:
-    """The customer the order is for: the caller, or a new one a prospect creates."""
+) -> Row:
+    """The customer the order is for (id, type, zip_code): the caller, or a new one a
+    prospect creates."""
     own_id = caller_customer_id(session, principal)
     if own_id is not None:
         if customer_id is not None and customer_id != own_id:
             # Naming somebody else's id must not reveal that it exists.
             raise customers.CustomerNotFound(f"No customer '{customer_id}' was found.")
-        customer = customers.get(session, customer_id=own_id)
-        assert customer is not None
-        return customer
+        return customers.ordering_facts(session, customer_id=own_id)
     if customer_id is not None:
         raise customers.CustomerNotFound(f"No customer '{customer_id}' was found.")
     if new is None:
@@ -211,15 +276,13 @@ def _ordering_customer(
     verified_phone = new.phone if principal.identifier == new.phone else None
     # Two first orders of one prospect at once must not both create the customer.
     serialize_on(session, f"customer:{principal.identifier}")
-    existing = customers.find_by_identifier(session, principal.identifier)
-    if existing is not None:
-        return existing
-    customer = customers.create(
-        session,
-        first_name=new.first_name,
-        last_name=new.last_name,
-        email=verified_email,
-        phone=verified_phone,
-    )
-    session.flush()
-    return customer
+    existing = customers.id_by_identifier(session, principal.identifier)
+    if existing is None:
+        existing = customers.create(
+            session,
+            first_name=new.first_name,
+            last_name=new.last_name,
+            email=verified_email,
+            phone=verified_phone,
+        )
+    return customers.ordering_facts(session, customer_id=existing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
 from orderhub.catalog import service as catalog
@@ -14,9 +15,21 @@ from orderhub.fulfillment import service as fulfillment
 from orderhub.ids import utcnow
 from orderhub.numbers import service as numbers
 from orderhub.orders import rules
-from orderhub.orders.models import Order
-from orderhub.orders.service import record_event
+from orderhub.orders import service as orders
+from orderhub.orders.service import ORDERS, record_event
 from orderhub.orders.states import OrderStatus, transition
+
+_MARK_SUBMITTED = (
+    update(ORDERS)
+    .where(ORDERS.c.id == bindparam("order_id"))
+    .values(
+        status=bindparam("new_status"),
+        submitted_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        confirmation_number=bindparam("confirmation"),
+    )
+    .returning(*ORDERS.c)
+)
 
 
 class OrderNotSubmittable(Conflict):
@@ -30,13 +43,21 @@ class OrderAlreadySubmitted(Conflict):
 
 
 def problems(
-    session: Session, *, order: Order, terms_version: str, now: datetime
+    session: Session, *, order: Row, terms_version: str, now: datetime
 ) -> list[rules.Problem]:
     """Every problem blocking submission, gathered from the order's parts."""
+    return _problems(
+        session, order, orders.items_of(session, order_id=order.id), terms_version, now
+    )
+
+
+def _problems(
+    session: Session, order: Row, items: list[Row], terms_version: str, now: datetime
+) -> list[rules.Problem]:
     application = credit.get(session, order_id=order.id)
     f = fulfillment.get(session, order_id=order.id)
     held = numbers.held_by(session, order_id=order.id)
-    offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in order.items])
+    offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in items])
     address = (f.standardized_address or f.shipping_address) if f else None
     facts = rules.SubmissionFacts(
         status=order.status,
@@ -47,7 +68,7 @@ def problems(
                 i.lines,
                 offers[i.offer_id].eligibility if i.offer_id in offers else {},
             )
-            for i in order.items
+            for i in items
         ],
         credit=rules.CreditView(application.decision, application.max_lines)
         if application
@@ -71,28 +92,40 @@ def problems(
     return rules.submission_problems(facts)
 
 
-def submit(session: Session, *, order: Order, terms_version: str, actor: str) -> Order:
-    """Submit a valid draft: numbers become assigned and the order gets a confirmation."""
+def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> Row:
+    """Submit a valid draft: numbers become assigned and the order gets a confirmation.
+
+    `order` must have been claimed for change (orders.claim_for_change) in this
+    transaction, so that a concurrent submit of the same order waits and then sees it.
+    """
     if order.status != OrderStatus.DRAFT:
         raise OrderAlreadySubmitted(
             f"The order is already '{order.status}'.", extra={"currentStatus": order.status}
         )
     now = utcnow()
-    found = problems(session, order=order, terms_version=terms_version, now=now)
+    items = orders.items_of(session, order_id=order.id)
+    found = _problems(session, order, items, terms_version, now)
     if found:
         raise OrderNotSubmittable(
             f"{len(found)} problem(s) block submission.",
             extra={"problems": [p.to_dict() for p in found]},
         )
-    numbers.assign(session, order_id=order.id, expected=sum(i.lines for i in order.items), now=now)
-    order.status = transition(order.status, OrderStatus.SUBMITTED)
-    order.submitted_at = order.updated_at = now
-    order.confirmation_number = "OH" + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    numbers.assign(session, order_id=order.id, expected=sum(i.lines for i in items), now=now)
+    confirmation = "OH" + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    submitted = session.execute(
+        _MARK_SUBMITTED,
+        {
+            "order_id": order.id,
+            "new_status": transition(order.status, OrderStatus.SUBMITTED),
+            "now": now,
+            "confirmation": confirmation,
+        },
+    ).one()
     record_event(
         session,
         order_id=order.id,
         type="order.submitted",
         actor=actor,
-        data={"confirmationNumber": order.confirmation_number},
+        data={"confirmationNumber": confirmation},
     )
-    return order
+    return submitted

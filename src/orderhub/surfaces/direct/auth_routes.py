@@ -42,7 +42,9 @@ async def generate_otp(body: s.GenerateOtpIn, session: SessionDep, runtime: Runt
         messenger=runtime.adapters.messenger,
         key=runtime.key,
     )
-    return s.OtpOut(otp_id=challenge.id, channel=challenge.channel, expires_at=challenge.expires_at)
+    return s.OtpOut(
+        otp_id=challenge["id"], channel=challenge["channel"], expires_at=challenge["expires_at"]
+    )
 
 
 @router.post(

@@ -47,16 +47,20 @@ async def lookup_customers(
     own_id = caller_customer_id(session, principal)
     norm_phone = normalize_phone(phone) if phone else None
     norm_email = normalize_email(email) if email else None
-    found = []
-    if own_id and (not phone or norm_phone) and (not email or norm_email):
-        found = customers.find(
-            session, phone=norm_phone, email=norm_email, customer_id=customer_id or None
-        )
     # A customer sees only their own record; anybody else's does not exist.
-    found = [c for c in found if c.id == own_id]
-    if not found:
+    found = None
+    if (
+        own_id
+        and (not phone or norm_phone)
+        and (not email or norm_email)
+        and (not customer_id or customer_id == own_id)
+    ):
+        found = customers.get_record(
+            session, customer_id=own_id, phone=norm_phone, email=norm_email
+        )
+    if found is None:
         raise customers.CustomerNotFound("No customer matches those details.")
-    return s.CustomersOut(customers=[views.customer(c) for c in found])
+    return s.CustomersOut(customers=[views.customer(found)])
 
 
 @router.get(

@@ -65,14 +65,14 @@ async def create_order(
     """Create a draft order (the cart) with the chosen offers, priced from the catalog."""
 
     def produce() -> dict:
-        order = orders.create(
+        order_id = orders.create(
             session,
             principal=principal,
             customer_id=body.customer_id,
             new_customer=_new_customer(body),
             items=[orders.ItemRequest(i.offer_id, i.quantity) for i in body.items],
         )
-        session.flush()
+        order = orders.get_for_caller(session, order_id=order_id, principal=principal)
         return views.dump(views.order(session, order))
 
     return idempotent.respond(
@@ -168,9 +168,7 @@ async def submit_order(
     """Submit a valid order. Invalid: 409 listing every problem; already submitted: 409."""
 
     def produce() -> dict:
-        order = orders.get_for_caller(
-            session, order_id=body.order_id, principal=principal, for_update=True
-        )
+        order = orders.claim_for_change(session, order_id=body.order_id, principal=principal)
         order = submission.submit(
             session,
             order=order,
@@ -204,7 +202,6 @@ async def submit_order(
 )
 async def cancel_order(id: s.OrderId, principal: PrincipalDep, session: SessionDep) -> s.OrderOut:
     """Cancel a draft or submitted order; its numbers go back to the pool. Later: 409."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
-    lifecycle.cancel_by_customer(session, order=order, actor=principal.subject)
-    session.flush()
+    order = orders.claim_for_change(session, order_id=id, principal=principal)
+    order = lifecycle.cancel_by_customer(session, order=order, actor=principal.subject)
     return views.order(session, order)

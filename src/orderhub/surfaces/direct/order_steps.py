@@ -36,7 +36,7 @@ async def submit_credit(
     runtime: RuntimeDep,
 ) -> s.CreditOut:
     """Run a credit check for the order. The SSN and date of birth are never returned."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
+    order = orders.claim_for_change(session, order_id=id, principal=principal)
     application = credit.submit(
         session,
         order=order,
@@ -52,9 +52,9 @@ async def submit_credit(
         ),
     )
     return s.CreditOut(
-        credit_application_id=application.id,
-        decision=application.decision,
-        created_at=application.created_at,
+        credit_application_id=application["id"],
+        decision=application["decision"],
+        created_at=application["created_at"],
     )
 
 
@@ -96,7 +96,7 @@ async def create_fulfillment(
     runtime: RuntimeDep,
 ) -> s.FulfillmentOut:
     """Set delivery (shipping or store pickup), contact, date and terms acceptance."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
+    order = orders.claim_for_change(session, order_id=id, principal=principal)
     f = fulfillment.create(
         session,
         order=order,
@@ -124,7 +124,7 @@ async def update_fulfillment(
     """Change part of the fulfillment (e.g. accept the terms); only the fields sent change."""
     if "method" in body.model_fields_set and body.method is None:
         raise ValidationFailed.one("method", "not_null", "The method cannot be cleared.")
-    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
+    order = orders.claim_for_change(session, order_id=id, principal=principal)
     f = fulfillment.update(
         session,
         order=order,
@@ -165,7 +165,7 @@ async def reserve_number(
     runtime: RuntimeDep,
 ) -> s.ReservationOut:
     """Hold a number for one line of the order for a limited time; 409 if another order has it."""
-    order = orders.get_for_caller(session, order_id=id, principal=principal, for_update=True)
+    order = orders.claim_for_change(session, order_id=id, principal=principal)
     held = numbers.reserve(
         session,
         order=order,

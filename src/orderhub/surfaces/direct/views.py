@@ -1,23 +1,21 @@
-"""Shaping domain objects into this surface's response models."""
+"""Shaping rows into this surface's response models."""
 
 from __future__ import annotations
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from orderhub.catalog.models import Offer
 from orderhub.credit import service as credit
-from orderhub.credit.models import CreditApplication
-from orderhub.customers.models import Customer
+from orderhub.customers.service import CustomerRecord
 from orderhub.fulfillment import service as fulfillment
-from orderhub.fulfillment.models import Fulfillment
 from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
-from orderhub.orders.models import Order
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.schemas import money
 
 
-def customer(c: Customer) -> s.CustomerOut:
+def customer(record: CustomerRecord) -> s.CustomerOut:
+    c = record.customer
     return s.CustomerOut(
         id=c.id,
         type=c.type,
@@ -26,7 +24,8 @@ def customer(c: Customer) -> s.CustomerOut:
         email=c.email,
         phone=c.phone,
         accounts=[
-            s.AccountOut(id=a.id, number=a.number, type=a.type, status=a.status) for a in c.accounts
+            s.AccountOut(id=a.id, number=a.number, type=a.type, status=a.status)
+            for a in record.accounts
         ],
         addresses=[
             s.AddressOut(
@@ -37,12 +36,12 @@ def customer(c: Customer) -> s.CustomerOut:
                 state=a.state,
                 zip_code=a.zip_code,
             )
-            for a in c.addresses
+            for a in record.addresses
         ],
     )
 
 
-def offer(o: Offer) -> s.OfferOut:
+def offer(o: Row) -> s.OfferOut:
     return s.OfferOut(
         id=o.id,
         name=o.name,
@@ -67,13 +66,13 @@ def offer(o: Offer) -> s.OfferOut:
     )
 
 
-def totals(o: Order) -> s.TotalsOut:
+def totals(o: Row) -> s.TotalsOut:
     return s.TotalsOut(
         monthly=money(o.monthly_cents), one_time=money(o.one_time_cents), currency=o.currency
     )
 
 
-def fulfillment_out(f: Fulfillment) -> s.FulfillmentOut:
+def fulfillment_out(f: Row) -> s.FulfillmentOut:
     return s.FulfillmentOut(
         order_id=f.order_id,
         method=f.method,
@@ -96,7 +95,7 @@ def fulfillment_out(f: Fulfillment) -> s.FulfillmentOut:
     )
 
 
-def credit_summary(a: CreditApplication | None) -> s.CreditSummaryOut | None:
+def credit_summary(a: Row | None) -> s.CreditSummaryOut | None:
     if a is None:
         return None
     return s.CreditSummaryOut(
@@ -104,7 +103,7 @@ def credit_summary(a: CreditApplication | None) -> s.CreditSummaryOut | None:
     )
 
 
-def order(session: Session, o: Order) -> s.OrderOut:
+def order(session: Session, o: Row) -> s.OrderOut:
     """The whole order: items, totals, credit, fulfillment, numbers and its event trail."""
     f = fulfillment.get(session, order_id=o.id)
     return s.OrderOut(
@@ -125,7 +124,7 @@ def order(session: Session, o: Order) -> s.OrderOut:
                 monthly_discount=money(i.monthly_discount_cents),
                 promotion_id=i.promotion_id,
             )
-            for i in o.items
+            for i in orders.items_of(session, order_id=o.id)
         ],
         totals=totals(o),
         confirmation_number=o.confirmation_number,
