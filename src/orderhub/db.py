@@ -82,9 +82,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
-    )
+    # No pre-ping: it costs a round trip per request; a connection lost to a database
+    # restart answers 503 once (errors.py) and SQLAlchemy then rebuilds the pool.
+    return create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 def serialize_on(session: Session, key: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("orderhub.errors")
@@ -192,6 +193,23 @@ def install_error_handlers(app: FastAPI) -> None:
             detail,
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if not exc.connection_invalidated:
+            return await _unexpected(request, exc)
+        # Connections are not pinged before use (a round trip per request): after a
+        # database restart the first request on each stale connection lands here, and
+        # SQLAlchemy has already dropped the pool, so a retry gets a fresh connection.
+        log.warning("database connection lost on %s %s", request.method, request.url.path)
+        return problem(
+            503,
+            "database_unavailable",
+            "Database unavailable",
+            "The connection to the database was lost; nothing was changed. Retry.",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)
