@@ -13,12 +13,13 @@ from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from orderhub.errors import OrderHubError
+from orderhub.writer_turns import WriterTurns
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -133,13 +134,22 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
-        self.readers = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # PostgreSQL readers run in autocommit: under READ COMMITTED every statement sees
+        # its own snapshot even inside a transaction, so BEGIN and COMMIT would only add
+        # two round trips. SQLite readers keep BEGIN: there it pins one WAL snapshot.
+        self.readers = sessionmaker(
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            autoflush=False,
+        )
         self.writers = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}),
             expire_on_commit=False,
             autoflush=False,
         )
-        self._write_turn = asyncio.Lock()
+        self._turns: WriterTurns | None = None
         # SQLite only: a second pool whose connections never wait for the lock.
         self._trying_engine = make_engine(self.url, busy_timeout_ms=0) if self.is_sqlite else None
         self.trying_writers = sessionmaker(
@@ -169,19 +179,26 @@ class Database:
     async def request_transaction(self, *, write: bool) -> AsyncIterator[Session]:
         """The unit of work of one request.
 
-        On SQLite, a writer takes the write lock before the route runs, and while another
-        process holds it waits with `asyncio.sleep`, so its event loop goes on serving
-        other requests (reads need no lock in WAL mode). After 30 s: 503.
+        On SQLite, a writer takes the write lock before the route runs. The server's
+        writers take turns (writer_turns.py); a lock held by another program (the CLI) is
+        waited for with `asyncio.sleep`. Either way the event loop goes on serving other
+        requests (reads need no lock in WAL mode). After 30 s: 503.
         """
         if not (write and self.is_sqlite):
             with self._unit_of_work((self.writers if write else self.readers)()) as session:
                 yield session
             return
-        # One writer per process polls for the lock; the others queue here at no cost.
-        async with self._write_turn:
+        async with self._writer_turns().turn():
             session = await self._begin_write_without_blocking()
             with self._unit_of_work(session):
                 yield session
+
+    def _writer_turns(self) -> WriterTurns:
+        if self._turns is None:  # made on first use, inside the server's event loop
+            path = make_url(self.url).database
+            on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
+            self._turns = WriterTurns(f"{path}-writers.lock" if on_disk else None)
+        return self._turns
 
     async def _begin_write_without_blocking(self) -> Session:
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
@@ -223,3 +240,5 @@ class Database:
         self.engine.dispose()
         if self._trying_engine is not None:
             self._trying_engine.dispose()
+        if self._turns is not None:
+            self._turns.close()

@@ -1,0 +1,61 @@
+"""How many SQL statements each call of a whole order runs: a budget, not a timing.
+
+Statements per call is the figure of the hot path's cost that does not move with the
+machine's load (docs/performance.md). A change that adds a query to a call fails here
+and must raise the budget on purpose.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+
+from sqlalchemy import Engine, event
+
+from orderhub import demo
+
+# Measured on SQLite, where BEGIN is a statement of its own (psycopg sends it unseen).
+BUDGET = {
+    "POST order/create": 14,
+    "POST order/submit": 12,
+    "GET order/{id}/validate": 7,
+    "GET order/{id}": 7,
+    "POST order/{id}/credit.submit": 6,
+    "POST order/{id}/number.available": 6,
+    "PATCH order/{id}/number.reserve": 6,
+    "POST order/{id}/fulfillment": 5,
+    "PATCH order/{id}/fulfillment": 5,
+    "POST auth/generateotp": 4,
+    "POST auth": 4,
+    "GET customers": 4,
+    "GET order/{id}/credit.policy": 3,
+    "GET messages": 2,
+    "GET offers": 2,
+}
+
+
+def test_each_call_of_a_whole_order_stays_within_its_statement_budget(client):
+    counted: collections.Counter[str] = collections.Counter()
+    current = ["setup"]
+
+    def count(conn, cursor, statement, params, context, executemany) -> None:
+        counted[current[0]] += 1
+
+    send = client.request
+
+    def tagged(method: str, url: str, *args, **kwargs):
+        path = re.sub(r"ord_[a-z0-9]+", "{id}", str(url)).split("/v1/")[-1].split("/V1/")[-1]
+        current[0] = f"{method} {path}"
+        return send(method, url, *args, **kwargs)
+
+    client.request = tagged
+    client.patch = lambda url, **kwargs: tagged("PATCH", url, **kwargs)
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        demo.run(client)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+    over = {call: n for call, n in counted.items() if n > BUDGET.get(call, 0)}
+    assert not over, f"over budget: {over} (budget {BUDGET})"
+    assert sum(counted.values()) <= sum(BUDGET.values())
