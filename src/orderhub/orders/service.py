@@ -39,6 +39,7 @@ _OWN_ORDER = select(ORDERS).where(*_OWNED)
 _CLAIM_OWN_ORDER = (
     update(ORDERS).where(*_OWNED).values(updated_at=bindparam("now")).returning(*ORDERS.c)
 )
+_LOCK_ANY_ORDER = select(ORDERS).where(ORDERS.c.id == bindparam("order_id")).with_for_update()
 _ITEMS_OF = (
     select(*ITEMS.c, (ITEMS.c.lines_per_unit * ITEMS.c.quantity).label("lines"))
     .where(ITEMS.c.order_id == bindparam("order_id"))
@@ -105,6 +106,11 @@ def claim_for_change(
 ) -> Row:
     """The caller's order, locked for this transaction and touched (updated_at = now)."""
     return _owned(session, _CLAIM_OWN_ORDER, order_id, principal, {"now": now or utcnow()})
+
+
+def lock_for_operator(session: Session, *, order_id: str) -> Row | None:
+    """Any order, locked for this transaction: operations act on every customer's orders."""
+    return session.execute(_LOCK_ANY_ORDER, {"order_id": order_id}).first()
 
 
 def _owned(
