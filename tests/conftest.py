@@ -116,8 +116,14 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    # No webhook worker in in-process apps: its polls would land in the statement counts
+    # and timings of unrelated tests. Served processes (tests/e2e) run theirs.
     return dataclasses.replace(
-        Settings.from_env(), database_url=database_url, sandbox=True, secret_key=None
+        Settings.from_env(),
+        database_url=database_url,
+        sandbox=True,
+        secret_key=None,
+        worker_in_server=False,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,13 +14,20 @@ from orderhub.config import Settings
 from orderhub.errors import install_error_handlers
 from orderhub.runtime import Runtime
 from orderhub.surfaces import ops
+from orderhub.surfaces.b2b.router import oauth_router
+from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.direct.router import router as direct_router
+from orderhub.surfaces.operator.router import router as operator_router
 from orderhub.surfaces.schemas import ProblemOut
+from orderhub.webhooks import worker
 
 DESCRIPTION = """One telecom order engine with thin channel APIs.
 
 * **Consumer direct fulfillment** (`/msapi/order`): OTP sign-in, customer lookup, offers,
   cart, credit, fulfillment and terms, number selection, validate, submit.
+* **B2B partner ordering** (`/oauth/token`, `/b2b/v1`): client-credentials tokens,
+  end-customer lookup, exception requests, address validation, business catalog, quotes;
+  `/operator/v1` for operations.
 
 Errors are `application/problem+json` (RFC 9457). Amounts are decimal strings.
 """
@@ -30,14 +38,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = Runtime.start(settings)
+        runtime = app.state.runtime = Runtime.start(settings)
+        stop = asyncio.Event()
+        delivering = (
+            asyncio.create_task(
+                worker.run(
+                    runtime.database,
+                    runtime.key,
+                    retry_base_seconds=settings.webhook_retry_base_seconds,
+                    poll_seconds=settings.worker_poll_seconds,
+                    stop=stop,
+                    # Sandbox receivers are on localhost; production ones must be public.
+                    allow_private_hosts=settings.sandbox,
+                )
+            )
+            if settings.worker_in_server
+            else None
+        )
         yield
-        app.state.runtime.database.dispose()
+        stop.set()
+        if delivering is not None:
+            await delivering
+        runtime.database.dispose()
 
     app = FastAPI(title="OrderHub", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(ops.health)
     app.include_router(direct_router)
+    app.include_router(oauth_router)
+    app.include_router(b2b_router)
+    app.include_router(operator_router)
     if settings.sandbox:
         app.include_router(ops.sandbox)
     _document_problems(app)

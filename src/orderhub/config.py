@@ -20,6 +20,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -38,6 +43,12 @@ class Settings:
     # payment APIs); afterwards the key may be used again.
     idempotency_ttl_seconds: int
     terms_version: str
+    # Webhook delivery (webhooks/worker.py): each `orderhub serve` process runs a worker
+    # unless turned off (then run `orderhub worker`); failed deliveries are retried after
+    # base, 2 x base, 4 x base... seconds, up to an hour, 8 attempts in all.
+    worker_in_server: bool = True
+    worker_poll_seconds: float = 1.0
+    webhook_retry_base_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,4 +64,7 @@ class Settings:
             reservation_ttl_seconds=_int("ORDERHUB_RESERVATION_TTL_SECONDS", 1800),
             idempotency_ttl_seconds=_int("ORDERHUB_IDEMPOTENCY_TTL_SECONDS", 86_400),
             terms_version=os.environ.get("ORDERHUB_TERMS_VERSION") or "2026-01",
+            worker_in_server=_flag("ORDERHUB_WORKER_IN_SERVER", True),
+            worker_poll_seconds=_float("ORDERHUB_WORKER_POLL_SECONDS", 1.0),
+            webhook_retry_base_seconds=_float("ORDERHUB_WEBHOOK_RETRY_BASE_SECONDS", 10.0),
         )

@@ -207,7 +207,8 @@ def install_error_handlers(app: FastAPI) -> None:
             503,
             "database_unavailable",
             "Database unavailable",
-            "The connection to the database was lost; nothing was changed. Retry.",
+            "The connection to the database was lost; the request may not have completed. "
+            "Retry it (with the same Idempotency-Key, for a create or submit).",
             instance=request.url.path,
             headers={"Retry-After": "1"},
         )

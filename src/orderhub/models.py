@@ -1,6 +1,13 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from orderhub.adapters.messaging import SentMessage
+from orderhub.business.models import (
+    BusinessCustomer,
+    ExceptionRequest,
+    PartnerAlliance,
+    SubAccount,
+)
+from orderhub.business_catalog.models import BusinessProduct
 from orderhub.catalog.models import Offer
 from orderhub.credit.models import CreditApplication
 from orderhub.customers.models import Account, Address, Customer
@@ -10,13 +17,19 @@ from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders.models import Order, OrderEvent, OrderItem
+from orderhub.partners.models import Partner, PartnerClient
+from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
+from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Account",
     "Address",
     "Base",
+    "BusinessCustomer",
+    "BusinessProduct",
     "CreditApplication",
     "Customer",
+    "ExceptionRequest",
     "Fulfillment",
     "IdempotencyRecord",
     "InstanceSecret",
@@ -25,8 +38,18 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OtpChallenge",
+    "OutboxEvent",
+    "Partner",
+    "PartnerAlliance",
+    "PartnerClient",
     "PasswordCredential",
     "PhoneNumber",
+    "Quote",
+    "QuoteItem",
+    "QuoteSite",
     "SentMessage",
     "Store",
+    "SubAccount",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -14,6 +14,7 @@ them waits for SQLite's lock by polling (Database.request_transaction).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -70,10 +71,13 @@ class WriterTurns:
         try:
             await asyncio.shield(waiting)
         except asyncio.CancelledError:
-            # The thread still gets the lock; hand it straight back when it does.
-            waiting.add_done_callback(
-                lambda done: done.exception() or fcntl.flock(self._fd, fcntl.LOCK_UN)
-            )
+            # The thread still gets the lock. Wait for it and give it back before this
+            # writer leaves its turn, so that no second waiter of this process ever
+            # shares the lock file's descriptor with a thread about to release it.
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiting
+            if waiting.done() and not waiting.cancelled() and waiting.exception() is None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
             raise
 
     def close(self) -> None:

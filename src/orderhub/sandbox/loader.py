@@ -10,12 +10,19 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from orderhub.adapters.postal import PostalAddress, SandboxPostalValidator
+from orderhub.business import service as business
+from orderhub.business.models import BusinessCustomer
+from orderhub.business.rules import AllianceStatus
+from orderhub.business_catalog import service as business_catalog
 from orderhub.catalog import service as catalog
 from orderhub.customers.models import Account, Address, Customer
 from orderhub.identity.models import PasswordCredential
 from orderhub.identity.service import hash_password
 from orderhub.ids import new_id, utcnow
 from orderhub.numbers.models import PhoneNumber
+from orderhub.partners import service as partners
+from orderhub.partners.models import Partner
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,6 +33,9 @@ class LoadReport:
     stores: int
     customers_added: int
     numbers_added: int
+    partners_added: int = 0
+    business_customers_added: int = 0
+    business_products: int = 0
 
 
 def read(name: str) -> dict[str, Any]:
@@ -46,7 +56,51 @@ def load(session: Session) -> LoadReport:
         )
         for p in people["numberPools"]
     )
-    return LoadReport(offers, stores, added, numbers)
+    b2b = read("partners.json")
+    partners_added = sum(_add_partner(session, raw) for raw in b2b["partners"])
+    business_added = sum(_add_business_customer(session, raw) for raw in b2b["businessCustomers"])
+    products = business_catalog.load(session, data=read("business_catalog.json"))
+    return LoadReport(offers, stores, added, numbers, partners_added, business_added, products)
+
+
+def _add_partner(session: Session, raw: dict[str, Any]) -> int:
+    if session.get(Partner, raw["id"]) is not None:
+        return 0  # kept as it is, so a rotated sandbox secret stays rotated
+    partners.create_partner(
+        session,
+        name=raw["name"],
+        partner_id=raw["id"],
+        client_id=raw["clientId"],
+        client_secret=raw["clientSecret"],
+        sandbox=True,
+    )
+    return 1
+
+
+def _add_business_customer(session: Session, raw: dict[str, Any]) -> int:
+    if session.get(BusinessCustomer, raw["id"]) is not None:
+        return 0
+    a = raw["address"]
+    checked = SandboxPostalValidator().validate(
+        PostalAddress(a["addressLine1"], a["city"], a["state"], a["zipCode"], a.get("addressLine2"))
+    )
+    if checked.standardized is None:
+        raise ValueError(f"sandbox address of {raw['id']} is not valid: {checked.problems}")
+    business.create_customer(
+        session,
+        customer_id=raw["id"],
+        name=raw["name"],
+        tax_id=raw["taxId"],
+        phone=raw.get("phone"),
+        address=checked.standardized,
+        sub_accounts=[(s["id"], s["number"], s["name"]) for s in raw["subAccounts"]],
+    )
+    for partner_id, status in raw["alliances"].items():
+        business.set_alliance(
+            session, partner_id=partner_id, customer_id=raw["id"], status=AllianceStatus(status)
+        )
+    session.flush()
+    return 1
 
 
 def _add_customer(session: Session, raw: dict[str, Any]) -> int:

@@ -21,10 +21,15 @@ def respond(
     body: dict[str, Any],
     status_code: int,
     produce: Callable[[], dict[str, Any]],
+    reveal: Callable[[dict[str, Any]], dict[str, Any]] = lambda answer: answer,
 ) -> JSONResponse:
-    """Replay the first answer for a repeated key; otherwise produce one and keep it."""
+    """Replay the first answer for a repeated key; otherwise produce one and keep it.
+
+    `reveal` adds what must not be stored with the kept answer (a secret the caller
+    sees once); it is applied to the first answer and to every replay alike.
+    """
     if key is None:
-        return JSONResponse(produce(), status_code=status_code)
+        return JSONResponse(reveal(produce()), status_code=status_code)
     request_hash = idempotency.fingerprint(request.method, request.url.path, body)
     record = idempotency.replay(
         session,
@@ -35,7 +40,9 @@ def respond(
     )
     if record is not None:
         return JSONResponse(
-            record.body, status_code=record.status_code, headers={"Idempotent-Replayed": "true"}
+            reveal(record.body),
+            status_code=record.status_code,
+            headers={"Idempotent-Replayed": "true"},
         )
     answer = produce()
     idempotency.remember(
@@ -46,4 +53,4 @@ def respond(
         status_code=status_code,
         body=answer,
     )
-    return JSONResponse(answer, status_code=status_code)
+    return JSONResponse(reveal(answer), status_code=status_code)

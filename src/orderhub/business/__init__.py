@@ -1,0 +1,1 @@
+"""Business end customers, their sub-accounts, partner alliances and exception requests."""

@@ -1,0 +1,1 @@
+"""The business catalog partners quote from: dedicated internet, ethernet, voice."""

@@ -1,0 +1,1 @@
+"""Partners (B2B tenants), their API clients and their access tokens."""

@@ -1,0 +1,1 @@
+"""Partners' quotes: sites and configured business products, priced from the catalog."""

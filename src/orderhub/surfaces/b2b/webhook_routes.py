@@ -1,0 +1,261 @@
+"""Seed 002, status updates: a partner's webhooks, their deliveries, and event polling.
+
+Every event a partner may hear about is in the outbox (webhooks/service.py); partners
+either register a webhook or poll `GET /events?after=<cursor>`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+from sqlalchemy import Row
+
+from orderhub.surfaces import idempotent
+from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import RuntimeDep, SessionDep
+from orderhub.surfaces.schemas import RequestModel, WireModel, problem_responses
+from orderhub.webhooks import service as webhooks
+
+router = APIRouter(tags=["status updates"])
+
+WebhookId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Webhook ID")
+]
+
+
+class WebhookIn(RequestModel):
+    url: str = Field(max_length=2000, description="https (http allowed in sandbox mode).")
+    event_types: list[str] = Field(
+        max_length=20,
+        description="Event types ('order.status_changed'), families ('order.*') or '*'.",
+    )
+
+
+class WebhookOut(WireModel):
+    id: str
+    url: str
+    event_types: list[str]
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookSecretOut(WebhookOut):
+    secret: str = Field(
+        description="Signs every delivery (OrderHub-Signature). Shown only now; keep it."
+    )
+
+
+class WebhooksOut(WireModel):
+    webhooks: list[WebhookOut]
+
+
+class DeliveryOut(WireModel):
+    id: str
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+class DeliveriesOut(WireModel):
+    deliveries: list[DeliveryOut]
+
+
+class RedeliveredOut(WireModel):
+    queued: int
+
+
+class EventOut(WireModel):
+    id: str
+    cursor: int = Field(description="Pass as `after` to read the events that follow.")
+    type: str
+    subject: str
+    created_at: datetime
+    data: dict[str, Any]
+
+
+class EventsOut(WireModel):
+    events: list[EventOut]
+    next_after: int = Field(description="`after` for the next poll.")
+
+
+def _owner(partner: Any) -> str:
+    return f"partner:{partner.partner_id}"
+
+
+def _webhook(row: Row) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "event_types": row.event_types,
+        "active": row.active,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+def _with_secret(new: webhooks.NewSubscription) -> WebhookSecretOut:
+    return WebhookSecretOut(**_webhook(new.subscription), secret=new.secret)
+
+
+@router.post(
+    "/webhooks",
+    status_code=201,
+    response_model=WebhookSecretOut,
+    responses=problem_responses(400, 401, 409, 422, 500),
+)
+async def create_webhook(
+    request: Request,
+    body: WebhookIn,
+    partner: PartnerDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Register a callback URL for event types. Deliveries are POSTs signed with the
+    returned secret: `OrderHub-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`."""
+
+    def produce() -> dict:
+        new = webhooks.subscribe(
+            session,
+            owner=_owner(partner),
+            url=body.url,
+            event_types=body.event_types,
+            key=runtime.key,
+            allow_http=runtime.settings.sandbox,
+        )
+        return WebhookOut(**_webhook(new.subscription)).model_dump(mode="json", by_alias=True)
+
+    def reveal(answer: dict) -> dict:
+        # The secret is derived, never stored, not even in the kept idempotent answer:
+        # a replay shows the webhook's current secret.
+        current = webhooks.get(session, owner=_owner(partner), subscription_id=answer["id"])
+        secret = webhooks.current_secret(current, key=runtime.key)
+        return answer | {"secret": secret}
+
+    return idempotent.respond(
+        request,
+        session,
+        scope=idempotency_scope(partner),
+        key=idempotency_key,
+        body=body.model_dump(mode="json"),
+        status_code=201,
+        produce=produce,
+        reveal=reveal,
+    )
+
+
+@router.get("/webhooks", response_model=WebhooksOut, responses=problem_responses(401, 500))
+async def list_webhooks(partner: PartnerDep, session: SessionDep) -> WebhooksOut:
+    rows = webhooks.list_for(session, owner=_owner(partner))
+    return WebhooksOut(webhooks=[WebhookOut(**_webhook(r)) for r in rows])
+
+
+@router.get(
+    "/webhooks/{id}", response_model=WebhookOut, responses=problem_responses(401, 404, 422, 500)
+)
+async def get_webhook(id: WebhookId, partner: PartnerDep, session: SessionDep) -> WebhookOut:
+    row = webhooks.get(session, owner=_owner(partner), subscription_id=id)
+    return WebhookOut(**_webhook(row))
+
+
+@router.delete(
+    "/webhooks/{id}", response_model=WebhookOut, responses=problem_responses(401, 404, 422, 500)
+)
+async def deactivate_webhook(id: WebhookId, partner: PartnerDep, session: SessionDep) -> WebhookOut:
+    """Stop deliveries to this webhook; pending ones are dropped (events stay pollable)."""
+    row = webhooks.deactivate(session, owner=_owner(partner), subscription_id=id)
+    return WebhookOut(**_webhook(row))
+
+
+@router.post(
+    "/webhooks/{id}/rotate-secret",
+    response_model=WebhookSecretOut,
+    responses=problem_responses(401, 404, 422, 500),
+)
+async def rotate_webhook_secret(
+    id: WebhookId, partner: PartnerDep, session: SessionDep, runtime: RuntimeDep
+) -> WebhookSecretOut:
+    """A new signing secret, effective at once."""
+    new = webhooks.rotate_secret(
+        session, owner=_owner(partner), subscription_id=id, key=runtime.key
+    )
+    return _with_secret(new)
+
+
+@router.get(
+    "/webhooks/{id}/deliveries",
+    response_model=DeliveriesOut,
+    responses=problem_responses(401, 404, 422, 500),
+)
+async def list_deliveries(
+    id: WebhookId,
+    partner: PartnerDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DeliveriesOut:
+    """The latest deliveries to this webhook, newest first, with their outcome."""
+    rows = webhooks.deliveries_of(session, owner=_owner(partner), subscription_id=id, limit=limit)
+    return DeliveriesOut(
+        deliveries=[
+            DeliveryOut(
+                id=r.id,
+                event_id=r.event_id,
+                event_type=r.event_type,
+                status=r.status,
+                attempts=r.attempts,
+                last_status_code=r.last_status_code,
+                last_error=r.last_error,
+                next_attempt_at=r.next_attempt_at,
+                delivered_at=r.delivered_at,
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+    )
+
+
+@router.post(
+    "/webhooks/{id}/redeliver",
+    response_model=RedeliveredOut,
+    responses=problem_responses(401, 404, 422, 500),
+)
+async def redeliver(id: WebhookId, partner: PartnerDep, session: SessionDep) -> RedeliveredOut:
+    """Queue this webhook's failed deliveries again (after fixing the receiver)."""
+    queued = webhooks.redeliver_failed(session, owner=_owner(partner), subscription_id=id)
+    return RedeliveredOut(queued=queued)
+
+
+@router.get("/events", response_model=EventsOut, responses=problem_responses(401, 422, 500))
+async def poll_events(
+    partner: PartnerDep,
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0, le=2**53, description="The last cursor you have seen.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+) -> EventsOut:
+    """Your events after a cursor, oldest first: the polling alternative to webhooks."""
+    rows = webhooks.events_after(session, owner=_owner(partner), after=after, limit=limit)
+    return EventsOut(
+        events=[
+            EventOut(
+                id=r.id,
+                cursor=r.seq,
+                type=r.type,
+                subject=r.subject,
+                created_at=r.created_at,
+                data=r.data,
+            )
+            for r in rows
+        ],
+        next_after=rows[-1].seq if rows else after,
+    )

@@ -1,0 +1,217 @@
+"""Publishing events to the outbox, and managing a partner's webhook subscriptions.
+
+`publish` runs in the transaction of the change it reports, so an event exists exactly
+when its change does; it also queues one delivery per subscription that wants it.
+Delivery itself is the worker's job (webhooks/worker.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from orderhub.db import serialize_on
+from orderhub.errors import FieldProblem, NotFound, ValidationFailed
+from orderhub.ids import new_id, utcnow
+from orderhub.webhooks import rules
+from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
+
+EVENTS = OutboxEvent.__table__
+SUBSCRIPTIONS = WebhookSubscription.__table__
+DELIVERIES = WebhookDelivery.__table__
+
+_INSERT_EVENT = insert(EVENTS).returning(EVENTS.c.seq)
+_ACTIVE_SUBSCRIPTIONS = select(SUBSCRIPTIONS.c.id, SUBSCRIPTIONS.c.event_types).where(
+    SUBSCRIPTIONS.c.owner == bindparam("b_owner"), SUBSCRIPTIONS.c.active.is_(True)
+)
+_INSERT_DELIVERY = insert(DELIVERIES)
+_EVENTS_AFTER = (
+    select(EVENTS)
+    .where(EVENTS.c.owner == bindparam("b_owner"), EVENTS.c.seq > bindparam("after"))
+    .order_by(EVENTS.c.seq)
+    .limit(bindparam("limit"))
+)
+_SUBSCRIPTION = select(SUBSCRIPTIONS).where(
+    SUBSCRIPTIONS.c.id == bindparam("b_id"), SUBSCRIPTIONS.c.owner == bindparam("b_owner")
+)
+_SUBSCRIPTIONS_OF = (
+    select(SUBSCRIPTIONS)
+    .where(SUBSCRIPTIONS.c.owner == bindparam("b_owner"))
+    .order_by(SUBSCRIPTIONS.c.created_at, SUBSCRIPTIONS.c.id)
+)
+_DELIVERIES_OF = (
+    select(DELIVERIES, EVENTS.c.id.label("event_id"), EVENTS.c.type.label("event_type"))
+    .join(EVENTS, EVENTS.c.seq == DELIVERIES.c.event_seq)
+    .where(DELIVERIES.c.subscription_id == bindparam("b_id"))
+    .order_by(DELIVERIES.c.created_at.desc(), DELIVERIES.c.id)
+    .limit(bindparam("limit"))
+)
+
+
+class SubscriptionNotFound(NotFound):
+    code = "webhook_not_found"
+    title = "Webhook not found"
+
+
+@dataclass(frozen=True)
+class NewSubscription:
+    subscription: Row
+    secret: str  # shown to the partner once, at creation or rotation
+
+
+def publish(session: Session, *, owner: str, type: str, subject: str, data: dict[str, Any]) -> str:
+    """Record an event for `owner` and queue its deliveries; returns the event id."""
+    # One publisher per owner at a time, so the owner's events commit in `seq` order and
+    # a poller that has read up to a cursor never misses an earlier event committed late.
+    serialize_on(session, f"outbox:{owner}")
+    now = utcnow()
+    event_id = new_id("evt")
+    seq = session.execute(
+        _INSERT_EVENT,
+        {
+            "id": event_id,
+            "owner": owner,
+            "type": type,
+            "subject": subject,
+            "data": data,
+            "created_at": now,
+        },
+    ).scalar_one()
+    deliveries = [
+        {
+            "id": new_id("dlv"),
+            "event_seq": seq,
+            "subscription_id": sub.id,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_status_code": None,
+            "last_error": None,
+            "delivered_at": None,
+            "created_at": now,
+        }
+        for sub in session.execute(_ACTIVE_SUBSCRIPTIONS, {"b_owner": owner})
+        if rules.wants(sub.event_types, type)
+    ]
+    if deliveries:
+        session.execute(_INSERT_DELIVERY, deliveries)
+    return event_id
+
+
+def events_after(session: Session, *, owner: str, after: int, limit: int) -> list[Row]:
+    """The owner's events with `seq` above `after`, oldest first (polling)."""
+    return list(session.execute(_EVENTS_AFTER, {"b_owner": owner, "after": after, "limit": limit}))
+
+
+def subscribe(
+    session: Session,
+    *,
+    owner: str,
+    url: str,
+    event_types: list[str],
+    key: bytes,
+    allow_http: bool,
+) -> NewSubscription:
+    problems = _problems(url, event_types, allow_http)
+    if problems:
+        raise ValidationFailed("The webhook is not valid.", errors=problems)
+    now = utcnow()
+    subscription_id = new_id("whk")
+    row = session.execute(
+        insert(SUBSCRIPTIONS).returning(*SUBSCRIPTIONS.c),
+        {
+            "id": subscription_id,
+            "owner": owner,
+            "url": url,
+            "event_types": sorted(set(event_types)),
+            "active": True,
+            "secret_version": 1,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).one()
+    return NewSubscription(row, rules.signing_secret(key, subscription_id, 1))
+
+
+def current_secret(subscription: Row, *, key: bytes) -> str:
+    return rules.signing_secret(key, subscription.id, subscription.secret_version)
+
+
+def get(session: Session, *, owner: str, subscription_id: str) -> Row:
+    """The owner's subscription; anybody else's does not exist (404)."""
+    row = session.execute(_SUBSCRIPTION, {"b_id": subscription_id, "b_owner": owner}).first()
+    if row is None:
+        raise SubscriptionNotFound(f"No webhook '{subscription_id}' was found.")
+    return row
+
+
+def list_for(session: Session, *, owner: str) -> list[Row]:
+    return list(session.execute(_SUBSCRIPTIONS_OF, {"b_owner": owner}))
+
+
+def deliveries_of(session: Session, *, owner: str, subscription_id: str, limit: int) -> list[Row]:
+    get(session, owner=owner, subscription_id=subscription_id)
+    return list(session.execute(_DELIVERIES_OF, {"b_id": subscription_id, "limit": limit}))
+
+
+def deactivate(session: Session, *, owner: str, subscription_id: str) -> Row:
+    """Stop sending to this subscription; its pending deliveries are dropped as failed."""
+    get(session, owner=owner, subscription_id=subscription_id)
+    now = utcnow()
+    session.execute(
+        update(DELIVERIES)
+        .where(DELIVERIES.c.subscription_id == subscription_id, DELIVERIES.c.status == "pending")
+        .values(status="failed", last_error="webhook deactivated", next_attempt_at=None)
+    )
+    return session.execute(
+        update(SUBSCRIPTIONS)
+        .where(SUBSCRIPTIONS.c.id == subscription_id)
+        .values(active=False, updated_at=now)
+        .returning(*SUBSCRIPTIONS.c)
+    ).one()
+
+
+def rotate_secret(
+    session: Session, *, owner: str, subscription_id: str, key: bytes
+) -> NewSubscription:
+    """A new signing secret; the old one stops working at once."""
+    get(session, owner=owner, subscription_id=subscription_id)
+    row = session.execute(
+        update(SUBSCRIPTIONS)
+        .where(SUBSCRIPTIONS.c.id == subscription_id)
+        .values(secret_version=SUBSCRIPTIONS.c.secret_version + 1, updated_at=utcnow())
+        .returning(*SUBSCRIPTIONS.c)
+    ).one()
+    return NewSubscription(row, rules.signing_secret(key, subscription_id, row.secret_version))
+
+
+def redeliver_failed(session: Session, *, owner: str, subscription_id: str) -> int:
+    """Queue the subscription's failed deliveries again (after the receiver is fixed)."""
+    if not get(session, owner=owner, subscription_id=subscription_id).active:
+        return 0
+    return session.execute(
+        update(DELIVERIES)
+        .where(DELIVERIES.c.subscription_id == subscription_id, DELIVERIES.c.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=utcnow(), last_error=None)
+    ).rowcount
+
+
+def _problems(url: str, event_types: list[str], allow_http: bool) -> list[FieldProblem]:
+    problems = []
+    if reason := rules.url_problem(url, allow_http=allow_http):
+        problems.append(FieldProblem("url", "callback_url", f"The URL {reason}."))
+    if not event_types:
+        problems.append(FieldProblem("eventTypes", "min_items", "Give at least one event type."))
+    for index, pattern in enumerate(event_types):
+        if not rules.EVENT_PATTERN.match(pattern):
+            problems.append(
+                FieldProblem(
+                    f"eventTypes.{index}",
+                    "event_type_pattern",
+                    "Use an event type such as 'order.status_changed', a family 'order.*' or '*'.",
+                )
+            )
+    return problems

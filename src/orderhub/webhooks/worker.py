@@ -1,0 +1,257 @@
+"""Delivering queued webhook events: claim what is due, POST it, record the outcome.
+
+Runs as `orderhub worker`, or inside each `orderhub serve` process (the default, so one
+command runs everything). Several workers may run at once: a claim moves the delivery's
+`next_attempt_at` a lease ahead (and skips rows another worker has locked, on
+PostgreSQL), so a delivery is attempted by one worker at a time; a worker that dies
+mid-delivery leaves it due again when the lease runs out. Receivers may still see an
+event twice (a 2xx lost on the way back); the event id in every delivery lets them drop
+duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import bindparam, select, update
+
+from orderhub.db import Database
+from orderhub.ids import utcnow
+from orderhub.webhooks import rules
+from orderhub.webhooks.service import DELIVERIES, EVENTS, SUBSCRIPTIONS
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 60
+TIMEOUT_SECONDS = 5.0  # per network step (connect, each read)
+ATTEMPT_SECONDS = 15.0  # a whole attempt, well inside the lease
+BATCH = 20
+
+_DUE = (
+    select(
+        DELIVERIES.c.id,
+        DELIVERIES.c.attempts,
+        SUBSCRIPTIONS.c.id.label("subscription_id"),
+        SUBSCRIPTIONS.c.url,
+        SUBSCRIPTIONS.c.secret_version,
+        EVENTS.c.id.label("event_id"),
+        EVENTS.c.type,
+        EVENTS.c.subject,
+        EVENTS.c.data,
+        EVENTS.c.created_at,
+    )
+    .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.id == DELIVERIES.c.subscription_id)
+    .join(EVENTS, EVENTS.c.seq == DELIVERIES.c.event_seq)
+    .where(DELIVERIES.c.status == "pending", DELIVERIES.c.next_attempt_at <= bindparam("now"))
+    .order_by(DELIVERIES.c.next_attempt_at, DELIVERIES.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True, of=DELIVERIES)
+)
+_ANY_DUE = (
+    select(DELIVERIES.c.id)
+    .where(DELIVERIES.c.status == "pending", DELIVERIES.c.next_attempt_at <= bindparam("now"))
+    .limit(1)
+)
+_LEASE = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("b_id"))
+    .values(next_attempt_at=bindparam("until"))
+)
+# Only a delivery still pending under this worker's lease is updated: one deactivated
+# meanwhile stays failed, and one whose lease ran out belongs to whoever claimed it next.
+_RECORD = (
+    update(DELIVERIES)
+    .where(
+        DELIVERIES.c.id == bindparam("b_id"),
+        DELIVERIES.c.status == "pending",
+        DELIVERIES.c.next_attempt_at == bindparam("b_lease"),
+    )
+    .values(
+        status=bindparam("b_status"),
+        attempts=bindparam("b_attempts"),
+        next_attempt_at=bindparam("b_next"),
+        last_status_code=bindparam("b_code"),
+        last_error=bindparam("b_error"),
+        delivered_at=bindparam("b_delivered"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    delivery_id: str
+    lease: datetime
+    attempt: int
+    url: str
+    event_id: str
+    event_type: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    error: str | None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+async def deliver_due(
+    database: Database,
+    key: bytes,
+    client: httpx.AsyncClient,
+    *,
+    retry_base_seconds: float,
+    allow_private_hosts: bool = False,
+    now: datetime | None = None,
+) -> int:
+    """Attempt every delivery that is due (up to a batch); returns how many were tried.
+
+    `allow_private_hosts` (sandbox mode) lets receivers on localhost or a private
+    network get deliveries; otherwise only public addresses do (no probing of the
+    network the server runs in)."""
+    now = now or utcnow()
+    async with database.request_transaction(write=False) as session:
+        if session.execute(_ANY_DUE, {"now": now}).first() is None:
+            return 0  # the common case costs a read, not the write lock
+    async with database.request_transaction(write=True) as session:
+        due = session.execute(_DUE, {"now": now, "limit": BATCH}).all()
+        until = now + timedelta(seconds=LEASE_SECONDS)
+        if due:
+            session.execute(_LEASE, [{"b_id": row.id, "until": until} for row in due])
+    jobs = [_job(row, key, until) for row in due]
+    outcomes = await asyncio.gather(*(_attempt(client, job, allow_private_hosts) for job in jobs))
+    finished = utcnow()
+    if jobs:
+        async with database.request_transaction(write=True) as session:
+            session.execute(
+                _RECORD,
+                [
+                    _record(job, outcome, finished, retry_base_seconds)
+                    for job, outcome in zip(jobs, outcomes, strict=True)
+                ],
+            )
+    return len(jobs)
+
+
+def _job(row, key: bytes, lease: datetime) -> Job:
+    body = json.dumps(
+        {
+            "id": row.event_id,
+            "type": row.type,
+            "subject": row.subject,
+            "createdAt": row.created_at.isoformat().replace("+00:00", "Z"),
+            "data": row.data,
+        },
+        separators=(",", ":"),
+    ).encode()
+    timestamp = int(time.time())
+    secret = rules.signing_secret(key, row.subscription_id, row.secret_version)
+    attempt = row.attempts + 1
+    return Job(
+        delivery_id=row.id,
+        lease=lease,
+        attempt=attempt,
+        url=row.url,
+        event_id=row.event_id,
+        event_type=row.type,
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "OrderHub-Webhooks/1",
+            "OrderHub-Event-Id": row.event_id,
+            "OrderHub-Event-Type": row.type,
+            "OrderHub-Delivery-Attempt": str(attempt),
+            "OrderHub-Timestamp": str(timestamp),
+            "OrderHub-Signature": rules.signature(secret, timestamp, body),
+        },
+        body=body,
+    )
+
+
+async def _attempt(client: httpx.AsyncClient, job: Job, allow_private_hosts: bool) -> Outcome:
+    """One POST, never raising: every way it can go wrong is an outcome to record."""
+    try:
+        async with asyncio.timeout(ATTEMPT_SECONDS):
+            if not allow_private_hosts and not await _resolves_to_public(job.url):
+                return Outcome(None, "host not public")
+            # Streamed and closed unread: only the status matters, and a receiver
+            # cannot make the worker hold a huge answer in memory.
+            async with client.stream(
+                "POST", job.url, content=job.body, headers=job.headers
+            ) as response:
+                code = response.status_code
+    except Exception as exc:  # a bad answer must not stop the batch being recorded
+        # The exception's type only: its message can echo the URL's query string.
+        return Outcome(None, type(exc).__name__)
+    return Outcome(code, None if 200 <= code < 300 else "non-2xx answer")
+
+
+async def _resolves_to_public(url: str) -> bool:
+    """Every address the host resolves to is public. (A DNS answer that changes between
+    this check and the connection is not caught; a proxy that pins the address is the
+    place for that in a deployment that needs it.)"""
+    host = httpx.URL(url).host
+    port = httpx.URL(url).port or 443
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port)
+    except OSError:
+        return False
+    return bool(infos) and all(rules.public_address(info[4][0]) for info in infos)
+
+
+def _record(job: Job, outcome: Outcome, now: datetime, retry_base_seconds: float) -> dict:
+    if outcome.delivered:
+        status, next_at, delivered = "delivered", None, now
+    elif job.attempt >= rules.MAX_ATTEMPTS:
+        status, next_at, delivered = "failed", None, None
+    else:
+        delay = rules.retry_delay(job.attempt, retry_base_seconds)
+        status, next_at, delivered = "pending", now + timedelta(seconds=delay), None
+    return {
+        "b_id": job.delivery_id,
+        "b_lease": job.lease,
+        "b_status": status,
+        "b_attempts": job.attempt,
+        "b_next": next_at,
+        "b_code": outcome.status_code,
+        "b_error": outcome.error,
+        "b_delivered": delivered,
+    }
+
+
+async def run(
+    database: Database,
+    key: bytes,
+    *,
+    retry_base_seconds: float,
+    poll_seconds: float,
+    stop: asyncio.Event,
+    allow_private_hosts: bool = False,
+) -> None:
+    """Deliver until `stop` is set; a failing cycle is logged and retried, never fatal."""
+    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+        while not stop.is_set():
+            try:
+                tried = await deliver_due(
+                    database,
+                    key,
+                    client,
+                    retry_base_seconds=retry_base_seconds,
+                    allow_private_hosts=allow_private_hosts,
+                )
+            except Exception as exc:  # the loop must outlive one bad cycle
+                log.error("webhook delivery cycle failed: %s", type(exc).__name__)
+                tried = 0
+            if tried == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=poll_seconds)

@@ -1,0 +1,121 @@
+"""How many SQL statements each B2B call runs: a budget, and no statement per site or match.
+
+Like test_statement_budget.py for the order flow: a change that adds a query to a call
+fails here and must raise the budget on purpose. Counted on SQLite, where BEGIN is a
+statement of its own.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, event
+
+from tests.api.b2b_helpers import (
+    ALLIANCE_ONLY_CUSTOMER,
+    B2B,
+    OPERATOR,
+    partner_headers,
+    quote_body,
+    site,
+    token_form,
+)
+
+# Measured on SQLite (BEGIN counts); PostgreSQL runs the same or fewer, plus one advisory
+# lock where a check-then-insert is serialized (filing an exception request).
+BUDGET = {
+    "POST /oauth/token": 2,
+    "POST /b2b/v1/customers/lookup": 3,
+    "POST /b2b/v1/addresses/validate": 0,
+    "POST /b2b/v1/customers/{id}/exception-requests": 5,
+    "GET /b2b/v1/exception-requests": 2,
+    # +2: the decision is published to the outbox (event row, matching webhooks).
+    "POST /operator/v1/exception-requests/{id}/approve": 5,
+    "POST /b2b/v1/quotes": 7,
+    "GET /b2b/v1/quotes/{id}": 4,
+    "PATCH /b2b/v1/quotes/{id}": 8,
+    "POST /b2b/v1/quotes/{id}/validate": 5,
+    "GET /b2b/v1/quotes": 2,
+}
+
+
+@contextmanager
+def statements() -> Iterator[collections.Counter[str]]:
+    counted: collections.Counter[str] = collections.Counter()
+
+    def count(conn, cursor, statement, params, context, executemany) -> None:
+        counted["n"] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def cost(call, *args, **kwargs) -> tuple[int, object]:
+    with statements() as counted:
+        response = call(*args, **kwargs)
+    assert response.status_code < 300, response.text
+    return counted["n"], response
+
+
+def test_each_b2b_call_stays_within_its_statement_budget(client):
+    headers = partner_headers(client)
+    spent: dict[str, int] = {}
+
+    spent["POST /oauth/token"], _ = cost(client.post, "/oauth/token", data=token_form())
+    spent["POST /b2b/v1/customers/lookup"], _ = cost(
+        client.post, f"{B2B}/customers/lookup", json={"name": "Bluebonnet Bank"}, headers=headers
+    )
+    spent["POST /b2b/v1/addresses/validate"], _ = cost(
+        client.post, f"{B2B}/addresses/validate", json=site()["address"], headers=headers
+    )
+    spent["POST /b2b/v1/customers/{id}/exception-requests"], filed = cost(
+        client.post,
+        f"{B2B}/customers/{ALLIANCE_ONLY_CUSTOMER}/exception-requests",
+        json={"reason": "Budget."},
+        headers=headers,
+    )
+    spent["GET /b2b/v1/exception-requests"], _ = cost(
+        client.get, f"{B2B}/exception-requests", headers=headers
+    )
+    spent["POST /operator/v1/exception-requests/{id}/approve"], _ = cost(
+        client.post,
+        f"/operator/v1/exception-requests/{filed.json()['id']}/approve",
+        headers=OPERATOR,
+    )
+    spent["POST /b2b/v1/quotes"], created = cost(
+        client.post, f"{B2B}/quotes", json=quote_body(), headers=headers
+    )
+    url = f"{B2B}/quotes/{created.json()['id']}"
+    spent["GET /b2b/v1/quotes/{id}"], _ = cost(client.get, url, headers=headers)
+    spent["PATCH /b2b/v1/quotes/{id}"], _ = cost(
+        client.patch, url, json={"sites": quote_body()["sites"]}, headers=headers
+    )
+    spent["POST /b2b/v1/quotes/{id}/validate"], _ = cost(
+        client.post, f"{url}/validate", headers=headers
+    )
+    spent["GET /b2b/v1/quotes"], _ = cost(client.get, f"{B2B}/quotes", headers=headers)
+
+    over = {call: n for call, n in spent.items() if n > BUDGET[call]}
+    assert not over, f"over budget: {over} (budget {BUDGET}, spent {spent})"
+
+
+def test_a_quote_costs_the_same_statements_for_one_site_as_for_ten(client):
+    headers = partner_headers(client)
+    ten = quote_body()["sites"] * 5
+
+    one_create, small = cost(
+        client.post, f"{B2B}/quotes", json=quote_body(sites=ten[:1]), headers=headers
+    )
+    ten_create, large = cost(
+        client.post, f"{B2B}/quotes", json=quote_body(sites=ten), headers=headers
+    )
+    one_read, _ = cost(client.get, f"{B2B}/quotes/{small.json()['id']}", headers=headers)
+    ten_read, _ = cost(client.get, f"{B2B}/quotes/{large.json()['id']}", headers=headers)
+
+    assert len(large.json()["sites"]) == 10
+    assert (ten_create, ten_read) == (one_create, one_read)
