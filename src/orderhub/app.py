@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from orderhub import __version__
 from orderhub.config import Settings
 from orderhub.errors import install_error_handlers
+from orderhub.partner_orders import progress
 from orderhub.runtime import Runtime
 from orderhub.surfaces import ops
 from orderhub.surfaces.b2b.router import oauth_router
 from orderhub.surfaces.b2b.router import router as b2b_router
+from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
 from orderhub.surfaces.direct.router import router as direct_router
 from orderhub.surfaces.operator.router import router as operator_router
 from orderhub.surfaces.schemas import ProblemOut
@@ -26,8 +28,9 @@ DESCRIPTION = """One telecom order engine with thin channel APIs.
 * **Consumer direct fulfillment** (`/msapi/order`): OTP sign-in, customer lookup, offers,
   cart, credit, fulfillment and terms, number selection, validate, submit.
 * **B2B partner ordering** (`/oauth/token`, `/b2b/v1`): client-credentials tokens,
-  end-customer lookup, exception requests, address validation, business catalog, quotes;
-  `/operator/v1` for operations.
+  end-customer lookup, exception requests, address validation, business catalog, quotes,
+  credit check, contracts, orders with enrichment, handoff and provisioning status,
+  webhooks and event polling; `/operator/v1` for operations.
 
 Errors are `application/problem+json` (RFC 9457). Amounts are decimal strings.
 """
@@ -55,10 +58,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.worker_in_server
             else None
         )
+        # B2B provisioning milestones are applied by the same worker, as a sibling loop.
+        provisioning = (
+            asyncio.create_task(
+                progress.run(
+                    runtime.database,
+                    runtime.adapters.provisioning,
+                    poll_seconds=settings.worker_poll_seconds,
+                    stop=stop,
+                )
+            )
+            if settings.worker_in_server
+            else None
+        )
         yield
         stop.set()
-        if delivering is not None:
-            await delivering
+        for task in (delivering, provisioning):
+            if task is not None:
+                await task
         runtime.database.dispose()
 
     app = FastAPI(title="OrderHub", version=__version__, description=DESCRIPTION, lifespan=lifespan)
@@ -70,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(operator_router)
     if settings.sandbox:
         app.include_router(ops.sandbox)
+        app.include_router(b2b_sandbox_router)
     _document_problems(app)
     return app
 

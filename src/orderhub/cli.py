@@ -119,15 +119,29 @@ def demo(
     ] = False,
     phone: Annotated[str, typer.Option(help="Phone to sign in with.")] = "2145550100",
     database_url: DatabaseUrl = None,
+    flow_name: Annotated[
+        str, typer.Option("--flow", help="consumer (seed 001) or partner (seed 002, B2B).")
+    ] = "consumer",
 ) -> None:
-    """Run the whole seed-001 call sequence and print each step."""
+    """Run the whole seed-001 call sequence (or, with --flow partner, the B2B one) and
+    print each step."""
     from orderhub import demo as flow
+    from orderhub import demo_partner
+
+    if flow_name not in ("consumer", "partner"):
+        console.print(f"[red]unknown flow[/] {flow_name!r}: consumer or partner")
+        raise typer.Exit(2)
+
+    def walk(client) -> dict:
+        if flow_name == "partner":
+            return demo_partner.run(client, on_step=show)
+        return flow.run(client, phone=phone, on_step=show)
 
     table = Table("step", "call", "status", "ms")
 
     def show(step: flow.Step) -> None:
         colour = "green" if step.status < 400 else "yellow" if step.status == 409 else "red"
-        path = re.sub(r"/ord_[a-z0-9]+", "/{id}", step.path)
+        path = re.sub(r"/(ord|quo|ctr|bor|bso|exr)_[a-z0-9]+", "/{id}", step.path)
         table.add_row(
             step.name,
             f"{step.method} {path}",
@@ -144,15 +158,21 @@ def demo(
             settings = _settings(database_url)
             prepare(settings)
             with TestClient(create_app(settings)) as client:
-                order = flow.run(client, phone=phone, on_step=show)
+                order = walk(client)
         else:
             with httpx.Client(base_url=url, timeout=30) as client:
-                order = flow.run(client, phone=phone, on_step=show)
+                order = walk(client)
     except (flow.DemoFailed, httpx.HTTPError) as exc:
         console.print(table)
         console.print(f"[red]demo failed[/]: {exc}")
         raise typer.Exit(1) from exc
     console.print(table)
+    if flow_name == "partner":
+        console.print(
+            f"[bold green]B2B order {order['id']}[/] status={order['status']} "
+            f"acknowledgement={order['acknowledgementId']} subOrders={len(order['subOrders'])}"
+        )
+        return
     console.print(
         f"[bold green]Submitted order {order['id']}[/] status={order['status']} "
         f"confirmation={order['confirmationNumber']}"
@@ -163,15 +183,15 @@ def demo(
 def worker(
     database_url: DatabaseUrl = None,
     once: Annotated[
-        bool, typer.Option("--once", help="Deliver what is due now, then exit.")
+        bool, typer.Option("--once", help="Deliver and apply what is due now, then exit.")
     ] = False,
 ) -> None:
-    """Deliver webhook events (each `orderhub serve` process also does, unless
-    ORDERHUB_WORKER_IN_SERVER=0)."""
+    """Deliver webhook events and apply due B2B milestones (serve does too, by default)."""
     import asyncio
 
     import httpx
 
+    from orderhub import cli_b2b as b2b
     from orderhub.runtime import Runtime
     from orderhub.webhooks import worker as delivery
 
@@ -181,6 +201,7 @@ def worker(
 
     async def main() -> None:
         if once:
+            await b2b.apply_due_now(runtime)
             async with httpx.AsyncClient(timeout=delivery.TIMEOUT_SECONDS) as client:
                 tried = 1
                 while tried:
@@ -192,14 +213,18 @@ def worker(
                         allow_private_hosts=settings.sandbox,
                     )
             return
-        console.print("delivering webhook events; Ctrl-C to stop")
-        await delivery.run(
-            runtime.database,
-            runtime.key,
-            retry_base_seconds=settings.webhook_retry_base_seconds,
-            poll_seconds=settings.worker_poll_seconds,
-            stop=asyncio.Event(),
-            allow_private_hosts=settings.sandbox,
+        console.print("delivering webhook events and B2B milestones; Ctrl-C to stop")
+        stop = asyncio.Event()
+        await asyncio.gather(
+            delivery.run(
+                runtime.database,
+                runtime.key,
+                retry_base_seconds=settings.webhook_retry_base_seconds,
+                poll_seconds=settings.worker_poll_seconds,
+                stop=stop,
+                allow_private_hosts=settings.sandbox,
+            ),
+            b2b.run_provisioning(runtime, stop=stop),
         )
 
     try:
@@ -469,6 +494,8 @@ def exceptions_list(
     if not found:
         console.print("no exception requests")
 
+
+from orderhub import cli_b2b  # noqa: E402, F401  (registers `orderhub b2b` on `app`)
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 for noisy in ("httpx", "alembic"):

@@ -49,6 +49,9 @@ class Settings:
     worker_in_server: bool = True
     worker_poll_seconds: float = 1.0
     webhook_retry_base_seconds: float = 10.0
+    # The sandbox provisioning system moves each submitted B2B order one milestone per
+    # this many seconds (adapters/provisioning.py); the worker applies what is due.
+    provisioning_step_seconds: float = 30.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,4 +70,5 @@ class Settings:
             worker_in_server=_flag("ORDERHUB_WORKER_IN_SERVER", True),
             worker_poll_seconds=_float("ORDERHUB_WORKER_POLL_SECONDS", 1.0),
             webhook_retry_base_seconds=_float("ORDERHUB_WEBHOOK_RETRY_BASE_SECONDS", 10.0),
+            provisioning_step_seconds=_float("ORDERHUB_PROVISIONING_STEP_SECONDS", 30.0),
         )

@@ -9,7 +9,8 @@ from orderhub.business.models import (
 )
 from orderhub.business_catalog.models import BusinessProduct
 from orderhub.catalog.models import Offer
-from orderhub.credit.models import CreditApplication
+from orderhub.contracts.models import Contract
+from orderhub.credit.models import BusinessCreditDecision, CreditApplication
 from orderhub.customers.models import Account, Address, Customer
 from orderhub.db import Base
 from orderhub.fulfillment.models import Fulfillment, Store
@@ -17,6 +18,7 @@ from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders.models import Order, OrderEvent, OrderItem
+from orderhub.partner_orders.models import PartnerOrder, PartnerOrderEvent, PartnerSubOrder
 from orderhub.partners.models import Partner, PartnerClient
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -25,8 +27,10 @@ __all__ = [
     "Account",
     "Address",
     "Base",
+    "BusinessCreditDecision",
     "BusinessCustomer",
     "BusinessProduct",
+    "Contract",
     "CreditApplication",
     "Customer",
     "ExceptionRequest",
@@ -42,6 +46,9 @@ __all__ = [
     "Partner",
     "PartnerAlliance",
     "PartnerClient",
+    "PartnerOrder",
+    "PartnerOrderEvent",
+    "PartnerSubOrder",
     "PasswordCredential",
     "PhoneNumber",
     "Quote",

@@ -99,3 +99,85 @@ def create_quote(http: Any, headers: dict[str, str], **overrides: Any) -> dict[s
     response = http.post(f"{B2B}/quotes", json=quote_body(**overrides), headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+# ---- credit, contracts, orders (the rest of issue 4) -----------------------------------
+
+# Sandbox customers whose tax id picks the credit decision (docs/sandbox.md).
+DECLINED_CUSTOMER = "bcu_acme_logistics"  # tax id ends 0000
+DEPOSIT_CUSTOMER = "bcu_lone_star_clinics"  # 1111: approved with a deposit
+REVIEW_CUSTOMER = "bcu_prairie_foods"  # 2222: pending review
+
+
+def future(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def contract_body(**overrides: Any) -> dict[str, Any]:
+    return {
+        "contact": {
+            "name": "Pat Lee",
+            "title": "CFO",
+            "email": "pat.lee@bluebonnet.example.com",
+            "phone": "214-555-0399",
+        },
+        "effectiveDate": future(7),
+        "termMonths": 36,
+    } | overrides
+
+
+def approved_quote(http: Any, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    """A validated quote with an approved credit check."""
+    quote = create_quote(http, headers, **overrides)
+    url = f"{B2B}/quotes/{quote['id']}"
+    assert http.post(f"{url}/validate", headers=headers).json()["valid"]
+    credit = http.post(f"{url}/credit-check", headers=headers)
+    assert credit.status_code == 200 and credit.json()["decision"] == "approved", credit.text
+    return quote
+
+
+def signed_quote(http: Any, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    """A quote whose contract is signed (so it is locked); returns the contract."""
+    quote = approved_quote(http, headers, **overrides)
+    contract = http.post(
+        f"{B2B}/quotes/{quote['id']}/contract", json=contract_body(), headers=headers
+    )
+    assert contract.status_code == 201, contract.text
+    signed = http.post(
+        f"{B2B}/contracts/{contract.json()['id']}/sign",
+        json={"signedBy": {"name": "Pat Lee", "title": "CFO"}},
+        headers=headers,
+    )
+    assert signed.status_code == 200, signed.text
+    return signed.json()
+
+
+def enrichment(**overrides: Any) -> dict[str, Any]:
+    return {
+        "customerDefinedGroup": "rollout-q1",
+        "installation": {
+            "contacts": [{"name": "Sam Ortiz", "phone": "2145550311", "role": "facilities"}],
+            "requestedStartDate": future(14),
+            "requestedDueDate": future(30),
+            "premiseNotes": "Loading dock on Elm St.",
+        },
+        "shipping": {"email": "receiving@bluebonnet.example.com", "notes": "Ring the bell."},
+        "billingConfiguration": {"processId": "P-100", "invoiceNumber": "INV-1"},
+    } | overrides
+
+
+def draft_order(http: Any, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    contract = signed_quote(http, headers, **overrides)
+    response = http.post(f"{B2B}/orders", json={"quoteId": contract["quoteId"]}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def submitted_order(http: Any, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    order = draft_order(http, headers, **overrides)
+    url = f"{B2B}/orders/{order['id']}"
+    assert http.patch(url, json=enrichment(), headers=headers).status_code == 200
+    assert http.post(f"{url}/submit", headers=headers).status_code == 200
+    return order

@@ -17,8 +17,11 @@ from tests.api.b2b_helpers import (
     ALLIANCE_ONLY_CUSTOMER,
     B2B,
     OPERATOR,
+    contract_body,
+    enrichment,
     partner_headers,
     quote_body,
+    signed_quote,
     site,
     token_form,
 )
@@ -38,6 +41,19 @@ BUDGET = {
     "PATCH /b2b/v1/quotes/{id}": 8,
     "POST /b2b/v1/quotes/{id}/validate": 5,
     "GET /b2b/v1/quotes": 2,
+    # The rest of issue 4. Handoff and each status step: +2 for the outbox event.
+    "POST /b2b/v1/quotes/{id}/credit-check": 6,
+    "GET /b2b/v1/quotes/{id}/credit-check": 3,
+    "POST /b2b/v1/quotes/{id}/contract": 6,
+    "POST /b2b/v1/contracts/{id}/sign": 5,
+    "POST /b2b/v1/orders": 7,
+    "GET /b2b/v1/orders/{id}": 3,
+    "PATCH /b2b/v1/orders/{id}": 5,
+    "PATCH /b2b/v1/orders/{id}/sub-orders/{id}": 5,
+    "POST /b2b/v1/orders/{id}/submit": 9,
+    "GET /b2b/v1/orders": 2,
+    "GET /b2b/v1/orders/{id}/history": 3,
+    "POST /sandbox/v1/b2b/orders/{id}/advance": 10,
 }
 
 
@@ -99,9 +115,56 @@ def test_each_b2b_call_stays_within_its_statement_budget(client):
         client.post, f"{url}/validate", headers=headers
     )
     spent["GET /b2b/v1/quotes"], _ = cost(client.get, f"{B2B}/quotes", headers=headers)
+    spend_on_orders(client, headers, url, spent)
 
     over = {call: n for call, n in spent.items() if n > BUDGET[call]}
     assert not over, f"over budget: {over} (budget {BUDGET}, spent {spent})"
+
+
+def spend_on_orders(client, headers: dict[str, str], url: str, spent: dict[str, int]) -> None:
+    """Credit, contract, order, enrichment, handoff, status: each call's statements."""
+    spent["POST /b2b/v1/quotes/{id}/credit-check"], _ = cost(
+        client.post, f"{url}/credit-check", headers=headers
+    )
+    spent["GET /b2b/v1/quotes/{id}/credit-check"], _ = cost(
+        client.get, f"{url}/credit-check", headers=headers
+    )
+    spent["POST /b2b/v1/quotes/{id}/contract"], contract = cost(
+        client.post, f"{url}/contract", json=contract_body(), headers=headers
+    )
+    spent["POST /b2b/v1/contracts/{id}/sign"], _ = cost(
+        client.post,
+        f"{B2B}/contracts/{contract.json()['id']}/sign",
+        json={"signedBy": {"name": "Pat Lee"}},
+        headers=headers,
+    )
+    spent["POST /b2b/v1/orders"], order = cost(
+        client.post, f"{B2B}/orders", json={"quoteId": url.rsplit("/", 1)[1]}, headers=headers
+    )
+    order_url = f"{B2B}/orders/{order.json()['id']}"
+    sub = order.json()["subOrders"][0]["id"]
+    spent["GET /b2b/v1/orders/{id}"], _ = cost(client.get, order_url, headers=headers)
+    spent["PATCH /b2b/v1/orders/{id}"], _ = cost(
+        client.patch, order_url, json=enrichment(), headers=headers
+    )
+    spent["PATCH /b2b/v1/orders/{id}/sub-orders/{id}"], _ = cost(
+        client.patch,
+        f"{order_url}/sub-orders/{sub}",
+        json={"billingConfiguration": {"processId": "P-2"}},
+        headers=headers,
+    )
+    spent["POST /b2b/v1/orders/{id}/submit"], _ = cost(
+        client.post, f"{order_url}/submit", headers=headers
+    )
+    spent["GET /b2b/v1/orders"], _ = cost(
+        client.get, f"{B2B}/orders", params={"cdg": "rollout-q1"}, headers=headers
+    )
+    spent["GET /b2b/v1/orders/{id}/history"], _ = cost(
+        client.get, f"{order_url}/history", headers=headers
+    )
+    spent["POST /sandbox/v1/b2b/orders/{id}/advance"], _ = cost(
+        client.post, f"/sandbox/v1/b2b/orders/{order.json()['id']}/advance", headers=headers
+    )
 
 
 def test_a_quote_costs_the_same_statements_for_one_site_as_for_ten(client):
@@ -119,3 +182,24 @@ def test_a_quote_costs_the_same_statements_for_one_site_as_for_ten(client):
 
     assert len(large.json()["sites"]) == 10
     assert (ten_create, ten_read) == (one_create, one_read)
+
+
+def test_an_order_costs_the_same_statements_for_one_site_as_for_ten(client):
+    headers = partner_headers(client)
+    ten = quote_body()["sites"] * 5
+
+    def order_costs(sites: list[dict]) -> tuple[int, ...]:
+        contract = signed_quote(client, headers, sites=sites)
+        create, order = cost(
+            client.post, f"{B2B}/orders", json={"quoteId": contract["quoteId"]}, headers=headers
+        )
+        url = f"{B2B}/orders/{order.json()['id']}"
+        enrich, _ = cost(client.patch, url, json=enrichment(), headers=headers)
+        submit, _ = cost(client.post, f"{url}/submit", headers=headers)
+        read, _ = cost(client.get, url, headers=headers)
+        advance, _ = cost(
+            client.post, f"/sandbox/v1/b2b/orders/{order.json()['id']}/advance", headers=headers
+        )
+        return create, enrich, submit, read, advance
+
+    assert order_costs(ten) == order_costs(ten[:1])

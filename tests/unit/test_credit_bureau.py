@@ -56,3 +56,23 @@ def test_reference_reveals_nothing_about_the_ssn() -> None:
     assert (first.decision, first.score) == (second.decision, second.score)
     assert first.reference != second.reference
     assert "6789" not in first.reference
+
+
+@pytest.mark.parametrize(
+    ("tax_id", "decision"),
+    [
+        ("751230000", "declined"),
+        ("754561111", "approved"),
+        ("757892222", "manualReview"),
+        ("752466789", "approved"),
+    ],
+)
+def test_business_customers_are_decided_by_the_tax_ids_last_four_digits(tax_id, decision):
+    from orderhub.adapters.credit_bureau import BusinessApplicant
+
+    report = SandboxCreditBureau().evaluate_business(
+        BusinessApplicant(name="Acme", tax_id=tax_id, zip_code="75201")
+    )
+
+    assert report.decision == decision
+    assert tax_id not in report.reference

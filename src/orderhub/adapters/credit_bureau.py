@@ -1,7 +1,8 @@
 """Credit bureau port and its deterministic sandbox.
 
-Sandbox test values (docs/sandbox.md), by the SSN's last four digits:
-0000 declined, 1111 approved with a deposit, 2222 manual review, anything else approved.
+Sandbox test values (docs/sandbox.md), by the last four digits of the SSN (consumers) or
+the tax id (business customers): 0000 declined, 1111 approved with a deposit, 2222
+manual review, anything else approved.
 """
 
 from __future__ import annotations
@@ -28,8 +29,17 @@ class BureauReport:
     reference: str
 
 
+@dataclass(frozen=True)
+class BusinessApplicant:
+    name: str
+    tax_id: str  # nine digits (EIN); never logged
+    zip_code: str
+
+
 class CreditBureau(Protocol):
     def evaluate(self, applicant: Applicant) -> BureauReport: ...
+
+    def evaluate_business(self, applicant: BusinessApplicant) -> BureauReport: ...
 
 
 class SandboxCreditBureau:
@@ -42,8 +52,15 @@ class SandboxCreditBureau:
     }
 
     def evaluate(self, applicant: Applicant) -> BureauReport:
-        decision, score = self.RULES.get(applicant.ssn[-4:], ("approved", 760))
-        # Random, never derived from the SSN: a hash of nine digits is one brute force away.
+        return self._decide(applicant.ssn[-4:])
+
+    def evaluate_business(self, applicant: BusinessApplicant) -> BureauReport:
+        """The same test values, by the tax id's last four digits."""
+        return self._decide(applicant.tax_id[-4:])
+
+    def _decide(self, last4: str) -> BureauReport:
+        decision, score = self.RULES.get(last4, ("approved", 760))
+        # Random, never derived from the id: a hash of nine digits is one brute force away.
         return BureauReport(
             decision=decision, score=score, reference="SBX-" + secrets.token_hex(6).upper()
         )

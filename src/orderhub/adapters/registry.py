@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from orderhub.adapters.credit_bureau import CreditBureau, SandboxCreditBureau
 from orderhub.adapters.messaging import Messenger, SandboxMessenger, UnconfiguredMessenger
 from orderhub.adapters.postal import PostalValidator, SandboxPostalValidator
+from orderhub.adapters.provisioning import Provisioning, SandboxProvisioning
 from orderhub.config import Settings
 
 
@@ -19,13 +20,16 @@ class Adapters:
     credit_bureau: CreditBureau
     postal: PostalValidator
     messenger: Messenger
+    provisioning: Provisioning
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Adapters:
         # No real providers ship yet: production keeps the rule-based bureau and postal
         # sandboxes (deterministic, documented) but refuses to "send" messages it can't.
+        # Provisioning is the sandbox schedule everywhere until a real system is plugged in.
         return cls(
             credit_bureau=SandboxCreditBureau(),
             postal=SandboxPostalValidator(),
             messenger=SandboxMessenger() if settings.sandbox else UnconfiguredMessenger(),
+            provisioning=SandboxProvisioning(settings.provisioning_step_seconds),
         )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderhub.db import Base, UTCDateTime
@@ -33,3 +33,29 @@ class CreditApplication(Base):
     deposit_cents: Mapped[int] = mapped_column(Integer)
     down_payment_percent: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BusinessCreditDecision(Base):
+    """A credit decision on a business end customer, asked for by a partner's quote.
+
+    Reused for the same partner and customer while it is recent (quotes/credit.py), so
+    a partner quoting one customer twice asks the bureau once. Keyed by partner too: a
+    decision another partner obtained is not shown to this one.
+    """
+
+    __tablename__ = "business_credit_decisions"
+    __table_args__ = (
+        Index("ix_business_credit_decisions_partner_customer", "partner_id", "customer_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("business_customers.id"))
+    # The quote that asked the bureau; later quotes reuse the decision.
+    quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # approved | declined | pendingReview
+    deposit_required: Mapped[bool] = mapped_column(Boolean)
+    deposit_cents: Mapped[int] = mapped_column(Integer)
+    bureau_reference: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

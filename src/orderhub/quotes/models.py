@@ -27,6 +27,11 @@ class Quote(Base):
     monthly_cents: Mapped[int] = mapped_column(Integer, default=0)
     one_time_cents: Mapped[int] = mapped_column(Integer, default=0)
     validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The credit decision the quote's credit check gave (credit/models.py), and the signed
+    # contract that locks the quote. Plain ids, no foreign keys: contracts point back at
+    # quotes, and a cycle of foreign keys cannot be created on SQLite.
+    credit_decision_id: Mapped[str | None] = mapped_column(String(40))
+    locked_by_contract_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -27,6 +27,21 @@ class QuoteNotFound(NotFound):
     title = "No such quote"
 
 
+class QuoteLocked(Conflict):
+    code = "quote_locked"
+    title = "Quote is locked by a signed contract"
+
+
+def require_unlocked(quote_id: str, locked_by_contract_id: str | None) -> None:
+    """Once its contract is signed a quote is what was agreed: no change of any kind."""
+    if locked_by_contract_id:
+        raise QuoteLocked(
+            f"Quote '{quote_id}' is locked by the signed contract "
+            f"'{locked_by_contract_id}'; it can no longer be changed.",
+            extra={"contractId": locked_by_contract_id},
+        )
+
+
 class CustomerNotQuotable(Conflict):
     code = "customer_not_quotable"
     title = "Customer cannot be quoted"
@@ -137,6 +152,7 @@ def update(
 ) -> QuoteDetail:
     """Change the name, billing preferences or sites (replaced as a whole) of a quote;
     a change makes a validated quote a draft again."""
+    require_unlocked(quote.id, quote.locked_by_contract_id)
     if "name" in changes:
         quote.name = changes["name"]
     if "billing" in changes:
@@ -171,6 +187,8 @@ def validate(session: Session, *, quote: Quote) -> list[rules.QuoteProblem]:
     )
     valid = not problems
     if valid != (quote.status == QuoteStatus.VALIDATED):
+        # Validating a locked quote answers; only a validation that would change it is refused.
+        require_unlocked(quote.id, quote.locked_by_contract_id)
         quote.status = QuoteStatus.VALIDATED if valid else QuoteStatus.DRAFT
         quote.validated_at = utcnow() if valid else None
     return problems

@@ -171,6 +171,10 @@ class QuoteOut(WireModel):
     sites: list[QuoteSiteOut]
     totals: TotalsOut
     validated_at: datetime | None
+    # The credit check's decision (GET /quotes/{id}/credit-check), and the signed
+    # contract that locks the quote against any change.
+    credit_check_id: str | None = None
+    locked_by_contract_id: str | None = None
     created_at: datetime
     updated_at: datetime
 

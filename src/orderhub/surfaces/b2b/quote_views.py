@@ -110,6 +110,8 @@ def quote(found: QuoteDetail) -> q.QuoteOut:
         sites=[_site(site, found.items[site.id], x.currency) for site in found.sites],
         totals=totals(x.monthly_cents, x.one_time_cents, x.currency),
         validated_at=x.validated_at,
+        credit_check_id=x.credit_decision_id,
+        locked_by_contract_id=x.locked_by_contract_id,
         created_at=x.created_at,
         updated_at=x.updated_at,
     )

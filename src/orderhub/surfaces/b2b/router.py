@@ -4,13 +4,24 @@ from fastapi import APIRouter
 
 from orderhub.surfaces.b2b import (
     address_routes,
+    contract_routes,
     customer_routes,
     oauth_routes,
+    order_routes,
     quote_routes,
+    sandbox_routes,
     webhook_routes,
 )
 
 oauth_router = oauth_routes.router
+sandbox_router = sandbox_routes.router  # mounted in sandbox mode only
 router = APIRouter(prefix="/b2b/v1")
-for module in (customer_routes, address_routes, quote_routes, webhook_routes):
+for module in (
+    customer_routes,
+    address_routes,
+    quote_routes,
+    contract_routes,
+    order_routes,
+    webhook_routes,
+):
     router.include_router(module.router)
