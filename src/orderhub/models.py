@@ -15,7 +15,18 @@ from orderhub.db import Base
 from orderhub.fulfillment.models import Fulfillment, Store
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
+from orderhub.inventory.models import (
+    AccountAccess,
+    AccountGroup,
+    Feature,
+    InventoryAccount,
+    RatePlan,
+    Subscriber,
+    SubscriberEvent,
+    SubscriberFeature,
+)
 from orderhub.numbers.models import PhoneNumber
+from orderhub.onboarding.models import Package, ServiceType, TermsBlock
 from orderhub.orders.models import Order, OrderEvent, OrderItem
 from orderhub.partners.models import Partner, PartnerClient
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
@@ -23,6 +34,8 @@ from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscr
 
 __all__ = [
     "Account",
+    "AccountAccess",
+    "AccountGroup",
     "Address",
     "Base",
     "BusinessCustomer",
@@ -30,15 +43,18 @@ __all__ = [
     "CreditApplication",
     "Customer",
     "ExceptionRequest",
+    "Feature",
     "Fulfillment",
     "IdempotencyRecord",
     "InstanceSecret",
+    "InventoryAccount",
     "Offer",
     "Order",
     "OrderEvent",
     "OrderItem",
     "OtpChallenge",
     "OutboxEvent",
+    "Package",
     "Partner",
     "PartnerAlliance",
     "PartnerClient",
@@ -47,9 +63,15 @@ __all__ = [
     "Quote",
     "QuoteItem",
     "QuoteSite",
+    "RatePlan",
     "SentMessage",
+    "ServiceType",
     "Store",
     "SubAccount",
+    "Subscriber",
+    "SubscriberEvent",
+    "SubscriberFeature",
+    "TermsBlock",
     "WebhookDelivery",
     "WebhookSubscription",
 ]
