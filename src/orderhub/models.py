@@ -26,7 +26,16 @@ from orderhub.inventory.models import (
     SubscriberFeature,
 )
 from orderhub.numbers.models import PhoneNumber
-from orderhub.onboarding.models import Package, ServiceType, TermsBlock
+from orderhub.onboarding.models import (
+    Location,
+    OnboardingAccount,
+    OnboardingEvent,
+    OnboardingOrder,
+    Package,
+    ServiceType,
+    SqResult,
+    TermsBlock,
+)
 from orderhub.orders.models import Order, OrderEvent, OrderItem
 from orderhub.partners.models import Partner, PartnerClient
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
@@ -48,7 +57,11 @@ __all__ = [
     "IdempotencyRecord",
     "InstanceSecret",
     "InventoryAccount",
+    "Location",
     "Offer",
+    "OnboardingAccount",
+    "OnboardingEvent",
+    "OnboardingOrder",
     "Order",
     "OrderEvent",
     "OrderItem",
@@ -66,6 +79,7 @@ __all__ = [
     "RatePlan",
     "SentMessage",
     "ServiceType",
+    "SqResult",
     "Store",
     "SubAccount",
     "Subscriber",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from orderhub.ids import utcnow
 from orderhub.onboarding import rules
-from orderhub.onboarding.models import Package, ServiceType, TermsBlock
+from orderhub.onboarding.models import Location, Package, ServiceType, TermsBlock
 
 TYPES = ServiceType.__table__
 PACKAGES = Package.__table__
 TERMS = TermsBlock.__table__
+LOCATIONS = Location.__table__
 CHECK_TYPES = ("simple", "phone", "address")
 REQUIREMENT_SETS = ("configuration", "features", "featureConflicts", "contacts", "identifiers")
 
@@ -26,8 +28,9 @@ _ALL_TERMS = select(TERMS).order_by(TERMS.c.id)
 
 
 def load(session: Session, directory: Path) -> tuple[int, int]:
-    """Replace the catalog with the files in `directory`: `service_types/*.json` and
-    `packages.json` (packages and terms). Returns (service types, packages)."""
+    """Replace the catalog with the files in `directory`: `service_types/*.json`,
+    `packages.json` (packages and terms) and `locations.json` (address SQ). Returns
+    (service types, packages)."""
     types = [
         json.loads(p.read_text()) for p in sorted((directory / "service_types").glob("*.json"))
     ]
@@ -35,8 +38,22 @@ def load(session: Session, directory: Path) -> tuple[int, int]:
     _check(types, bundle)
     now = utcnow()
     # Whole-catalog replacement in one transaction: a reload never leaves half of it.
-    for table in (TYPES, PACKAGES, TERMS):
+    locations = json.loads((directory / "locations.json").read_text())["locations"]
+    for table in (TYPES, PACKAGES, TERMS, LOCATIONS):
         session.execute(delete(table))
+    session.execute(
+        insert(LOCATIONS),
+        [
+            {
+                "id": loc["id"],
+                "address": loc["address"],
+                "search_key": " ".join(re.split(r"[^a-z0-9]+", loc["address"].lower())),
+                "technologies": loc["technologies"],
+                "reason": loc.get("reason"),
+            }
+            for loc in locations
+        ],
+    )
     session.execute(
         insert(TYPES),
         [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderhub.db import Base, UTCDateTime
@@ -47,3 +47,80 @@ class TermsBlock(Base):
     version: Mapped[str] = mapped_column(String(20))
     applies_to: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(String(4000))
+
+
+class Location(Base):
+    """A serviceable (or not) address for address SQ: what can be delivered there."""
+
+    __tablename__ = "onboarding_locations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    address: Mapped[str] = mapped_column(String(300))
+    search_key: Mapped[str] = mapped_column(String(300))
+    # [{technology, speedTiers: [...]}]; empty: not serviceable, with `reason`
+    technologies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class OnboardingAccount(Base):
+    """An end customer of a service provider (a partner), with portal credentials."""
+
+    __tablename__ = "onboarding_accounts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    primary_contact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    billing_contact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Unique per provider, so a provider's customers sign in without naming the provider.
+    username: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    realms: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_onboarding_accounts_partner_created", "partner_id", "created_at"),
+        Index("uq_onboarding_accounts_partner_username", "partner_id", "username", unique=True),
+    )
+
+
+class OnboardingOrder(Base):
+    __tablename__ = "onboarding_orders"
+    __table_args__ = (Index("ix_onboarding_orders_account_created", "account_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("onboarding_accounts.id"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    package_plan_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SqResult(Base):
+    """One service qualification of an order: for a service type, by one of three checks."""
+
+    __tablename__ = "onboarding_sq_results"
+    __table_args__ = (Index("ix_onboarding_sq_results_order", "order_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("onboarding_orders.id"))
+    service_type_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))  # simple | phone | address
+    qualified: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OnboardingEvent(Base):
+    __tablename__ = "onboarding_order_events"
+    __table_args__ = (Index("ix_onboarding_order_events_order_seq", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("onboarding_orders.id"))
+    type: Mapped[str] = mapped_column(String(60))
+    actor: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,8 +1,8 @@
-"""subscriber inventory and onboarding catalog
+"""inventory and onboarding
 
 Revision ID: 0005
 Revises: 0003
-Create Date: 2026-11-23 16:40:59.094480
+Create Date: 2026-11-23 16:42:47.680216
 """
 
 import sqlalchemy as sa
@@ -48,6 +48,15 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("monthly_cents", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_rate_plans")),
+    )
+    op.create_table(
+        "onboarding_locations",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("address", sa.String(length=300), nullable=False),
+        sa.Column("search_key", sa.String(length=300), nullable=False),
+        sa.Column("technologies", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_locations")),
     )
     op.create_table(
         "onboarding_packages",
@@ -114,6 +123,59 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "onboarding_accounts",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("partner_id", sa.String(length=40), nullable=False),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("customer", sa.JSON(), nullable=False),
+        sa.Column("primary_contact", sa.JSON(), nullable=False),
+        sa.Column("billing_contact", sa.JSON(), nullable=False),
+        sa.Column("username", sa.String(length=100), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("realms", sa.JSON(), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["partners.id"], name=op.f("fk_onboarding_accounts_partner_id_partners")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_accounts")),
+        sa.UniqueConstraint("number", name=op.f("uq_onboarding_accounts_number")),
+    )
+    with op.batch_alter_table("onboarding_accounts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_accounts_partner_created", ["partner_id", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            "uq_onboarding_accounts_partner_username", ["partner_id", "username"], unique=True
+        )
+
+    op.create_table(
+        "onboarding_orders",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("partner_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=30), nullable=False),
+        sa.Column("package_plan_id", sa.String(length=64), nullable=True),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["onboarding_accounts.id"],
+            name=op.f("fk_onboarding_orders_account_id_onboarding_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["partners.id"], name=op.f("fk_onboarding_orders_partner_id_partners")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_orders")),
+    )
+    with op.batch_alter_table("onboarding_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_orders_account_created", ["account_id", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_onboarding_orders_partner_id"), ["partner_id"], unique=False
+        )
+
+    op.create_table(
         "subscribers",
         sa.Column("ctn", sa.String(length=10), nullable=False),
         sa.Column("account_number", sa.String(length=20), nullable=False),
@@ -149,6 +211,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_subscribers_imei"), ["imei"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_subscribers_source_order_id"), ["source_order_id"], unique=False
+        )
+
+    op.create_table(
+        "onboarding_order_events",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("type", sa.String(length=60), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["onboarding_orders.id"],
+            name=op.f("fk_onboarding_order_events_order_id_onboarding_orders"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_order_events")),
+    )
+    with op.batch_alter_table("onboarding_order_events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_order_events_order_seq", ["order_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "onboarding_sq_results",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("service_type_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("qualified", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["onboarding_orders.id"],
+            name=op.f("fk_onboarding_sq_results_order_id_onboarding_orders"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_sq_results")),
+    )
+    with op.batch_alter_table("onboarding_sq_results", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_sq_results_order", ["order_id", "created_at"], unique=False
         )
 
     op.create_table(
@@ -203,12 +307,30 @@ def downgrade() -> None:
         batch_op.drop_index("ix_subscriber_events_ctn_seq")
 
     op.drop_table("subscriber_events")
+    with op.batch_alter_table("onboarding_sq_results", schema=None) as batch_op:
+        batch_op.drop_index("ix_onboarding_sq_results_order")
+
+    op.drop_table("onboarding_sq_results")
+    with op.batch_alter_table("onboarding_order_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_onboarding_order_events_order_seq")
+
+    op.drop_table("onboarding_order_events")
     with op.batch_alter_table("subscribers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_subscribers_source_order_id"))
         batch_op.drop_index(batch_op.f("ix_subscribers_imei"))
         batch_op.drop_index("ix_subscribers_account_ctn")
 
     op.drop_table("subscribers")
+    with op.batch_alter_table("onboarding_orders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onboarding_orders_partner_id"))
+        batch_op.drop_index("ix_onboarding_orders_account_created")
+
+    op.drop_table("onboarding_orders")
+    with op.batch_alter_table("onboarding_accounts", schema=None) as batch_op:
+        batch_op.drop_index("uq_onboarding_accounts_partner_username")
+        batch_op.drop_index("ix_onboarding_accounts_partner_created")
+
+    op.drop_table("onboarding_accounts")
     with op.batch_alter_table("inventory_account_groups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inventory_account_groups_account_number"))
 
@@ -217,6 +339,7 @@ def downgrade() -> None:
     op.drop_table("onboarding_terms")
     op.drop_table("onboarding_service_types")
     op.drop_table("onboarding_packages")
+    op.drop_table("onboarding_locations")
     op.drop_table("inventory_rate_plans")
     op.drop_table("inventory_features")
     with op.batch_alter_table("inventory_accounts", schema=None) as batch_op:

@@ -1,0 +1,111 @@
+"""The onboarding API's vocabulary (camelCase on the wire, unknown request fields refused)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import Field
+
+from orderhub.surfaces.schemas import RequestModel, WireModel
+
+Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ContactIn(RequestModel):
+    first_name: Name
+    last_name: Name
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+    phone: str = Field(pattern=r"^\d{10}$")
+
+
+class CustomerIn(RequestModel):
+    type: Literal["residential", "business"]
+    first_name: Name | None = None
+    last_name: Name | None = None
+    company_name: Name | None = None
+
+
+class PortalIn(RequestModel):
+    username: str = Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
+    password: str = Field(min_length=10, max_length=200)
+
+
+class AccountIn(RequestModel):
+    customer: CustomerIn
+    primary_contact: ContactIn
+    billing_contact: ContactIn
+    portal: PortalIn
+
+
+class CredentialsIn(RequestModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class AccountOut(WireModel):
+    id: str
+    number: str
+    customer: dict[str, Any]
+    primary_contact: dict[str, Any]
+    billing_contact: dict[str, Any]
+    username: str
+    identifier_realms: list[str]
+    created_at: datetime
+
+
+class SqOut(WireModel):
+    id: str
+    service_type_id: str
+    kind: str
+    qualified: bool
+    reason: str | None
+    details: dict[str, Any]
+    created_at: datetime
+
+
+class EventOut(WireModel):
+    id: int
+    type: str
+    actor: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class OrderOut(WireModel):
+    id: str
+    account_id: str
+    status: str
+    package_plan_id: str | None
+    qualifications: list[SqOut]
+    qualified_service_types: list[str]
+    created_at: datetime
+    updated_at: datetime
+    events: list[EventOut]
+
+
+class SimpleSqIn(RequestModel):
+    service_type_id: str = Field(max_length=64)
+
+
+class PhoneSqIn(SimpleSqIn):
+    phone_number: str = Field(max_length=20)
+
+
+class AddressSearchIn(RequestModel):
+    query: str = Field(min_length=3, max_length=200)
+
+
+class LocationOut(WireModel):
+    location_id: str
+    address: str
+
+
+class LocationsOut(WireModel):
+    locations: list[LocationOut]
+
+
+class AddressSqIn(SimpleSqIn):
+    location_id: str = Field(max_length=40)
