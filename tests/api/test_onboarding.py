@@ -187,3 +187,199 @@ def test_sq_input_errors_name_the_field(client):
         headers=headers,
     )
     assert no_location.json()["errors"][0]["rule"] == "unknown_location"
+
+
+def qualify(client, headers, oid: str, *, voip_phone: str = "2175550101") -> None:
+    for path, body in (
+        ("sq/address", {"serviceTypeId": "home-broadband", "locationId": "LOC000000001"}),
+        ("sq/phone", {"serviceTypeId": "voip-line", "phoneNumber": voip_phone}),
+    ):
+        assert (
+            client.post(f"{ONB}/orders/{oid}/{path}", json=body, headers=headers).status_code == 200
+        )
+
+
+def services_by_type(client, headers, oid: str) -> dict[str, str]:
+    listed = client.get(f"{ONB}/orders/{oid}/services", headers=headers).json()["services"]
+    return {s["serviceTypeId"]: s["id"] for s in listed}
+
+
+GOOD = {
+    "home-broadband": {
+        "configuration": {"values": {"technology": "FTTP", "speedTier": "100/40"}},
+        "features": {"features": ["ipv6", "modem-rental"]},
+        "contacts": {
+            "contacts": [
+                {
+                    "role": "technical",
+                    "firstName": "Casey",
+                    "lastName": "Jones",
+                    "phone": "2175550123",
+                }
+            ]
+        },
+        "identifiers": {
+            "identifiers": [
+                {"name": "pppoeUsername", "value": "casey.jones", "realm": "isp.example"}
+            ]
+        },
+    },
+    "voip-line": {
+        "configuration": {
+            "values": {"callerIdName": "CASEY JONES", "emergencyAddressConfirmed": True}
+        },
+        "features": {"features": ["voicemail"]},
+        "contacts": {
+            "contacts": [
+                {
+                    "role": "emergency",
+                    "firstName": "Pat",
+                    "lastName": "Jones",
+                    "phone": "2175550124",
+                }
+            ]
+        },
+        "identifiers": {
+            "identifiers": [
+                {"name": "sipUsername", "value": "2175550101", "realm": "voice.example"}
+            ]
+        },
+    },
+}
+
+
+def test_the_whole_flow_creates_preactive_services_in_the_inventory(client):
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    qualify(client, headers, oid)
+
+    offered = client.get(f"{ONB}/orders/{oid}/packages", headers=headers).json()["packages"]
+    assert {p["id"] for p in offered} == {"home-essentials", "broadband-only"}
+    details = client.get(f"{ONB}/package-plans/home-essentials-12", headers=headers).json()
+    assert (details["monthly"], details["termMonths"]) == ("89.00", 12)
+    assert [s["serviceTypeId"] for s in details["services"]] == ["home-broadband", "voip-line"]
+
+    chosen = client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "home-essentials-12"}, headers=headers
+    )
+    assert chosen.status_code == 200, chosen.text
+    again = client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "broadband-only-m2m"}, headers=headers
+    )
+    assert is_problem(again, 409, "package_already_selected")
+
+    ids = services_by_type(client, headers, oid)
+    reqs = client.get(
+        f"{ONB}/orders/{oid}/services/{ids['home-broadband']}/requirements/configuration",
+        headers=headers,
+    ).json()
+    assert {f["field"] for f in reqs["configuration"]} >= {"technology", "speedTier"}
+    realms = client.get(f"{ONB}/orders/{oid}/identifier-realms", headers=headers).json()
+    assert realms["realms"] == ["isp.example", "voice.example"]
+
+    for type_id, sets in GOOD.items():
+        for kind, body in sets.items():
+            r = client.put(
+                f"{ONB}/orders/{oid}/services/{ids[type_id]}/{kind}", json=body, headers=headers
+            )
+            assert r.status_code == 200, (type_id, kind, r.text)
+
+    no_terms = client.post(f"{ONB}/orders/{oid}/submit", headers=headers)
+    assert is_problem(no_terms, 409, "order_incomplete")
+    assert [p["rule"] for p in no_terms.json()["problems"]] == ["terms_not_accepted"]
+
+    terms = client.get(f"{ONB}/orders/{oid}/terms", headers=headers).json()["blocks"]
+    assert {t["id"] for t in terms} == {"general", "contract-term", "voip-emergency"}
+    accepted = client.post(
+        f"{ONB}/orders/{oid}/terms/acceptance",
+        json={"accepted": [{"id": t["id"], "version": t["version"]} for t in terms]},
+        headers=headers,
+    )
+    assert accepted.status_code == 200 and accepted.json()["acceptedAt"]
+
+    submitted = client.post(
+        f"{ONB}/orders/{oid}/submit", headers=headers | {"Idempotency-Key": "onb-1"}
+    )
+    assert submitted.status_code == 200, submitted.text
+    result = submitted.json()
+    assert result["status"] == "submitted" and len(result["serviceIds"]) == 2
+    replay = client.post(
+        f"{ONB}/orders/{oid}/submit", headers=headers | {"Idempotency-Key": "onb-1"}
+    )
+    assert replay.json() == result
+
+    for service_id in result["serviceIds"]:
+        svc = client.get(f"/inventory/v1/services/{service_id}", headers=headers).json()
+        assert svc["status"] == "preActive"
+        assert svc["packageSubscriptionId"] == result["packageSubscriptionId"]
+    order = client.get(f"{ONB}/orders/{oid}", headers=headers).json()
+    assert order["status"] == "submitted"
+    assert order["events"][-1]["type"] == "order.submitted"
+    assert is_problem(client.post(f"{ONB}/orders/{oid}/submit", headers=headers), 409)
+
+
+def test_steps_out_of_order_are_409_naming_the_missing_step(client):
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    packages = client.get(f"{ONB}/orders/{oid}/packages", headers=headers)
+    assert is_problem(packages, 409, "step_out_of_order")
+    assert packages.json()["missingStep"] == "serviceQualification"
+    qualify(client, headers, oid)
+    early = client.put(
+        f"{ONB}/orders/{oid}/services/osv_x/features", json={"features": []}, headers=headers
+    )
+    assert is_problem(early, 409, "step_out_of_order")
+    assert early.json()["missingStep"] == "packageSelection"
+    assert is_problem(client.get(f"{ONB}/orders/{oid}/terms", headers=headers), 409)
+
+
+def test_a_failed_sq_keeps_its_packages_out_of_reach(client):
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    qualify(client, headers, oid, voip_phone="2175550100")  # fails: ends in 0
+    offered = client.get(f"{ONB}/orders/{oid}/packages", headers=headers).json()["packages"]
+    assert [p["id"] for p in offered] == ["broadband-only"]
+    refused = client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "home-essentials-12"}, headers=headers
+    )
+    assert is_problem(refused, 422)
+    assert refused.json()["errors"][0]["rule"] == "not_qualified"
+
+
+def test_requirement_sets_refuse_bad_values_field_by_field(client):
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    qualify(client, headers, oid)
+    client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "home-essentials-12"}, headers=headers
+    )
+    broadband = services_by_type(client, headers, oid)["home-broadband"]
+    url = f"{ONB}/orders/{oid}/services/{broadband}"
+
+    config = client.put(
+        f"{url}/configuration", json={"values": {"technology": "DSL"}}, headers=headers
+    )
+    assert is_problem(config, 422)
+    assert {(e["field"], e["rule"]) for e in config.json()["errors"]} == {
+        ("configuration.technology", "allowed_values"),
+        ("configuration.speedTier", "required"),
+    }
+    conflict = client.put(
+        f"{url}/features", json={"features": ["ipv6", "modem-rental", "modem-byo"]}, headers=headers
+    )
+    assert [e["rule"] for e in conflict.json()["errors"]] == ["conflicting_features"]
+    shape = client.put(f"{url}/features", json={"features": "ipv6"}, headers=headers)
+    assert is_problem(shape, 422)
+    assert shape.json()["errors"][0]["field"] == "features"
+
+    client.post(f"{ONB}/orders/{oid}/terms/acceptance", json={"accepted": []}, headers=headers)
+    incomplete = client.post(f"{ONB}/orders/{oid}/submit", headers=headers)
+    assert is_problem(incomplete, 409, "order_incomplete")
+    problems = incomplete.json()["problems"]
+    assert {"configuration.technology", "features", "contacts", "identifiers"} <= {
+        p["field"] for p in problems
+    }
+    assert {p["serviceTypeId"] for p in problems if p["field"] != "termsAndConditions"} == {
+        "home-broadband",
+        "voip-line",
+    }

@@ -122,3 +122,49 @@ class SubscriberEvent(Base):
     actor: Mapped[str] = mapped_column(String(80))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PackageSubscription(Base):
+    """A package plan an account subscribes to (onboarding submit creates one)."""
+
+    __tablename__ = "inventory_package_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("inventory_accounts.number"), index=True)
+    package_id: Mapped[str] = mapped_column(String(64))
+    package_plan_id: Mapped[str] = mapped_column(String(64))
+    term_months: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    source_order_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ServiceSubscription(Base):
+    __tablename__ = "inventory_service_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    package_subscription_id: Mapped[str] = mapped_column(
+        ForeignKey("inventory_package_subscriptions.id"), index=True
+    )
+    service_type_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InventoryService(Base):
+    """A service as provisioned: PreActive until fulfilment activates it."""
+
+    __tablename__ = "inventory_services"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service_subscription_id: Mapped[str] = mapped_column(
+        ForeignKey("inventory_service_subscriptions.id"), index=True
+    )
+    account_number: Mapped[str] = mapped_column(ForeignKey("inventory_accounts.number"), index=True)
+    service_type_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    configuration: Mapped[dict[str, Any]] = mapped_column(JSON)
+    features: Mapped[list[str]] = mapped_column(JSON)
+    contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    identifiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
 from orderhub.errors import NotFound
-from orderhub.ids import utcnow
+from orderhub.ids import new_id, utcnow
 from orderhub.inventory.models import (
     AccountAccess,
     InventoryAccount,
+    InventoryService,
+    PackageSubscription,
     RatePlan,
+    ServiceSubscription,
     Subscriber,
     SubscriberEvent,
     SubscriberFeature,
@@ -27,6 +30,9 @@ PLANS = RatePlan.__table__
 SUBSCRIBERS = Subscriber.__table__
 LINE_FEATURES = SubscriberFeature.__table__
 LINE_EVENTS = SubscriberEvent.__table__
+PACKAGE_SUBSCRIPTIONS = PackageSubscription.__table__
+SERVICE_SUBSCRIPTIONS = ServiceSubscription.__table__
+SERVICES = InventoryService.__table__
 
 _ACCOUNT_FOR_PARTNER = (
     select(ACCOUNTS)
@@ -213,3 +219,114 @@ def next_bill_date(bill_cycle_day: int, today: date) -> date:
         if month == 13:
             year, month = year + 1, 1
     return date(year, month, bill_cycle_day)
+
+
+def grant_access(session: Session, *, account_number: str, partner_id: str) -> None:
+    """Let a partner read and change the account's lines and services (idempotent)."""
+    known = session.execute(
+        select(ACCESS.c.partner_id).where(
+            ACCESS.c.account_number == account_number, ACCESS.c.partner_id == partner_id
+        )
+    ).first()
+    if known is None:
+        session.execute(
+            insert(ACCESS), {"account_number": account_number, "partner_id": partner_id}
+        )
+
+
+@dataclass(frozen=True)
+class NewService:
+    service_type_id: str
+    configuration: dict[str, Any]
+    features: list[str]
+    contacts: list[dict[str, Any]]
+    identifiers: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CreatedPackage:
+    package_subscription_id: str
+    service_subscription_ids: list[str]
+    service_ids: list[str]
+
+
+def add_package(
+    session: Session,
+    *,
+    account_number: str,
+    package_id: str,
+    package_plan_id: str,
+    term_months: int,
+    services: list[NewService],
+    source_order_id: str,
+) -> CreatedPackage:
+    """A package subscription, a service subscription per service and the services,
+    all PreActive."""
+    now = utcnow()
+    package_subscription_id = new_id("psb")
+    session.execute(
+        insert(PACKAGE_SUBSCRIPTIONS),
+        {
+            "id": package_subscription_id,
+            "account_number": account_number,
+            "package_id": package_id,
+            "package_plan_id": package_plan_id,
+            "term_months": term_months,
+            "status": "preActive",
+            "source_order_id": source_order_id,
+            "created_at": now,
+        },
+    )
+    subscription_ids = [new_id("ssb") for _ in services]
+    service_ids = [new_id("svc") for _ in services]
+    session.execute(
+        insert(SERVICE_SUBSCRIPTIONS),
+        [
+            {
+                "id": sid,
+                "package_subscription_id": package_subscription_id,
+                "service_type_id": svc.service_type_id,
+                "created_at": now,
+            }
+            for sid, svc in zip(subscription_ids, services, strict=True)
+        ],
+    )
+    session.execute(
+        insert(SERVICES),
+        [
+            {
+                "id": service_id,
+                "service_subscription_id": sid,
+                "account_number": account_number,
+                "service_type_id": svc.service_type_id,
+                "status": "preActive",
+                "configuration": svc.configuration,
+                "features": svc.features,
+                "contacts": svc.contacts,
+                "identifiers": svc.identifiers,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for service_id, sid, svc in zip(service_ids, subscription_ids, services, strict=True)
+        ],
+    )
+    return CreatedPackage(package_subscription_id, subscription_ids, service_ids)
+
+
+def service_for_partner(session: Session, *, partner_id: str, service_id: str) -> Row:
+    row = session.execute(
+        select(SERVICES, SERVICE_SUBSCRIPTIONS.c.package_subscription_id)
+        .join(
+            SERVICE_SUBSCRIPTIONS, SERVICE_SUBSCRIPTIONS.c.id == SERVICES.c.service_subscription_id
+        )
+        .join(ACCESS, ACCESS.c.account_number == SERVICES.c.account_number)
+        .where(SERVICES.c.id == service_id, ACCESS.c.partner_id == partner_id)
+    ).first()
+    if row is None:
+        raise ServiceNotFound(f"No service '{service_id}' was found.")
+    return row
+
+
+class ServiceNotFound(NotFound):
+    code = "service_not_found"
+    title = "Service not found"

@@ -94,6 +94,11 @@ class OnboardingOrder(Base):
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
     status: Mapped[str] = mapped_column(String(30))
     package_plan_id: Mapped[str | None] = mapped_column(String(64))
+    # The terms blocks accepted ([{id, version}]) and when; submit needs them.
+    terms_accepted: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    package_subscription_id: Mapped[str | None] = mapped_column(String(40))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -124,3 +129,20 @@ class OnboardingEvent(Base):
     actor: Mapped[str] = mapped_column(String(80))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrderService(Base):
+    """One service of the selected package plan, and what the client set for it."""
+
+    __tablename__ = "onboarding_order_services"
+    __table_args__ = (Index("ix_onboarding_order_services_order", "order_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("onboarding_orders.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    service_type_id: Mapped[str] = mapped_column(String(64))
+    configuration: Mapped[dict[str, Any]] = mapped_column(JSON)
+    features: Mapped[list[str]] = mapped_column(JSON)
+    contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    identifiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0003
-Create Date: 2026-11-23 16:42:47.680216
+Create Date: 2026-11-23 16:44:41.200161
 """
 
 import sqlalchemy as sa
@@ -123,6 +123,30 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "inventory_package_subscriptions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_number", sa.String(length=20), nullable=False),
+        sa.Column("package_id", sa.String(length=64), nullable=False),
+        sa.Column("package_plan_id", sa.String(length=64), nullable=False),
+        sa.Column("term_months", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("source_order_id", sa.String(length=40), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_number"],
+            ["inventory_accounts.number"],
+            name=op.f("fk_inventory_package_subscriptions_account_number_inventory_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_package_subscriptions")),
+    )
+    with op.batch_alter_table("inventory_package_subscriptions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inventory_package_subscriptions_account_number"),
+            ["account_number"],
+            unique=False,
+        )
+
+    op.create_table(
         "onboarding_accounts",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("partner_id", sa.String(length=40), nullable=False),
@@ -149,12 +173,38 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "inventory_service_subscriptions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("package_subscription_id", sa.String(length=40), nullable=False),
+        sa.Column("service_type_id", sa.String(length=64), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["package_subscription_id"],
+            ["inventory_package_subscriptions.id"],
+            name=op.f(
+                "fk_inventory_service_subscriptions_package_subscription_id_inventory_package_subscriptions"
+            ),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_service_subscriptions")),
+    )
+    with op.batch_alter_table("inventory_service_subscriptions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inventory_service_subscriptions_package_subscription_id"),
+            ["package_subscription_id"],
+            unique=False,
+        )
+
+    op.create_table(
         "onboarding_orders",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("account_id", sa.String(length=40), nullable=False),
         sa.Column("partner_id", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=30), nullable=False),
         sa.Column("package_plan_id", sa.String(length=64), nullable=True),
+        sa.Column("terms_accepted", sa.JSON(none_as_null=True), nullable=True),
+        sa.Column("terms_accepted_at", orderhub.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("package_subscription_id", sa.String(length=40), nullable=True),
+        sa.Column("submitted_at", orderhub.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -214,6 +264,43 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "inventory_services",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("service_subscription_id", sa.String(length=40), nullable=False),
+        sa.Column("account_number", sa.String(length=20), nullable=False),
+        sa.Column("service_type_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("configuration", sa.JSON(), nullable=False),
+        sa.Column("features", sa.JSON(), nullable=False),
+        sa.Column("contacts", sa.JSON(), nullable=False),
+        sa.Column("identifiers", sa.JSON(), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_number"],
+            ["inventory_accounts.number"],
+            name=op.f("fk_inventory_services_account_number_inventory_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["service_subscription_id"],
+            ["inventory_service_subscriptions.id"],
+            name=op.f(
+                "fk_inventory_services_service_subscription_id_inventory_service_subscriptions"
+            ),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_services")),
+    )
+    with op.batch_alter_table("inventory_services", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inventory_services_account_number"), ["account_number"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_inventory_services_service_subscription_id"),
+            ["service_subscription_id"],
+            unique=False,
+        )
+
+    op.create_table(
         "onboarding_order_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("order_id", sa.String(length=40), nullable=False),
@@ -231,6 +318,29 @@ def upgrade() -> None:
     with op.batch_alter_table("onboarding_order_events", schema=None) as batch_op:
         batch_op.create_index(
             "ix_onboarding_order_events_order_seq", ["order_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "onboarding_order_services",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("service_type_id", sa.String(length=64), nullable=False),
+        sa.Column("configuration", sa.JSON(), nullable=False),
+        sa.Column("features", sa.JSON(), nullable=False),
+        sa.Column("contacts", sa.JSON(), nullable=False),
+        sa.Column("identifiers", sa.JSON(), nullable=False),
+        sa.Column("updated_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["onboarding_orders.id"],
+            name=op.f("fk_onboarding_order_services_order_id_onboarding_orders"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_order_services")),
+    )
+    with op.batch_alter_table("onboarding_order_services", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_order_services_order", ["order_id", "position"], unique=False
         )
 
     op.create_table(
@@ -311,10 +421,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_onboarding_sq_results_order")
 
     op.drop_table("onboarding_sq_results")
+    with op.batch_alter_table("onboarding_order_services", schema=None) as batch_op:
+        batch_op.drop_index("ix_onboarding_order_services_order")
+
+    op.drop_table("onboarding_order_services")
     with op.batch_alter_table("onboarding_order_events", schema=None) as batch_op:
         batch_op.drop_index("ix_onboarding_order_events_order_seq")
 
     op.drop_table("onboarding_order_events")
+    with op.batch_alter_table("inventory_services", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inventory_services_service_subscription_id"))
+        batch_op.drop_index(batch_op.f("ix_inventory_services_account_number"))
+
+    op.drop_table("inventory_services")
     with op.batch_alter_table("subscribers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_subscribers_source_order_id"))
         batch_op.drop_index(batch_op.f("ix_subscribers_imei"))
@@ -326,11 +445,21 @@ def downgrade() -> None:
         batch_op.drop_index("ix_onboarding_orders_account_created")
 
     op.drop_table("onboarding_orders")
+    with op.batch_alter_table("inventory_service_subscriptions", schema=None) as batch_op:
+        batch_op.drop_index(
+            batch_op.f("ix_inventory_service_subscriptions_package_subscription_id")
+        )
+
+    op.drop_table("inventory_service_subscriptions")
     with op.batch_alter_table("onboarding_accounts", schema=None) as batch_op:
         batch_op.drop_index("uq_onboarding_accounts_partner_username")
         batch_op.drop_index("ix_onboarding_accounts_partner_created")
 
     op.drop_table("onboarding_accounts")
+    with op.batch_alter_table("inventory_package_subscriptions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inventory_package_subscriptions_account_number"))
+
+    op.drop_table("inventory_package_subscriptions")
     with op.batch_alter_table("inventory_account_groups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inventory_account_groups_account_number"))
 

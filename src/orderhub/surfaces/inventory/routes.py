@@ -147,3 +147,44 @@ async def subscriber(ctn: Ctn, partner: PartnerDep, session: SessionDep) -> Subs
             for e in inventory.history_of(session, ctn=ctn)
         ],
     )
+
+
+class ServiceOut(WireModel):
+    id: str
+    account_number: str
+    package_subscription_id: str
+    service_subscription_id: str
+    service_type_id: str
+    status: str
+    configuration: dict[str, Any]
+    features: list[str]
+    contacts: list[dict[str, Any]]
+    identifiers: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+
+
+@router.get(
+    "/services/{id}", response_model=ServiceOut, responses=problem_responses(401, 404, 422, 500)
+)
+async def service(
+    id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+    partner: PartnerDep,
+    session: SessionDep,
+) -> ServiceOut:
+    """A service as ordered through onboarding (PreActive until fulfilment activates it)."""
+    row = inventory.service_for_partner(session, partner_id=partner.partner_id, service_id=id)
+    return ServiceOut(
+        id=row.id,
+        account_number=row.account_number,
+        package_subscription_id=row.package_subscription_id,
+        service_subscription_id=row.service_subscription_id,
+        service_type_id=row.service_type_id,
+        status=row.status,
+        configuration=row.configuration,
+        features=row.features,
+        contacts=row.contacts,
+        identifiers=row.identifiers,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -109,3 +109,92 @@ class LocationsOut(WireModel):
 
 class AddressSqIn(SimpleSqIn):
     location_id: str = Field(max_length=40)
+
+
+class PlanOut(WireModel):
+    id: str
+    name: str
+    monthly: str
+    one_time: str
+    term_months: int
+
+
+class PackageOut(WireModel):
+    id: str
+    name: str
+    service_types: list[str]
+    plans: list[PlanOut]
+
+
+class PackagesOut(WireModel):
+    packages: list[PackageOut]
+
+
+class PlanDetailsOut(PlanOut):
+    package_id: str
+    package_name: str
+    services: list[dict[str, str]]
+
+
+class SelectPlanIn(RequestModel):
+    package_plan_id: str = Field(max_length=64)
+
+
+class ServiceOut(WireModel):
+    id: str
+    service_type_id: str
+    configuration: dict[str, Any]
+    features: list[str]
+    contacts: list[dict[str, Any]]
+    identifiers: list[dict[str, Any]]
+
+
+class ServicesOut(WireModel):
+    services: list[ServiceOut]
+
+
+class RealmsOut(WireModel):
+    realms: list[str]
+
+
+class ConfigurationIn(RequestModel):
+    values: dict[str, Any] = Field(description="Field name to value, per the requirements.")
+
+
+class FeaturesIn(RequestModel):
+    features: list[str] = Field(max_length=50)
+
+
+class ContactsIn(RequestModel):
+    contacts: list[dict[str, Any]] = Field(max_length=20)
+
+
+class IdentifiersIn(RequestModel):
+    identifiers: list[dict[str, Any]] = Field(max_length=20)
+
+
+class TermsBlockOut(WireModel):
+    id: str
+    title: str
+    version: str
+    text: str
+
+
+class TermsOut(WireModel):
+    blocks: list[TermsBlockOut]
+    accepted: list[dict[str, str]] | None
+    accepted_at: datetime | None
+
+
+class AcceptanceIn(RequestModel):
+    accepted: list[dict[str, str]] = Field(
+        max_length=20, description="[{id, version}] of every block GET /terms returned."
+    )
+
+
+class SubmittedOut(WireModel):
+    order_id: str
+    status: str
+    package_subscription_id: str
+    service_subscription_ids: list[str]
+    service_ids: list[str]
