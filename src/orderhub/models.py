@@ -30,12 +30,14 @@ from orderhub.inventory.models import (
 )
 from orderhub.numbers.models import PhoneNumber
 from orderhub.onboarding.models import (
+    AccountNote,
     Location,
     OnboardingAccount,
     OnboardingEvent,
     OnboardingOrder,
     OrderService,
     Package,
+    Payment,
     ServiceType,
     SqResult,
     TermsBlock,
@@ -49,6 +51,7 @@ __all__ = [
     "Account",
     "AccountAccess",
     "AccountGroup",
+    "AccountNote",
     "Address",
     "Base",
     "BusinessCustomer",
@@ -79,6 +82,7 @@ __all__ = [
     "PartnerAlliance",
     "PartnerClient",
     "PasswordCredential",
+    "Payment",
     "PhoneNumber",
     "Quote",
     "QuoteItem",

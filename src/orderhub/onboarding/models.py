@@ -146,3 +146,32 @@ class OrderService(Base):
     contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     identifiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccountNote(Base):
+    __tablename__ = "onboarding_notes"
+    __table_args__ = (Index("ix_onboarding_notes_account_created", "account_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("onboarding_accounts.id"))
+    text: Mapped[str] = mapped_column(String(4000))
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Payment(Base):
+    """A payment against an account. Only the card's brand and last four digits are kept."""
+
+    __tablename__ = "onboarding_payments"
+    __table_args__ = (Index("ix_onboarding_payments_account_created", "account_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("onboarding_accounts.id"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20))
+    decline_code: Mapped[str | None] = mapped_column(String(40))
+    card_brand: Mapped[str] = mapped_column(String(20))
+    card_last4: Mapped[str] = mapped_column(String(4))
+    reference: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0003
-Create Date: 2026-11-23 16:44:41.200161
+Create Date: 2026-11-23 16:45:54.214328
 """
 
 import sqlalchemy as sa
@@ -195,6 +195,25 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "onboarding_notes",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("text", sa.String(length=4000), nullable=False),
+        sa.Column("author", sa.String(length=80), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["onboarding_accounts.id"],
+            name=op.f("fk_onboarding_notes_account_id_onboarding_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_notes")),
+    )
+    with op.batch_alter_table("onboarding_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_notes_account_created", ["account_id", "created_at"], unique=False
+        )
+
+    op.create_table(
         "onboarding_orders",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("account_id", sa.String(length=40), nullable=False),
@@ -223,6 +242,30 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_onboarding_orders_partner_id"), ["partner_id"], unique=False
+        )
+
+    op.create_table(
+        "onboarding_payments",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("amount_cents", sa.Integer(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("decline_code", sa.String(length=40), nullable=True),
+        sa.Column("card_brand", sa.String(length=20), nullable=False),
+        sa.Column("card_last4", sa.String(length=4), nullable=False),
+        sa.Column("reference", sa.String(length=40), nullable=False),
+        sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["onboarding_accounts.id"],
+            name=op.f("fk_onboarding_payments_account_id_onboarding_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_payments")),
+    )
+    with op.batch_alter_table("onboarding_payments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_onboarding_payments_account_created", ["account_id", "created_at"], unique=False
         )
 
     op.create_table(
@@ -440,11 +483,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_subscribers_account_ctn")
 
     op.drop_table("subscribers")
+    with op.batch_alter_table("onboarding_payments", schema=None) as batch_op:
+        batch_op.drop_index("ix_onboarding_payments_account_created")
+
+    op.drop_table("onboarding_payments")
     with op.batch_alter_table("onboarding_orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_onboarding_orders_partner_id"))
         batch_op.drop_index("ix_onboarding_orders_account_created")
 
     op.drop_table("onboarding_orders")
+    with op.batch_alter_table("onboarding_notes", schema=None) as batch_op:
+        batch_op.drop_index("ix_onboarding_notes_account_created")
+
+    op.drop_table("onboarding_notes")
     with op.batch_alter_table("inventory_service_subscriptions", schema=None) as batch_op:
         batch_op.drop_index(
             batch_op.f("ix_inventory_service_subscriptions_package_subscription_id")

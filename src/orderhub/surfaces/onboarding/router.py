@@ -2,8 +2,13 @@
 
 from fastapi import APIRouter
 
-from orderhub.surfaces.onboarding import account_routes, config_routes, order_routes
+from orderhub.surfaces.onboarding import (
+    account_routes,
+    billing_routes,
+    config_routes,
+    order_routes,
+)
 
 router = APIRouter(prefix="/onboarding/v1")
-for module in (account_routes, order_routes, config_routes):
+for module in (account_routes, order_routes, config_routes, billing_routes):
     router.include_router(module.router)

@@ -198,3 +198,45 @@ class SubmittedOut(WireModel):
     package_subscription_id: str
     service_subscription_ids: list[str]
     service_ids: list[str]
+
+
+class NoteIn(RequestModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class NoteOut(WireModel):
+    id: str
+    text: str
+    author: str
+    created_at: datetime
+
+
+class NotesOut(WireModel):
+    notes: list[NoteOut]
+
+
+class CardIn(RequestModel):
+    number: str = Field(pattern=r"^\d{12,19}$")
+    expiry: str = Field(pattern=r"^\d{2}/\d{2}$", description="MM/YY")
+    cvc: str = Field(pattern=r"^\d{3,4}$")
+
+
+class PaymentIn(RequestModel):
+    amount: str = Field(pattern=r"^\d{1,6}(\.\d{2})?$", description="Decimal string, e.g. 25.00")
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    card: CardIn
+
+
+class PaymentOut(WireModel):
+    id: str
+    amount: str
+    currency: str
+    status: Literal["succeeded", "declined", "failed"]
+    decline_code: str | None
+    card: dict[str, str]
+    reference: str
+    created_at: datetime
+
+
+class PaymentsOut(WireModel):
+    payments: list[PaymentOut]
