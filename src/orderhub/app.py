@@ -19,6 +19,8 @@ from orderhub.surfaces.b2b.router import oauth_router
 from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
 from orderhub.surfaces.direct.router import router as direct_router
+from orderhub.surfaces.inventory.routes import router as inventory_router
+from orderhub.surfaces.onboarding.router import router as onboarding_router
 from orderhub.surfaces.operator.router import router as operator_router
 from orderhub.surfaces.schemas import ProblemOut
 from orderhub.webhooks import worker
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth_router)
     app.include_router(b2b_router)
     app.include_router(operator_router)
+    app.include_router(inventory_router)
+    app.include_router(onboarding_router)
     if settings.sandbox:
         app.include_router(ops.sandbox)
         app.include_router(b2b_sandbox_router)

@@ -16,7 +16,33 @@ from orderhub.db import Base
 from orderhub.fulfillment.models import Fulfillment, Store
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
+from orderhub.inventory.models import (
+    AccountAccess,
+    AccountGroup,
+    Feature,
+    InventoryAccount,
+    InventoryService,
+    PackageSubscription,
+    RatePlan,
+    ServiceSubscription,
+    Subscriber,
+    SubscriberEvent,
+    SubscriberFeature,
+)
 from orderhub.numbers.models import PhoneNumber
+from orderhub.onboarding.models import (
+    AccountNote,
+    Location,
+    OnboardingAccount,
+    OnboardingEvent,
+    OnboardingOrder,
+    OrderService,
+    Package,
+    Payment,
+    ServiceType,
+    SqResult,
+    TermsBlock,
+)
 from orderhub.orders.models import Order, OrderEvent, OrderItem
 from orderhub.partner_orders.models import PartnerOrder, PartnerOrderEvent, PartnerSubOrder
 from orderhub.partners.models import Partner, PartnerClient
@@ -25,6 +51,9 @@ from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscr
 
 __all__ = [
     "Account",
+    "AccountAccess",
+    "AccountGroup",
+    "AccountNote",
     "Address",
     "Base",
     "BusinessCreditDecision",
@@ -34,15 +63,25 @@ __all__ = [
     "CreditApplication",
     "Customer",
     "ExceptionRequest",
+    "Feature",
     "Fulfillment",
     "IdempotencyRecord",
     "InstanceSecret",
+    "InventoryAccount",
+    "InventoryService",
+    "Location",
     "Offer",
+    "OnboardingAccount",
+    "OnboardingEvent",
+    "OnboardingOrder",
     "Order",
     "OrderEvent",
     "OrderItem",
+    "OrderService",
     "OtpChallenge",
     "OutboxEvent",
+    "Package",
+    "PackageSubscription",
     "Partner",
     "PartnerAlliance",
     "PartnerClient",
@@ -50,13 +89,22 @@ __all__ = [
     "PartnerOrderEvent",
     "PartnerSubOrder",
     "PasswordCredential",
+    "Payment",
     "PhoneNumber",
     "Quote",
     "QuoteItem",
     "QuoteSite",
+    "RatePlan",
     "SentMessage",
+    "ServiceSubscription",
+    "ServiceType",
+    "SqResult",
     "Store",
     "SubAccount",
+    "Subscriber",
+    "SubscriberEvent",
+    "SubscriberFeature",
+    "TermsBlock",
     "WebhookDelivery",
     "WebhookSubscription",
 ]

@@ -76,3 +76,36 @@ def test_whole_sequence_submits_an_order_with_its_history(client):
         "order.submitted",
     ]
     assert {e["actor"] for e in final["events"]} == {"cus_alex_bell"}
+
+
+def test_a_submitted_orders_numbers_become_preactive_lines_in_the_inventory(client):
+    from orderhub.inventory import service as inventory
+    from tests.helpers import create_order as new_order
+    from tests.helpers import credit_body as credit
+    from tests.helpers import fulfillment_body as fulfillment
+
+    headers = sign_in(client)
+    order = new_order(client, headers)
+    order_id = order["id"]
+    client.post(f"{BASE}/v1/order/{order_id}/credit.submit", json=credit(), headers=headers)
+    client.post(f"{BASE}/v1/order/{order_id}/fulfillment", json=fulfillment(), headers=headers)
+    number = reserve_any(client, headers, order)
+    assert (
+        client.post(
+            f"{BASE}/v1/order/submit", json={"orderId": order_id}, headers=headers
+        ).status_code
+        == 200
+    )
+
+    with client.app.state.runtime.database.transaction(write=False) as session:
+        line = session.execute(
+            inventory.SUBSCRIBERS.select().where(inventory.SUBSCRIBERS.c.ctn == number)
+        ).one()
+        history = inventory.history_of(session, ctn=number)
+    assert (line.status, line.source_order_id, line.account_number) == (
+        "preActive",
+        order_id,
+        "900000000101",  # Alex Bell's wireless account
+    )
+    assert line.rate_plan_id.startswith("plan-")
+    assert [(e.type, e.data["orderId"]) for e in history] == [("subscriber.created", order_id)]

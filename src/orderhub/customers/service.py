@@ -40,6 +40,14 @@ _ADDRESSES_OF = (
     .where(ADDRESSES.c.customer_id == bindparam("customer_id"))
     .order_by(ADDRESSES.c.kind)
 )
+# The account a consumer's lines are billed to: their first (wireless) account.
+_BILLING_ACCOUNT = (
+    select(ACCOUNTS.c.number, CUSTOMERS.c.first_name, CUSTOMERS.c.last_name)
+    .join(CUSTOMERS, CUSTOMERS.c.id == ACCOUNTS.c.customer_id)
+    .where(ACCOUNTS.c.customer_id == bindparam("customer_id"))
+    .order_by(ACCOUNTS.c.created_at, ACCOUNTS.c.id)
+    .limit(1)
+)
 _INSERT_CUSTOMER = insert(CUSTOMERS)
 _INSERT_ACCOUNT = insert(ACCOUNTS)
 
@@ -90,6 +98,11 @@ def get_record(
         list(session.execute(_ACCOUNTS_OF, params)),
         list(session.execute(_ADDRESSES_OF, params)),
     )
+
+
+def billing_account(session: Session, *, customer_id: str) -> Row:
+    """`number`, `first_name`, `last_name` of the account the customer's lines bill to."""
+    return session.execute(_BILLING_ACCOUNT, {"customer_id": customer_id}).one()
 
 
 def create(

@@ -217,6 +217,12 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches; as slow without a hash (unknown user) as with one."""
+    matches = _verify(password_hash or _DUMMY_HASH, password)
+    return matches and password_hash is not None
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

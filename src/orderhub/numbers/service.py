@@ -95,6 +95,7 @@ _ASSIGN = (
         N.reserved_until > bindparam("now"),
     )
     .values(status="assigned", reserved_until=None, updated_at=bindparam("now"))
+    .returning(N.number, N.item_id)
 )
 
 
@@ -202,11 +203,14 @@ def held_by(session: Session, *, order_id: str) -> list[Row]:
     return list(session.execute(_HELD_BY, {"holder": order_id}))
 
 
-def assign(session: Session, *, order_id: str, expected: int, now: datetime) -> None:
-    """Turn the order's live reservations into assignments; all of them or a 409."""
-    assigned = session.execute(_ASSIGN, {"holder": order_id, "now": now}).rowcount
-    if assigned != expected:
+def assign(session: Session, *, order_id: str, expected: int, now: datetime) -> list[Row]:
+    """Turn the order's live reservations into assignments; all of them or a 409.
+
+    Returns the assigned numbers (`number`, `item_id`)."""
+    assigned = session.execute(_ASSIGN, {"holder": order_id, "now": now}).all()
+    if len(assigned) != expected:
         raise NumberUnavailable(
             "A reserved number was lost while submitting; reserve the numbers again.",
             code="reservation_lost",
         )
+    return assigned

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from orderhub.catalog import service as catalog
 from orderhub.credit import service as credit
+from orderhub.customers import service as customers
 from orderhub.errors import Conflict
 from orderhub.fulfillment import service as fulfillment
 from orderhub.ids import utcnow
+from orderhub.inventory import service as inventory
 from orderhub.numbers import service as numbers
 from orderhub.orders import rules
 from orderhub.orders import service as orders
@@ -110,7 +112,10 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
             f"{len(found)} problem(s) block submission.",
             extra={"problems": [p.to_dict() for p in found]},
         )
-    numbers.assign(session, order_id=order.id, expected=sum(i.lines for i in items), now=now)
+    assigned = numbers.assign(
+        session, order_id=order.id, expected=sum(i.lines for i in items), now=now
+    )
+    _add_preactive_lines(session, order=order, items=items, assigned=assigned, now=now, actor=actor)
     confirmation = "OH" + "".join(str(secrets.randbelow(10)) for _ in range(10))
     submitted = session.execute(
         _MARK_SUBMITTED,
@@ -129,3 +134,41 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
         data={"confirmationNumber": confirmation},
     )
     return submitted
+
+
+def _add_preactive_lines(
+    session: Session,
+    *,
+    order: Row,
+    items: list[Row],
+    assigned: list[Row],
+    now: datetime,
+    actor: str,
+) -> None:
+    """Each assigned number becomes a PreActive line of the customer's account in the
+    shared inventory, on the plan of its item; fulfilment activates it later."""
+    if not assigned:
+        return
+    account = customers.billing_account(session, customer_id=order.customer_id)
+    inventory.ensure_account(
+        session,
+        number=account.number,
+        kind="consumer",
+        name=f"{account.first_name} {account.last_name}",
+        customer_id=order.customer_id,
+    )
+    plan_of = {i.id: i.offer_id for i in items}
+    inventory.add_lines(
+        session,
+        lines=[
+            inventory.NewLine(
+                ctn=n.number,
+                account_number=account.number,
+                rate_plan_id=plan_of[n.item_id],
+                bill_cycle_day=min(now.day, 28),
+                source_order_id=order.id,
+            )
+            for n in assigned
+        ],
+        actor=actor,
+    )

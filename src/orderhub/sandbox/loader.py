@@ -20,7 +20,9 @@ from orderhub.customers.models import Account, Address, Customer
 from orderhub.identity.models import PasswordCredential
 from orderhub.identity.service import hash_password
 from orderhub.ids import new_id, utcnow
+from orderhub.inventory import sandbox as inventory_sandbox
 from orderhub.numbers.models import PhoneNumber
+from orderhub.onboarding import catalog as onboarding_catalog
 from orderhub.partners import service as partners
 from orderhub.partners.models import Partner
 
@@ -36,6 +38,7 @@ class LoadReport:
     partners_added: int = 0
     business_customers_added: int = 0
     business_products: int = 0
+    lines_added: int = 0
 
 
 def read(name: str) -> dict[str, Any]:
@@ -60,7 +63,11 @@ def load(session: Session) -> LoadReport:
     partners_added = sum(_add_partner(session, raw) for raw in b2b["partners"])
     business_added = sum(_add_business_customer(session, raw) for raw in b2b["businessCustomers"])
     products = business_catalog.load(session, data=read("business_catalog.json"))
-    return LoadReport(offers, stores, added, numbers, partners_added, business_added, products)
+    lines = inventory_sandbox.load(session, read("inventory.json"))
+    onboarding_catalog.load(session, DATA / "onboarding")
+    return LoadReport(
+        offers, stores, added, numbers, partners_added, business_added, products, lines
+    )
 
 
 def _add_partner(session: Session, raw: dict[str, Any]) -> int:

@@ -1,0 +1,332 @@
+"""Reading the inventory, and adding lines to it (Core statements built once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from orderhub.db import serialize_on
+from orderhub.errors import NotFound
+from orderhub.ids import new_id, utcnow
+from orderhub.inventory.models import (
+    AccountAccess,
+    InventoryAccount,
+    InventoryService,
+    PackageSubscription,
+    RatePlan,
+    ServiceSubscription,
+    Subscriber,
+    SubscriberEvent,
+    SubscriberFeature,
+)
+
+ACCOUNTS = InventoryAccount.__table__
+ACCESS = AccountAccess.__table__
+PLANS = RatePlan.__table__
+SUBSCRIBERS = Subscriber.__table__
+LINE_FEATURES = SubscriberFeature.__table__
+LINE_EVENTS = SubscriberEvent.__table__
+PACKAGE_SUBSCRIPTIONS = PackageSubscription.__table__
+SERVICE_SUBSCRIPTIONS = ServiceSubscription.__table__
+SERVICES = InventoryService.__table__
+
+_ACCOUNT_FOR_PARTNER = (
+    select(ACCOUNTS)
+    .join(ACCESS, ACCESS.c.account_number == ACCOUNTS.c.number)
+    .where(
+        ACCOUNTS.c.number == bindparam("b_number"), ACCESS.c.partner_id == bindparam("b_partner")
+    )
+)
+_SUBSCRIBER_FOR_PARTNER = (
+    select(SUBSCRIBERS, PLANS.c.name.label("rate_plan_name"))
+    .join(ACCESS, ACCESS.c.account_number == SUBSCRIBERS.c.account_number)
+    .join(PLANS, PLANS.c.id == SUBSCRIBERS.c.rate_plan_id, isouter=True)
+    .where(SUBSCRIBERS.c.ctn == bindparam("b_ctn"), ACCESS.c.partner_id == bindparam("b_partner"))
+)
+_FEATURES_OF = (
+    select(LINE_FEATURES)
+    .where(LINE_FEATURES.c.ctn == bindparam("b_ctn"))
+    .order_by(LINE_FEATURES.c.effective_at, LINE_FEATURES.c.id)
+)
+_HISTORY_OF = (
+    select(LINE_EVENTS).where(LINE_EVENTS.c.ctn == bindparam("b_ctn")).order_by(LINE_EVENTS.c.id)
+)
+_ACCOUNT_EXISTS = select(ACCOUNTS.c.number).where(ACCOUNTS.c.number == bindparam("b_number"))
+_INSERT_ACCOUNT = insert(ACCOUNTS)
+_INSERT_EVENT = insert(LINE_EVENTS)
+_INSERT_SUBSCRIBER = insert(SUBSCRIBERS)
+_INSERT_FEATURE = insert(LINE_FEATURES)
+
+
+class AccountNotFound(NotFound):
+    code = "account_not_found"
+    title = "Account not found"
+
+
+class SubscriberNotFound(NotFound):
+    code = "subscriber_not_found"
+    title = "Subscriber not found"
+
+
+@dataclass(frozen=True)
+class NewLine:
+    ctn: str
+    account_number: str
+    rate_plan_id: str
+    status: str = "preActive"
+    account_group_id: str | None = None
+    bill_cycle_day: int = 1
+    source_order_id: str | None = None
+
+
+def account_for_partner(session: Session, *, partner_id: str, number: str) -> Row:
+    """The account if the partner may act on it; otherwise it does not exist (404)."""
+    row = session.execute(
+        _ACCOUNT_FOR_PARTNER, {"b_number": number, "b_partner": partner_id}
+    ).first()
+    if row is None:
+        raise AccountNotFound(f"No account '{number}' was found.")
+    return row
+
+
+def subscribers_of(
+    session: Session,
+    *,
+    account_number: str,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> list[Row]:
+    stmt = (
+        select(SUBSCRIBERS, PLANS.c.name.label("rate_plan_name"))
+        .join(PLANS, PLANS.c.id == SUBSCRIBERS.c.rate_plan_id, isouter=True)
+        .where(SUBSCRIBERS.c.account_number == account_number)
+    )
+    if status:
+        stmt = stmt.where(SUBSCRIBERS.c.status == status)
+    return list(session.execute(stmt.order_by(SUBSCRIBERS.c.ctn).limit(limit).offset(offset)))
+
+
+def subscriber_for_partner(session: Session, *, partner_id: str, ctn: str) -> Row:
+    row = session.execute(_SUBSCRIBER_FOR_PARTNER, {"b_ctn": ctn, "b_partner": partner_id}).first()
+    if row is None:
+        raise SubscriberNotFound(f"No subscriber '{ctn}' was found.")
+    return row
+
+
+def features_of(session: Session, *, ctn: str) -> list[Row]:
+    return list(session.execute(_FEATURES_OF, {"b_ctn": ctn}))
+
+
+def history_of(session: Session, *, ctn: str) -> list[Row]:
+    return list(session.execute(_HISTORY_OF, {"b_ctn": ctn}))
+
+
+def feature_status(feature: Row, now: datetime) -> str:
+    """`active`, `scheduled` (starts later), `expired` (ended) or `removed`."""
+    if feature.status != "active":
+        return feature.status
+    if feature.effective_at > now:
+        return "scheduled"
+    if feature.expires_at is not None and feature.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def record_event(
+    session: Session, *, ctn: str, type: str, actor: str, data: dict[str, Any] | None = None
+) -> None:
+    session.execute(
+        _INSERT_EVENT,
+        {"ctn": ctn, "type": type, "actor": actor, "data": data or {}, "created_at": utcnow()},
+    )
+
+
+def add_lines(session: Session, *, lines: list[NewLine], actor: str) -> None:
+    """New lines (PreActive unless said otherwise), each with its first history event."""
+    if not lines:
+        return
+    now = utcnow()
+    session.execute(
+        _INSERT_SUBSCRIBER,
+        [
+            {
+                "ctn": line.ctn,
+                "account_number": line.account_number,
+                "account_group_id": line.account_group_id,
+                "status": line.status,
+                "rate_plan_id": line.rate_plan_id,
+                "bill_cycle_day": line.bill_cycle_day,
+                "udl": [],
+                "imei": None,
+                "iccid": None,
+                "network_block": False,
+                "subscriber_contact": None,
+                "billing_contact": None,
+                "voicemail": {"pinSet": False},
+                "source_order_id": line.source_order_id,
+                "activated_on": now.date() if line.status == "active" else None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for line in lines
+        ],
+    )
+    session.execute(
+        _INSERT_EVENT,
+        [
+            {
+                "ctn": line.ctn,
+                "type": "subscriber.created",
+                "actor": actor,
+                "data": {"status": line.status, "ratePlan": line.rate_plan_id}
+                | ({"orderId": line.source_order_id} if line.source_order_id else {}),
+                "created_at": now,
+            }
+            for line in lines
+        ],
+    )
+
+
+def ensure_account(
+    session: Session, *, number: str, kind: str, name: str, customer_id: str | None
+) -> None:
+    """The account row, created on first use (a consumer's first line creates it)."""
+    # Two first orders of one customer submitted at once must not both insert it.
+    serialize_on(session, f"inventory-account:{number}")
+    if session.execute(_ACCOUNT_EXISTS, {"b_number": number}).first() is None:
+        session.execute(
+            _INSERT_ACCOUNT,
+            {
+                "number": number,
+                "kind": kind,
+                "name": name,
+                "customer_id": customer_id,
+                "created_at": utcnow(),
+            },
+        )
+
+
+def next_bill_date(bill_cycle_day: int, today: date) -> date:
+    """The next date the line's bill cycle starts (strictly after today)."""
+    year, month = today.year, today.month
+    if today.day >= bill_cycle_day:
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return date(year, month, bill_cycle_day)
+
+
+def grant_access(session: Session, *, account_number: str, partner_id: str) -> None:
+    """Let a partner read and change the account's lines and services (idempotent)."""
+    known = session.execute(
+        select(ACCESS.c.partner_id).where(
+            ACCESS.c.account_number == account_number, ACCESS.c.partner_id == partner_id
+        )
+    ).first()
+    if known is None:
+        session.execute(
+            insert(ACCESS), {"account_number": account_number, "partner_id": partner_id}
+        )
+
+
+@dataclass(frozen=True)
+class NewService:
+    service_type_id: str
+    configuration: dict[str, Any]
+    features: list[str]
+    contacts: list[dict[str, Any]]
+    identifiers: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CreatedPackage:
+    package_subscription_id: str
+    service_subscription_ids: list[str]
+    service_ids: list[str]
+
+
+def add_package(
+    session: Session,
+    *,
+    account_number: str,
+    package_id: str,
+    package_plan_id: str,
+    term_months: int,
+    services: list[NewService],
+    source_order_id: str,
+) -> CreatedPackage:
+    """A package subscription, a service subscription per service and the services,
+    all PreActive."""
+    now = utcnow()
+    package_subscription_id = new_id("psb")
+    session.execute(
+        insert(PACKAGE_SUBSCRIPTIONS),
+        {
+            "id": package_subscription_id,
+            "account_number": account_number,
+            "package_id": package_id,
+            "package_plan_id": package_plan_id,
+            "term_months": term_months,
+            "status": "preActive",
+            "source_order_id": source_order_id,
+            "created_at": now,
+        },
+    )
+    subscription_ids = [new_id("ssb") for _ in services]
+    service_ids = [new_id("svc") for _ in services]
+    session.execute(
+        insert(SERVICE_SUBSCRIPTIONS),
+        [
+            {
+                "id": sid,
+                "package_subscription_id": package_subscription_id,
+                "service_type_id": svc.service_type_id,
+                "created_at": now,
+            }
+            for sid, svc in zip(subscription_ids, services, strict=True)
+        ],
+    )
+    session.execute(
+        insert(SERVICES),
+        [
+            {
+                "id": service_id,
+                "service_subscription_id": sid,
+                "account_number": account_number,
+                "service_type_id": svc.service_type_id,
+                "status": "preActive",
+                "configuration": svc.configuration,
+                "features": svc.features,
+                "contacts": svc.contacts,
+                "identifiers": svc.identifiers,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for service_id, sid, svc in zip(service_ids, subscription_ids, services, strict=True)
+        ],
+    )
+    return CreatedPackage(package_subscription_id, subscription_ids, service_ids)
+
+
+def service_for_partner(session: Session, *, partner_id: str, service_id: str) -> Row:
+    row = session.execute(
+        select(SERVICES, SERVICE_SUBSCRIPTIONS.c.package_subscription_id)
+        .join(
+            SERVICE_SUBSCRIPTIONS, SERVICE_SUBSCRIPTIONS.c.id == SERVICES.c.service_subscription_id
+        )
+        .join(ACCESS, ACCESS.c.account_number == SERVICES.c.account_number)
+        .where(SERVICES.c.id == service_id, ACCESS.c.partner_id == partner_id)
+    ).first()
+    if row is None:
+        raise ServiceNotFound(f"No service '{service_id}' was found.")
+    return row
+
+
+class ServiceNotFound(NotFound):
+    code = "service_not_found"
+    title = "Service not found"

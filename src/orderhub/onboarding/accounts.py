@@ -1,0 +1,90 @@
+"""A service provider's end-customer accounts, with their portal credentials."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from orderhub.errors import Conflict, NotFound, Unauthorized
+from orderhub.identity.service import password_matches
+from orderhub.ids import new_id, utcnow
+from orderhub.onboarding.models import OnboardingAccount
+
+ACCOUNTS = OnboardingAccount.__table__
+_OF_PARTNER = select(ACCOUNTS).where(
+    ACCOUNTS.c.id == bindparam("b_id"), ACCOUNTS.c.partner_id == bindparam("b_partner")
+)
+_BY_USERNAME = select(ACCOUNTS).where(
+    ACCOUNTS.c.username == bindparam("b_username"), ACCOUNTS.c.partner_id == bindparam("b_partner")
+)
+# Realms an account's service identifiers may use (sandbox: every account gets these).
+DEFAULT_REALMS = ["isp.example", "voice.example"]
+
+
+class AccountNotFound(NotFound):
+    code = "account_not_found"
+    title = "Account not found"
+
+
+class WrongCredentials(Unauthorized):
+    code = "invalid_credentials"
+    title = "Sign-in failed"
+
+
+def create(
+    session: Session,
+    *,
+    partner_id: str,
+    customer: dict[str, Any],
+    primary_contact: dict[str, Any],
+    billing_contact: dict[str, Any],
+    username: str,
+    password_hash: str,
+) -> Row:
+    """The password arrives hashed: hashing takes ~0.2 s, done off the event loop."""
+    try:
+        with session.begin_nested():  # a taken username must not abort the transaction
+            return session.execute(
+                insert(ACCOUNTS).returning(*ACCOUNTS.c),
+                {
+                    "id": new_id("oac"),
+                    "partner_id": partner_id,
+                    "number": "7" + "".join(str(secrets.randbelow(10)) for _ in range(9)),
+                    "customer": customer,
+                    "primary_contact": primary_contact,
+                    "billing_contact": billing_contact,
+                    "username": username,
+                    "password_hash": password_hash,
+                    "realms": DEFAULT_REALMS,
+                    "created_at": utcnow(),
+                },
+            ).one()
+    except IntegrityError as exc:
+        raise Conflict(
+            "This username is taken; choose another.",
+            code="username_taken",
+            title="Username taken",
+        ) from exc
+
+
+def get(session: Session, *, partner_id: str, account_id: str) -> Row:
+    row = session.execute(_OF_PARTNER, {"b_id": account_id, "b_partner": partner_id}).first()
+    if row is None:
+        raise AccountNotFound(f"No account '{account_id}' was found.")
+    return row
+
+
+def by_username(session: Session, *, partner_id: str, username: str) -> Row | None:
+    return session.execute(_BY_USERNAME, {"b_username": username, "b_partner": partner_id}).first()
+
+
+def check_password(account: Row | None, password: str) -> Row:
+    """The account if the password is its own; one answer for every way it can be wrong."""
+    if not password_matches(account.password_hash if account else None, password):
+        raise WrongCredentials("The username or password is wrong.")
+    assert account is not None
+    return account

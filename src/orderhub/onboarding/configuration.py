@@ -1,0 +1,105 @@
+"""Service configuration: each service's requirement sets (read fresh from the catalog)
+and the values a client sets against them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from orderhub.errors import FieldProblem, NotFound, ValidationFailed
+from orderhub.ids import utcnow
+from orderhub.onboarding import catalog, orders, rules
+from orderhub.onboarding.packages import SERVICES
+from orderhub.onboarding.states import OrderStatus, require_at_least
+
+KINDS = ("configuration", "features", "contacts", "identifiers")
+_SERVICES_OF = (
+    select(SERVICES).where(SERVICES.c.order_id == bindparam("b_id")).order_by(SERVICES.c.position)
+)
+_SERVICE = select(SERVICES).where(
+    SERVICES.c.id == bindparam("b_id"), SERVICES.c.order_id == bindparam("b_order")
+)
+
+
+class ServiceNotFound(NotFound):
+    code = "service_not_found"
+    title = "Service not found"
+
+
+def services_of(session: Session, *, order_id: str) -> list[Row]:
+    return list(session.execute(_SERVICES_OF, {"b_id": order_id}))
+
+
+def service(session: Session, *, order: Row, service_id: str, step: str) -> Row:
+    require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, step)
+    row = session.execute(_SERVICE, {"b_id": service_id, "b_order": order.id}).first()
+    if row is None:
+        raise ServiceNotFound(f"The order has no service '{service_id}'.")
+    return row
+
+
+def requirements(session: Session, service_type_id: str) -> dict[str, Any]:
+    found = catalog.service_type(session, service_type_id)
+    assert found is not None, "a selected package names only catalog service types"
+    return found.requirements
+
+
+def problems_of(
+    kind: str, reqs: dict[str, Any], value: Any, realms: list[str]
+) -> list[FieldProblem]:
+    if kind == "configuration":
+        return rules.configuration_problems(reqs["configuration"], value)
+    if kind == "features":
+        return rules.feature_problems(reqs["features"], reqs["featureConflicts"], value)
+    if kind == "contacts":
+        return rules.contact_problems(reqs["contacts"], value)
+    return rules.identifier_problems(reqs["identifiers"], value, realms)
+
+
+def set_values(
+    session: Session,
+    *,
+    order: Row,
+    service_id: str,
+    kind: str,
+    value: Any,
+    realms: list[str],
+    actor: str,
+) -> Row:
+    """Replace one requirement set's values of a service, if they meet its requirements
+    (422 with one problem per failing field otherwise; nothing is kept)."""
+    target = service(session, order=order, service_id=service_id, step=f"set {kind}")
+    found = problems_of(kind, requirements(session, target.service_type_id), value, realms)
+    if found:
+        raise ValidationFailed(
+            f"The {kind} does not meet the service's requirements.", errors=found
+        )
+    row = session.execute(
+        update(SERVICES)
+        .where(SERVICES.c.id == target.id)
+        .values({kind: value, "updated_at": utcnow()})
+        .returning(*SERVICES.c)
+    ).one()
+    orders.record_event(
+        session,
+        order_id=order.id,
+        type=f"service.{kind}_set",
+        actor=actor,
+        data={"serviceId": target.id, "serviceTypeId": target.service_type_id},
+    )
+    return row
+
+
+def missing(session: Session, *, order: Row, realms: list[str]) -> list[dict[str, Any]]:
+    """Every requirement not met yet, of every service (what submit refuses with)."""
+    found = []
+    for svc in services_of(session, order_id=order.id):
+        reqs = requirements(session, svc.service_type_id)
+        for kind in KINDS:
+            for problem in problems_of(kind, reqs, getattr(svc, kind), realms):
+                found.append(
+                    {"serviceId": svc.id, "serviceTypeId": svc.service_type_id} | problem.to_dict()
+                )
+    return found

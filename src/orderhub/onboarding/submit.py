@@ -1,0 +1,132 @@
+"""Terms and conditions of an onboarding order, and submitting it into the inventory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, bindparam, update
+from sqlalchemy.orm import Session
+
+from orderhub.errors import Conflict, FieldProblem, ValidationFailed
+from orderhub.ids import utcnow
+from orderhub.inventory import service as inventory
+from orderhub.onboarding import catalog, configuration, orders, packages
+from orderhub.onboarding.states import OrderStatus, require_at_least
+
+_ACCEPT_TERMS = (
+    update(orders.ORDERS)
+    .where(orders.ORDERS.c.id == bindparam("b_id"))
+    .values(terms_accepted=bindparam("b_terms"), terms_accepted_at=bindparam("b_now"))
+)
+_MARK_SUBMITTED = (
+    update(orders.ORDERS)
+    .where(orders.ORDERS.c.id == bindparam("b_id"))
+    .values(
+        status=OrderStatus.SUBMITTED,
+        package_subscription_id=bindparam("b_subscription"),
+        submitted_at=bindparam("b_now"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
+
+class OrderIncomplete(Conflict):
+    code = "order_incomplete"
+    title = "Order cannot be submitted"
+
+
+def terms_for(session: Session, *, order: Row) -> list[Row]:
+    """The terms blocks that apply: general ones, minimum-term ones for a fixed-term plan,
+    and those of each service type in the package."""
+    require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "termsAndConditions")
+    chosen = packages.plan(session, order.package_plan_id)
+    applies = {"*", *chosen.package.service_types}
+    if chosen.plan["termMonths"] > 0:
+        applies.add("fixedTerm")
+    return [t for t in catalog.terms(session) if t.applies_to in applies]
+
+
+def accept_terms(
+    session: Session, *, order: Row, accepted: list[dict[str, str]], actor: str
+) -> list[dict[str, str]]:
+    """Record acceptance of every applicable block, at its current version."""
+    due = {t.id: t.version for t in terms_for(session, order=order)}
+    given = {a["id"]: a["version"] for a in accepted}
+    refused = [
+        FieldProblem(
+            "accepted", "accept_every_block", f"Accept block '{block_id}' at version {version}."
+        )
+        for block_id, version in due.items()
+        if given.get(block_id) != version
+    ]
+    if refused:
+        raise ValidationFailed("Every applicable terms block must be accepted.", errors=refused)
+    record = [{"id": k, "version": v} for k, v in sorted(due.items())]
+    session.execute(_ACCEPT_TERMS, {"b_id": order.id, "b_terms": record, "b_now": utcnow()})
+    orders.record_event(session, order_id=order.id, type="terms.accepted", actor=actor)
+    return record
+
+
+def problems(session: Session, *, order: Row, realms: list[str]) -> list[dict[str, Any]]:
+    """Everything that keeps the order from being submitted, all at once."""
+    found = configuration.missing(session, order=order, realms=realms)
+    due = {t.id: t.version for t in terms_for(session, order=order)}
+    accepted = {a["id"]: a["version"] for a in order.terms_accepted or []}
+    if any(accepted.get(k) != v for k, v in due.items()):
+        found.append(
+            {
+                "field": "termsAndConditions",
+                "rule": "terms_not_accepted",
+                "message": "Accept the current terms and conditions first.",
+            }
+        )
+    return found
+
+
+def submit(session: Session, *, order: Row, account: Row, actor: str) -> inventory.CreatedPackage:
+    """Create the package subscription, its service subscriptions and PreActive services."""
+    require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "submit")
+    found = problems(session, order=order, realms=account.realms)
+    if found:
+        raise OrderIncomplete(
+            f"{len(found)} problem(s) block submission.", extra={"problems": found}
+        )
+    chosen = packages.plan(session, order.package_plan_id)
+    inventory.ensure_account(
+        session,
+        number=account.number,
+        kind="serviceProvider",
+        name=_account_name(account.customer),
+        customer_id=account.id,
+    )
+    inventory.grant_access(session, account_number=account.number, partner_id=order.partner_id)
+    created = inventory.add_package(
+        session,
+        account_number=account.number,
+        package_id=chosen.package.id,
+        package_plan_id=order.package_plan_id,
+        term_months=chosen.plan["termMonths"],
+        services=[
+            inventory.NewService(
+                s.service_type_id, s.configuration, s.features, s.contacts, s.identifiers
+            )
+            for s in configuration.services_of(session, order_id=order.id)
+        ],
+        source_order_id=order.id,
+    )
+    session.execute(
+        _MARK_SUBMITTED,
+        {"b_id": order.id, "b_subscription": created.package_subscription_id, "b_now": utcnow()},
+    )
+    orders.record_event(
+        session,
+        order_id=order.id,
+        type="order.submitted",
+        actor=actor,
+        data={"packageSubscriptionId": created.package_subscription_id},
+    )
+    return created
+
+
+def _account_name(customer: dict[str, Any]) -> str:
+    return customer.get("companyName") or f"{customer.get('firstName')} {customer.get('lastName')}"

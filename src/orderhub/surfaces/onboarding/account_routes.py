@@ -1,0 +1,89 @@
+"""Seed 003, "Create the Account": accounts of a service provider's end customers."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import Row
+
+from orderhub.identity.service import hash_password
+from orderhub.onboarding import accounts
+from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.deps import ReadSessionDep, SessionDep
+from orderhub.surfaces.onboarding import schemas as s
+from orderhub.surfaces.schemas import problem_responses
+
+router = APIRouter(tags=["onboarding accounts"])
+
+
+async def _portal_password_hash(body: s.AccountIn) -> str:
+    # ~0.2 s of CPU in a thread, and before the transaction opens (routes list this
+    # dependency before SessionDep), so no lock is held meanwhile.
+    return await asyncio.to_thread(hash_password, body.portal.password)
+
+
+PasswordHash = Annotated[str, Depends(_portal_password_hash)]
+
+
+def account_out(row: Row) -> s.AccountOut:
+    return s.AccountOut(
+        id=row.id,
+        number=row.number,
+        customer=row.customer,
+        primary_contact=row.primary_contact,
+        billing_contact=row.billing_contact,
+        username=row.username,
+        identifier_realms=row.realms,
+        created_at=row.created_at,
+    )
+
+
+@router.post(
+    "/accounts",
+    status_code=201,
+    response_model=s.AccountOut,
+    responses=problem_responses(400, 401, 409, 422, 500),
+)
+async def create_account(
+    body: s.AccountIn, partner: PartnerDep, password_hash: PasswordHash, session: SessionDep
+) -> s.AccountOut:
+    """An account with its contacts and customer-portal credentials (the password is kept
+    only as an argon2 hash and never returned). A taken username is a 409."""
+    row = accounts.create(
+        session,
+        partner_id=partner.partner_id,
+        customer=body.customer.model_dump(by_alias=True, exclude_none=True),
+        primary_contact=body.primary_contact.model_dump(by_alias=True),
+        billing_contact=body.billing_contact.model_dump(by_alias=True),
+        username=body.portal.username.lower(),
+        password_hash=password_hash,
+    )
+    return account_out(row)
+
+
+@router.get(
+    "/accounts/{id}", response_model=s.AccountOut, responses=problem_responses(401, 404, 422, 500)
+)
+async def get_account(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.AccountOut:
+    """Seed method GetAccount."""
+    return account_out(accounts.get(session, partner_id=partner.partner_id, account_id=id))
+
+
+@router.post(
+    "/accounts/find-by-credentials",
+    response_model=s.AccountOut,
+    responses=problem_responses(401, 422, 500),
+)
+async def find_by_credentials(
+    body: s.CredentialsIn, partner: PartnerDep, session: ReadSessionDep
+) -> s.AccountOut:
+    """Seed method GetAccountFromUsernameAndPassword. Wrong credentials are one 401 that
+    does not say which part was wrong, and cost the same either way."""
+    found = accounts.by_username(
+        session, partner_id=partner.partner_id, username=body.username.strip().lower()
+    )
+    # A read transaction holds no lock, so waiting on the thread here blocks nobody.
+    row = await asyncio.to_thread(accounts.check_password, found, body.password)
+    return account_out(row)

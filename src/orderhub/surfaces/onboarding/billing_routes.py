@@ -1,0 +1,120 @@
+"""Seed 003, "Other useful API": notes and payments against an account."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Row
+
+from orderhub.adapters.payments import SandboxPayments
+from orderhub.ids import utcnow
+from orderhub.onboarding import accounts, billing
+from orderhub.surfaces import idempotent
+from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import RuntimeDep, SessionDep
+from orderhub.surfaces.onboarding import schemas as s
+from orderhub.surfaces.schemas import money, problem_responses
+
+router = APIRouter(tags=["onboarding notes and payments"])
+_ERRORS = problem_responses(401, 404, 409, 422, 500)
+# The sandbox's payment provider; a deployment plugs its own in here.
+_payments = SandboxPayments()
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+def _payment_out(row: Row) -> s.PaymentOut:
+    return s.PaymentOut(
+        id=row.id,
+        amount=money(row.amount_cents),
+        currency=row.currency,
+        status=row.status,
+        decline_code=row.decline_code,
+        card={"brand": row.card_brand, "last4": row.card_last4},
+        reference=row.reference,
+        created_at=row.created_at,
+    )
+
+
+@router.post("/accounts/{id}/notes", status_code=201, response_model=s.NoteOut, responses=_ERRORS)
+async def create_note(
+    id: s.Id, body: s.NoteIn, partner: PartnerDep, session: SessionDep
+) -> s.NoteOut:
+    """Seed method CreateNote."""
+    accounts.get(session, partner_id=partner.partner_id, account_id=id)
+    row = billing.add_note(session, account_id=id, text=body.text, author=partner.client_id)
+    return s.NoteOut(id=row.id, text=row.text, author=row.author, created_at=row.created_at)
+
+
+@router.get("/accounts/{id}/notes", response_model=s.NotesOut, responses=_ERRORS)
+async def list_notes(
+    id: s.Id, partner: PartnerDep, session: SessionDep, limit: Limit = 50
+) -> s.NotesOut:
+    """The account's notes, newest first."""
+    accounts.get(session, partner_id=partner.partner_id, account_id=id)
+    return s.NotesOut(
+        notes=[
+            s.NoteOut(id=n.id, text=n.text, author=n.author, created_at=n.created_at)
+            for n in billing.notes_of(session, account_id=id, limit=limit)
+        ]
+    )
+
+
+@router.post(
+    "/accounts/{id}/payments", status_code=201, response_model=s.PaymentOut, responses=_ERRORS
+)
+async def create_payment(
+    request: Request,
+    id: s.Id,
+    body: s.PaymentIn,
+    partner: PartnerDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Seed method CreatePayment. A declined or failed charge is recorded and answered
+    with its status (201), not an error; test cards are in docs/sandbox.md. The card
+    number is never stored or returned: only its brand and last four digits."""
+
+    def produce() -> dict:
+        accounts.get(session, partner_id=partner.partner_id, account_id=id)
+        whole, _, cents = body.amount.partition(".")
+        row = billing.pay(
+            session,
+            account_id=id,
+            amount_cents=int(whole) * 100 + int(cents or 0),
+            currency=body.currency,
+            card_number=body.card.number,
+            expiry=body.card.expiry,
+            cvc=body.card.cvc,
+            provider=_payments,
+            today=utcnow().date(),
+        )
+        return _payment_out(row).model_dump(mode="json", by_alias=True)
+
+    # The kept fingerprint of the request must not let anyone recover the card number.
+    card = hmac.new(runtime.key, body.card.number.encode(), hashlib.sha256).hexdigest()
+    fingerprint = {"amount": body.amount, "currency": body.currency, "card": card}
+    return idempotent.respond(
+        request,
+        session,
+        scope=idempotency_scope(partner),
+        key=idempotency_key,
+        body=fingerprint,
+        status_code=201,
+        produce=produce,
+    )
+
+
+@router.get("/accounts/{id}/payments", response_model=s.PaymentsOut, responses=_ERRORS)
+async def list_payments(
+    id: s.Id, partner: PartnerDep, session: SessionDep, limit: Limit = 50
+) -> s.PaymentsOut:
+    """The account's payments, newest first."""
+    accounts.get(session, partner_id=partner.partner_id, account_id=id)
+    return s.PaymentsOut(
+        payments=[_payment_out(p) for p in billing.payments_of(session, account_id=id, limit=limit)]
+    )

@@ -1,0 +1,223 @@
+"""Seed 003: package selection, service configuration, terms, and submit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy import Row
+
+from orderhub.onboarding import accounts, catalog, configuration, orders, packages
+from orderhub.onboarding import submit as submission
+from orderhub.surfaces import idempotent
+from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.onboarding import schemas as s
+from orderhub.surfaces.schemas import money, problem_responses
+
+router = APIRouter(tags=["onboarding configuration"])
+Kind = Annotated[
+    Literal["configuration", "features", "contacts", "identifiers"],
+    Path(description="Which requirement set"),
+]
+_ERRORS = problem_responses(401, 404, 409, 422, 500)
+
+
+def _plan_out(plan: dict[str, Any]) -> s.PlanOut:
+    return s.PlanOut(
+        id=plan["id"],
+        name=plan["name"],
+        monthly=money(plan["monthlyCents"]),
+        one_time=money(plan["oneTimeCents"]),
+        term_months=plan["termMonths"],
+    )
+
+
+def _service_out(row: Row) -> s.ServiceOut:
+    return s.ServiceOut(
+        id=row.id,
+        service_type_id=row.service_type_id,
+        configuration=row.configuration,
+        features=row.features,
+        contacts=row.contacts,
+        identifiers=row.identifiers,
+    )
+
+
+@router.get("/orders/{id}/packages", response_model=s.PackagesOut, responses=_ERRORS)
+async def available_packages(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.PackagesOut:
+    """Seed method GetAvailablePackages: packages whose every service type qualified."""
+    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+    return s.PackagesOut(
+        packages=[
+            s.PackageOut(
+                id=p.id,
+                name=p.name,
+                service_types=p.service_types,
+                plans=[_plan_out(plan) for plan in p.plans],
+            )
+            for p in packages.available(session, order=order)
+        ]
+    )
+
+
+@router.get("/package-plans/{plan_id}", response_model=s.PlanDetailsOut, responses=_ERRORS)
+async def plan_details(plan_id: s.Id, partner: PartnerDep, session: SessionDep) -> s.PlanDetailsOut:
+    """Seed method GetPackagePlanDetails: services inside, prices and contract term."""
+    chosen = packages.plan(session, plan_id)
+    return s.PlanDetailsOut(
+        **_plan_out(chosen.plan).model_dump(),
+        package_id=chosen.package.id,
+        package_name=chosen.package.name,
+        services=[
+            {"serviceTypeId": t, "name": catalog.service_type(session, t).name}
+            for t in chosen.package.service_types
+        ],
+    )
+
+
+@router.post("/orders/{id}/package", response_model=s.ServicesOut, responses=_ERRORS)
+async def select_package_plan(
+    id: s.Id, body: s.SelectPlanIn, partner: PartnerDep, session: SessionDep
+) -> s.ServicesOut:
+    """Seed method SelectPackagePlan, once per order (a second selection is a 409).
+    Answers the services to configure."""
+    order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
+    packages.select(session, order=order, plan_id=body.package_plan_id, actor=partner.client_id)
+    return s.ServicesOut(
+        services=[_service_out(r) for r in configuration.services_of(session, order_id=id)]
+    )
+
+
+@router.get("/orders/{id}/services", response_model=s.ServicesOut, responses=_ERRORS)
+async def order_services(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.ServicesOut:
+    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+    return s.ServicesOut(
+        services=[_service_out(r) for r in configuration.services_of(session, order_id=order.id)]
+    )
+
+
+@router.get("/orders/{id}/services/{service_id}/requirements/{kind}", responses=_ERRORS)
+async def service_requirements(
+    id: s.Id, service_id: s.Id, kind: Kind, partner: PartnerDep, session: SessionDep
+) -> dict[str, Any]:
+    """Seed methods GetServiceConfigurationRequirements, ...FeatureConfigurationRequirements,
+    ...ContactRequirements and ...IdentifierRequirements: read fresh from the catalog."""
+    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+    svc = configuration.service(session, order=order, service_id=service_id, step=f"get {kind}")
+    reqs = configuration.requirements(session, svc.service_type_id)
+    answer: dict[str, Any] = {"serviceId": svc.id, "serviceTypeId": svc.service_type_id}
+    if kind == "features":
+        return answer | {"features": reqs["features"], "conflicts": reqs["featureConflicts"]}
+    return answer | {kind: reqs[kind]}
+
+
+@router.get("/orders/{id}/identifier-realms", response_model=s.RealmsOut, responses=_ERRORS)
+async def identifier_realms(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.RealmsOut:
+    """Seed method GetServiceIdentifierRealms: the realms of the order's account."""
+    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+    account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
+    return s.RealmsOut(realms=account.realms)
+
+
+@router.put(
+    "/orders/{id}/services/{service_id}/{kind}", response_model=s.ServiceOut, responses=_ERRORS
+)
+async def set_service_requirements(
+    id: s.Id,
+    service_id: s.Id,
+    kind: Kind,
+    body: Annotated[dict[str, Any], Body()],
+    partner: PartnerDep,
+    session: SessionDep,
+) -> s.ServiceOut:
+    """Seed methods SetServiceConfigurationRequirements, SetServiceFeatureSetup,
+    SetServiceContacts and SetServiceIdentifiers. Body: `{"values": {...}}`,
+    `{"features": [...]}`, `{"contacts": [...]}` or `{"identifiers": [...]}`. Before a
+    package is selected: 409."""
+    model = {
+        "configuration": s.ConfigurationIn,
+        "features": s.FeaturesIn,
+        "contacts": s.ContactsIn,
+        "identifiers": s.IdentifiersIn,
+    }[kind]
+    try:
+        parsed = model.model_validate(body)
+    except ValidationError as exc:  # the body's shape depends on the path: checked here
+        raise RequestValidationError(
+            [e | {"loc": ("body", *e["loc"])} for e in exc.errors()]
+        ) from exc
+    value = parsed.values if kind == "configuration" else getattr(parsed, kind)
+    order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
+    account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
+    row = configuration.set_values(
+        session,
+        order=order,
+        service_id=service_id,
+        kind=kind,
+        value=value,
+        realms=account.realms,
+        actor=partner.client_id,
+    )
+    return _service_out(row)
+
+
+@router.get("/orders/{id}/terms", response_model=s.TermsOut, responses=_ERRORS)
+async def order_terms(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.TermsOut:
+    """Seed method GetTermsAndConditions: the blocks that apply to this order."""
+    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+    return s.TermsOut(
+        blocks=[
+            s.TermsBlockOut(id=t.id, title=t.title, version=t.version, text=t.text)
+            for t in submission.terms_for(session, order=order)
+        ],
+        accepted=order.terms_accepted,
+        accepted_at=order.terms_accepted_at,
+    )
+
+
+@router.post("/orders/{id}/terms/acceptance", response_model=s.TermsOut, responses=_ERRORS)
+async def accept_terms(
+    id: s.Id, body: s.AcceptanceIn, partner: PartnerDep, session: SessionDep
+) -> s.TermsOut:
+    """Accept every applicable block, naming each with its version."""
+    order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
+    submission.accept_terms(session, order=order, accepted=body.accepted, actor=partner.client_id)
+    return await order_terms(id, partner, session)
+
+
+@router.post("/orders/{id}/submit", response_model=s.SubmittedOut, responses=_ERRORS)
+async def submit_order(
+    request: Request,
+    id: s.Id,
+    partner: PartnerDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Seed method Submit (Create) Order: every problem at once (409), or the package
+    subscription, service subscriptions and services created PreActive in the inventory."""
+
+    def produce() -> dict:
+        order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
+        account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
+        created = submission.submit(session, order=order, account=account, actor=partner.client_id)
+        return s.SubmittedOut(
+            order_id=id,
+            status="submitted",
+            package_subscription_id=created.package_subscription_id,
+            service_subscription_ids=created.service_subscription_ids,
+            service_ids=created.service_ids,
+        ).model_dump(mode="json", by_alias=True)
+
+    return idempotent.respond(
+        request,
+        session,
+        scope=idempotency_scope(partner),
+        key=idempotency_key,
+        body={"orderId": id},
+        status_code=200,
+        produce=produce,
+    )
