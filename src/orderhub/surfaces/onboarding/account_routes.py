@@ -74,7 +74,7 @@ async def get_account(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.A
 @router.post(
     "/accounts/find-by-credentials",
     response_model=s.AccountOut,
-    responses=problem_responses(401, 422, 500),
+    responses=problem_responses(400, 401, 422, 500),
 )
 async def find_by_credentials(
     body: s.CredentialsIn, partner: PartnerDep, session: ReadSessionDep

@@ -20,7 +20,7 @@ from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import money, problem_responses
 
 router = APIRouter(tags=["onboarding notes and payments"])
-_ERRORS = problem_responses(401, 404, 409, 422, 500)
+_ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
 # The sandbox's payment provider; a deployment plugs its own in here.
 _payments = SandboxPayments()
 Limit = Annotated[int, Query(ge=1, le=100)]

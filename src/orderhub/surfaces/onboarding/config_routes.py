@@ -23,7 +23,7 @@ Kind = Annotated[
     Literal["configuration", "features", "contacts", "identifiers"],
     Path(description="Which requirement set"),
 ]
-_ERRORS = problem_responses(401, 404, 409, 422, 500)
+_ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
 
 
 def _plan_out(plan: dict[str, Any]) -> s.PlanOut:

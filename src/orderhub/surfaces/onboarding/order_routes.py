@@ -104,7 +104,7 @@ def _claim_for_sq(session: Session, partner, order_id: str) -> Row:
 @router.post(
     "/orders/{id}/sq/simple",
     response_model=s.SqOut,
-    responses=problem_responses(401, 404, 409, 422, 500),
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def simple_sq(
     id: s.Id, body: s.SimpleSqIn, partner: PartnerDep, session: SessionDep
@@ -118,7 +118,7 @@ async def simple_sq(
 @router.post(
     "/orders/{id}/sq/phone",
     response_model=s.SqOut,
-    responses=problem_responses(401, 404, 409, 422, 500),
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def phone_sq(
     id: s.Id, body: s.PhoneSqIn, partner: PartnerDep, session: SessionDep
@@ -139,7 +139,7 @@ async def phone_sq(
 @router.post(
     "/orders/{id}/sq/address/find",
     response_model=s.LocationsOut,
-    responses=problem_responses(401, 404, 422, 500),
+    responses=problem_responses(400, 401, 404, 422, 500),
 )
 async def find_address(
     id: s.Id, body: s.AddressSearchIn, partner: PartnerDep, session: ReadSessionDep
@@ -155,7 +155,7 @@ async def find_address(
 @router.post(
     "/orders/{id}/sq/address",
     response_model=s.SqOut,
-    responses=problem_responses(401, 404, 409, 422, 500),
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def address_sq(
     id: s.Id, body: s.AddressSqIn, partner: PartnerDep, session: SessionDep
