@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from orderhub.adapters.credit_bureau import CreditBureau, SandboxCreditBureau
 from orderhub.adapters.messaging import Messenger, SandboxMessenger, UnconfiguredMessenger
+from orderhub.adapters.payments import PaymentProvider, SandboxPayments
 from orderhub.adapters.postal import PostalValidator, SandboxPostalValidator
 from orderhub.adapters.provisioning import Provisioning, SandboxProvisioning
+from orderhub.adapters.qualification import Qualifier, SandboxQualifier
 from orderhub.config import Settings
 
 
@@ -21,6 +23,8 @@ class Adapters:
     postal: PostalValidator
     messenger: Messenger
     provisioning: Provisioning
+    qualifier: Qualifier
+    payments: PaymentProvider
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Adapters:
@@ -32,4 +36,7 @@ class Adapters:
             postal=SandboxPostalValidator(),
             messenger=SandboxMessenger() if settings.sandbox else UnconfiguredMessenger(),
             provisioning=SandboxProvisioning(settings.provisioning_step_seconds),
+            qualifier=SandboxQualifier(),
+            # Sandbox test cards only: a deployment taking real money plugs its provider here.
+            payments=SandboxPayments(),
         )

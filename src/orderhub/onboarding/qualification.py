@@ -1,19 +1,18 @@
 """Service qualification (SQ): whether a service type can be delivered, by three checks.
 
-The check a service type needs is its catalog `checkType`. The sandbox decides with
-documented rules (docs/sandbox.md); a deployment plugs its network's qualification in
-at `Qualifier`.
+The check a service type needs is its catalog `checkType`. Phone checks go through the
+`Qualifier` port (adapters/qualification.py; the sandbox's rules are in docs/sandbox.md);
+address checks read the locations of the catalog.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from orderhub.adapters.qualification import Qualifier, Verdict
 from orderhub.errors import ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.onboarding import catalog
@@ -23,26 +22,6 @@ from orderhub.onboarding.orders import SQ
 LOCATIONS = Location.__table__
 _LOCATION = select(LOCATIONS).where(LOCATIONS.c.id == bindparam("b_id"))
 PHONE = re.compile(r"^\d{10}$")
-
-
-@dataclass(frozen=True)
-class Verdict:
-    qualified: bool
-    reason: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-class Qualifier(Protocol):
-    def by_phone(self, phone_number: str) -> Verdict: ...
-
-
-class SandboxQualifier:
-    """A number qualifies unless it ends in 0 (no line reaches it, in the sandbox)."""
-
-    def by_phone(self, phone_number: str) -> Verdict:
-        if phone_number.endswith("0"):
-            return Verdict(False, "No active line was found at this number.")
-        return Verdict(True, details={"phoneNumber": phone_number, "lineType": "copper"})
 
 
 def _service_type(session: Session, type_id: str, kind: str) -> Row:

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Row
 
-from orderhub.adapters.payments import SandboxPayments
 from orderhub.ids import utcnow
 from orderhub.onboarding import accounts, billing
 from orderhub.surfaces import idempotent
@@ -21,8 +20,6 @@ from orderhub.surfaces.schemas import money, problem_responses
 
 router = APIRouter(tags=["onboarding notes and payments"])
 _ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
-# The sandbox's payment provider; a deployment plugs its own in here.
-_payments = SandboxPayments()
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
@@ -90,7 +87,7 @@ async def create_payment(
             card_number=body.card.number,
             expiry=body.card.expiry,
             cvc=body.card.cvc,
-            provider=_payments,
+            provider=runtime.adapters.payments,
             today=utcnow().date(),
         )
         return _payment_out(row).model_dump(mode="json", by_alias=True)

@@ -9,12 +9,11 @@ from sqlalchemy.orm import Session
 from orderhub.onboarding import accounts, orders, qualification
 from orderhub.onboarding.states import OrderStatus, advance, require_at_least
 from orderhub.surfaces.b2b.deps import PartnerDep
-from orderhub.surfaces.deps import ReadSessionDep, SessionDep
+from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["onboarding orders"])
-_qualifier = qualification.SandboxQualifier()
 
 
 def order_out(session: Session, order: Row) -> s.OrderOut:
@@ -121,7 +120,7 @@ async def simple_sq(
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def phone_sq(
-    id: s.Id, body: s.PhoneSqIn, partner: PartnerDep, session: SessionDep
+    id: s.Id, body: s.PhoneSqIn, partner: PartnerDep, session: SessionDep, runtime: RuntimeDep
 ) -> s.SqOut:
     """Seed method PerformGeneralPhoneSQ. An unsuccessful SQ is an answer (`qualified`
     false, with the reason), not an error; it blocks packages with that service type."""
@@ -131,7 +130,7 @@ async def phone_sq(
         order_id=order.id,
         type_id=body.service_type_id,
         phone_number=body.phone_number,
-        qualifier=_qualifier,
+        qualifier=runtime.adapters.qualifier,
     )
     return _after_sq(session, order, result, partner.client_id)
 
