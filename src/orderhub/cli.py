@@ -120,28 +120,33 @@ def demo(
     phone: Annotated[str, typer.Option(help="Phone to sign in with.")] = "2145550100",
     database_url: DatabaseUrl = None,
     flow_name: Annotated[
-        str, typer.Option("--flow", help="consumer (seed 001) or partner (seed 002, B2B).")
+        str,
+        typer.Option(
+            "--flow", help="consumer (seed 001), partner (seed 002, B2B) or onboarding (seed 003)."
+        ),
     ] = "consumer",
 ) -> None:
     """Run the whole seed-001 call sequence (or, with --flow partner, the B2B one) and
     print each step."""
     from orderhub import demo as flow
-    from orderhub import demo_partner
+    from orderhub import demo_onboarding, demo_partner
 
-    if flow_name not in ("consumer", "partner"):
-        console.print(f"[red]unknown flow[/] {flow_name!r}: consumer or partner")
+    if flow_name not in ("consumer", "partner", "onboarding"):
+        console.print(f"[red]unknown flow[/] {flow_name!r}: consumer, partner or onboarding")
         raise typer.Exit(2)
 
     def walk(client) -> dict:
         if flow_name == "partner":
             return demo_partner.run(client, on_step=show)
+        if flow_name == "onboarding":
+            return demo_onboarding.run(client, on_step=show)
         return flow.run(client, phone=phone, on_step=show)
 
     table = Table("step", "call", "status", "ms")
 
     def show(step: flow.Step) -> None:
         colour = "green" if step.status < 400 else "yellow" if step.status == 409 else "red"
-        path = re.sub(r"/(ord|quo|ctr|bor|bso|exr)_[a-z0-9]+", "/{id}", step.path)
+        path = re.sub(r"/(ord|quo|ctr|bor|bso|exr|oac|oor|osv|svc)_[a-z0-9]+", "/{id}", step.path)
         table.add_row(
             step.name,
             f"{step.method} {path}",
@@ -167,6 +172,15 @@ def demo(
         console.print(f"[red]demo failed[/]: {exc}")
         raise typer.Exit(1) from exc
     console.print(table)
+    if flow_name == "onboarding":
+        console.print(
+            f"[bold green]Onboarding order {order['orderId']}[/] submitted: package subscription "
+            f"{order['packageSubscriptionId']}, services "
+            + ", ".join(
+                f"{s['id']} ({s['serviceTypeId']}, {s['status']})" for s in order["services"]
+            )
+        )
+        return
     if flow_name == "partner":
         console.print(
             f"[bold green]B2B order {order['id']}[/] status={order['status']} "

@@ -383,3 +383,44 @@ def test_requirement_sets_refuse_bad_values_field_by_field(client):
         "home-broadband",
         "voip-line",
     }
+
+
+def test_a_reloaded_requirement_file_changes_get_set_and_submit_over_http(client, tmp_path):
+    import json
+    import shutil
+
+    from orderhub.onboarding import catalog
+    from orderhub.sandbox.loader import DATA
+
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    qualify(client, headers, oid)
+    client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "home-essentials-12"}, headers=headers
+    )
+    voip = services_by_type(client, headers, oid)["voip-line"]
+    config = GOOD["voip-line"]["configuration"]
+    url = f"{ONB}/orders/{oid}/services/{voip}"
+    assert client.put(f"{url}/configuration", json=config, headers=headers).status_code == 200
+
+    # The provider makes `channels` mandatory in the file and reloads the catalog.
+    files = tmp_path / "onboarding"
+    shutil.copytree(DATA / "onboarding", files)
+    path = files / "service_types" / "voip_line.json"
+    changed = json.loads(path.read_text())
+    next(f for f in changed["configuration"] if f["field"] == "channels")["mandatory"] = True
+    path.write_text(json.dumps(changed))
+    with client.app.state.runtime.database.transaction() as session:
+        catalog.load(session, files)
+
+    reqs = client.get(f"{url}/requirements/configuration", headers=headers).json()
+    assert next(f for f in reqs["configuration"] if f["field"] == "channels")["mandatory"]
+    refused = client.put(f"{url}/configuration", json=config, headers=headers)
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [
+        ("configuration.channels", "required")
+    ]
+    client.post(f"{ONB}/orders/{oid}/terms/acceptance", json={"accepted": []}, headers=headers)
+    blocked = client.post(f"{ONB}/orders/{oid}/submit", headers=headers).json()
+    assert ("configuration.channels", "required") in {
+        (p["field"], p["rule"]) for p in blocked["problems"]
+    }
