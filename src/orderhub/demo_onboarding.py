@@ -1,6 +1,6 @@
 """The onboarding flow of seed 003, run against a server: `orderhub demo --flow onboarding`.
 
-Account, order, the address and phone SQs, package, every requirement set of every service,
+Account, order, the address, phone and simple SQs, package, every requirement set of every service,
 terms, submit, and the PreActive services read back from the inventory.
 """
 
@@ -129,6 +129,14 @@ def run(
         f"{ONB}/orders/{oid}/sq/phone",
         200,
         json={"serviceTypeId": "voip-line", "phoneNumber": "2175550101"},
+    )
+    # Not in the chosen package, but every kind of SQ is part of the walk.
+    call(
+        "simple SQ",
+        "POST",
+        f"{ONB}/orders/{oid}/sq/simple",
+        200,
+        json={"serviceTypeId": "email-hosting"},
     )
     call("available packages", "GET", f"{ONB}/orders/{oid}/packages", 200)
     call("package plan", "GET", f"{ONB}/package-plans/{PLAN}", 200)
