@@ -109,3 +109,44 @@ def test_a_submitted_orders_numbers_become_preactive_lines_in_the_inventory(clie
     )
     assert line.rate_plan_id.startswith("plan-")
     assert [(e.type, e.data["orderId"]) for e in history] == [("subscriber.created", order_id)]
+
+
+def test_a_cancelled_orders_number_can_be_sold_again(client):
+    from tests.helpers import create_order as new_order
+    from tests.helpers import credit_body as credit
+    from tests.helpers import fulfillment_body as fulfillment
+
+    headers = sign_in(client)
+
+    def submit_with(number: str | None = None) -> tuple[str, str]:
+        order = new_order(client, headers)
+        oid = order["id"]
+        client.post(f"{BASE}/v1/order/{oid}/credit.submit", json=credit(), headers=headers)
+        client.post(f"{BASE}/v1/order/{oid}/fulfillment", json=fulfillment(), headers=headers)
+        if number is None:
+            number = reserve_any(client, headers, order)
+        else:
+            item = next(i for i in order["items"] if i["lines"])
+            reserved = client.patch(
+                f"{BASE}/v1/order/{oid}/number.reserve",
+                json={"number": number, "itemId": item["id"]},
+                headers=headers,
+            )
+            assert reserved.status_code == 200, reserved.text
+        submitted = client.post(f"{BASE}/v1/order/submit", json={"orderId": oid}, headers=headers)
+        assert submitted.status_code == 200, submitted.text
+        return oid, number
+
+    first, number = submit_with()
+    cancelled = client.post(f"{BASE}/v1/order/{first}/cancel", headers=headers)
+    assert cancelled.status_code == 200, cancelled.text
+    second, again = submit_with(number)
+    assert again == number
+
+    from orderhub.inventory import service as inventory
+
+    with client.app.state.runtime.database.transaction(write=False) as session:
+        line = session.execute(
+            inventory.SUBSCRIBERS.select().where(inventory.SUBSCRIBERS.c.ctn == number)
+        ).one()
+    assert (line.source_order_id, line.status) == (second, "preActive")

@@ -424,3 +424,55 @@ def test_a_reloaded_requirement_file_changes_get_set_and_submit_over_http(client
     assert ("configuration.channels", "required") in {
         (p["field"], p["rule"]) for p in blocked["problems"]
     }
+
+
+def test_odd_shapes_in_requirement_bodies_are_422_not_500(client):
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    qualify(client, headers, oid)
+    client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "home-essentials-12"}, headers=headers
+    )
+    url = f"{ONB}/orders/{oid}/services/{services_by_type(client, headers, oid)['home-broadband']}"
+    nested: dict = {"a": 1}
+    for _ in range(300):
+        nested = {"a": nested}
+    for kind, body in (
+        ("contacts", {"contacts": [{"role": ["technical"]}]}),
+        ("contacts", {"contacts": [{"role": "technical", "firstName": nested}]}),
+        ("contacts", {"contacts": ["technical"]}),
+        ("identifiers", {"identifiers": [{"name": ["x"], "value": "v"}]}),
+        (
+            "identifiers",
+            {"identifiers": [{"name": "pppoeUsername", "value": "abc", "password": "x"}]},
+        ),
+        ("configuration", {"values": {"technology": nested}}),
+    ):
+        response = client.put(f"{url}/{kind}", json=body, headers=headers)
+        assert is_problem(response, 422), (
+            kind,
+            body if body is not nested else "nested",
+            response.text,
+        )
+    twice = client.put(
+        f"{url}/identifiers",
+        json={
+            "identifiers": [{"name": "pppoeUsername", "value": "abc", "realm": "isp.example"}] * 2
+        },
+        headers=headers,
+    )
+    assert [e["rule"] for e in twice.json()["errors"]] == ["duplicate"]
+    no_version = client.post(
+        f"{ONB}/orders/{oid}/terms/acceptance",
+        json={"accepted": [{"id": "general"}]},
+        headers=headers,
+    )
+    assert is_problem(no_version, 422)
+
+
+def test_a_customer_must_be_named(client):
+    headers = partner_headers(client)
+    nameless = account_body(customer={"type": "residential"})
+    assert is_problem(client.post(f"{ONB}/accounts", json=nameless, headers=headers), 422)
+    business = account_body("acme.ops", customer={"type": "business", "companyName": "Acme"})
+    assert client.post(f"{ONB}/accounts", json=business, headers=headers).status_code == 201

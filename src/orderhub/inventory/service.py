@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
@@ -330,3 +330,18 @@ def service_for_partner(session: Session, *, partner_id: str, service_id: str) -
 class ServiceNotFound(NotFound):
     code = "service_not_found"
     title = "Service not found"
+
+
+def remove_preactive_lines(session: Session, *, order_id: str) -> int:
+    """Delete the PreActive lines an order created (its cancellation means they never
+    existed), with their features and history; returns how many."""
+    ctns = select(SUBSCRIBERS.c.ctn).where(
+        SUBSCRIBERS.c.source_order_id == order_id, SUBSCRIBERS.c.status == "preActive"
+    )
+    session.execute(delete(LINE_FEATURES).where(LINE_FEATURES.c.ctn.in_(ctns)))
+    session.execute(delete(LINE_EVENTS).where(LINE_EVENTS.c.ctn.in_(ctns)))
+    return session.execute(
+        delete(SUBSCRIBERS).where(
+            SUBSCRIBERS.c.source_order_id == order_id, SUBSCRIBERS.c.status == "preActive"
+        )
+    ).rowcount

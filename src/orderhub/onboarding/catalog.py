@@ -110,6 +110,7 @@ def _check(types: list[dict[str, Any]], bundle: dict[str, Any]) -> None:
                 )
             if field["type"] == "enum" and not field.get("allowed"):
                 raise ValueError(f"service type {t['id']}: enum {field['field']} has no values")
+        _check_shapes(t)
         features = {f["id"] for f in t.get("features", [])}
         for pair in t.get("featureConflicts", []):
             if not set(pair) <= features:
@@ -117,6 +118,27 @@ def _check(types: list[dict[str, Any]], bundle: dict[str, Any]) -> None:
     for p in bundle["packages"]:
         if not set(p["serviceTypes"]) <= ids:
             raise ValueError(f"package {p['id']}: unknown service types in {p['serviceTypes']}")
+
+
+# The keys each requirement entry must have for rules.py to apply it.
+_REQUIRED_KEYS = {
+    "configuration": {"field", "type", "mandatory"},
+    "features": {"id", "mandatory"},
+    "contacts": {"role", "min", "max", "fields", "mandatoryFields"},
+    "identifiers": {"name", "type", "mandatory"},
+}
+
+
+def _check_shapes(t: dict[str, Any]) -> None:
+    for kind, keys in _REQUIRED_KEYS.items():
+        for entry in t.get(kind, []):
+            if missing := keys - entry.keys():
+                raise ValueError(f"service type {t['id']}: a {kind} entry lacks {sorted(missing)}")
+            if "pattern" in entry:
+                try:
+                    re.compile(entry["pattern"])
+                except re.error as exc:
+                    raise ValueError(f"service type {t['id']}: bad pattern: {exc}") from exc
 
 
 def service_type(session: Session, type_id: str) -> Row | None:

@@ -172,6 +172,9 @@ def identifier_problems(
                 )
             )
             continue
+        if rule["name"] in given:
+            problems.append(FieldProblem(f"identifiers.{index}.name", "duplicate", "Given twice."))
+            continue
         given[rule["name"]] = index
         value = identifier.get("value")
         if not isinstance(value, str) or not value:

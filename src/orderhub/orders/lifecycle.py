@@ -6,6 +6,7 @@ from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
 from orderhub.ids import utcnow
+from orderhub.inventory import service as inventory
 from orderhub.numbers import service as numbers
 from orderhub.orders.service import ORDERS, record_event
 from orderhub.orders.states import InvalidTransition, OrderStatus, transition
@@ -41,6 +42,8 @@ def change_status(
         {"order_id": order.id, "new_status": transition(order.status, target), "now": utcnow()},
     ).one()
     if target in RELEASES_NUMBERS:
+        # The lines were never activated: they leave the inventory with their numbers.
+        inventory.remove_preactive_lines(session, order_id=order.id)
         numbers.release(session, order_id=order.id)
     record_event(
         session,

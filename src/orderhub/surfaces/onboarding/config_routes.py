@@ -151,6 +151,8 @@ async def set_service_requirements(
             [e | {"loc": ("body", *e["loc"])} for e in exc.errors()]
         ) from exc
     value = parsed.values if kind == "configuration" else getattr(parsed, kind)
+    if kind == "identifiers":
+        value = [i.model_dump(exclude_none=True) for i in value]
     order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
     account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
     row = configuration.set_values(
@@ -185,7 +187,12 @@ async def accept_terms(
 ) -> s.TermsOut:
     """Accept every applicable block, naming each with its version."""
     order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
-    submission.accept_terms(session, order=order, accepted=body.accepted, actor=partner.client_id)
+    submission.accept_terms(
+        session,
+        order=order,
+        accepted=[b.model_dump() for b in body.accepted],
+        actor=partner.client_id,
+    )
     return await order_terms(id, partner, session)
 
 

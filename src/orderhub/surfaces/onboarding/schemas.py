@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from orderhub.surfaces.schemas import RequestModel, WireModel
 
@@ -26,6 +26,14 @@ class CustomerIn(RequestModel):
     first_name: Name | None = None
     last_name: Name | None = None
     company_name: Name | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> CustomerIn:
+        if self.type == "business" and not self.company_name:
+            raise ValueError("a business customer needs companyName")
+        if self.type == "residential" and not (self.first_name and self.last_name):
+            raise ValueError("a residential customer needs firstName and lastName")
+        return self
 
 
 class PortalIn(RequestModel):
@@ -165,12 +173,24 @@ class FeaturesIn(RequestModel):
     features: list[str] = Field(max_length=50)
 
 
+# A service contact: its role and text fields; which fields a role takes is data
+# (the service type's contact requirements), so they are checked there, not here.
+ContactField = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+ContactValue = Annotated[str, Field(max_length=200)]
+
+
 class ContactsIn(RequestModel):
-    contacts: list[dict[str, Any]] = Field(max_length=20)
+    contacts: list[dict[ContactField, ContactValue]] = Field(max_length=20)
+
+
+class IdentifierIn(RequestModel):
+    name: str = Field(min_length=1, max_length=64)
+    value: str = Field(max_length=200)
+    realm: str | None = Field(default=None, max_length=100)
 
 
 class IdentifiersIn(RequestModel):
-    identifiers: list[dict[str, Any]] = Field(max_length=20)
+    identifiers: list[IdentifierIn] = Field(max_length=20)
 
 
 class TermsBlockOut(WireModel):
@@ -186,9 +206,14 @@ class TermsOut(WireModel):
     accepted_at: datetime | None
 
 
+class AcceptedBlockIn(RequestModel):
+    id: str = Field(min_length=1, max_length=64)
+    version: str = Field(min_length=1, max_length=20)
+
+
 class AcceptanceIn(RequestModel):
-    accepted: list[dict[str, str]] = Field(
-        max_length=20, description="[{id, version}] of every block GET /terms returned."
+    accepted: list[AcceptedBlockIn] = Field(
+        max_length=20, description="Every block GET /terms returned, with its version."
     )
 
 
