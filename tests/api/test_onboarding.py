@@ -476,3 +476,45 @@ def test_a_customer_must_be_named(client):
     assert is_problem(client.post(f"{ONB}/accounts", json=nameless, headers=headers), 422)
     business = account_body("acme.ops", customer={"type": "business", "companyName": "Acme"})
     assert client.post(f"{ONB}/accounts", json=business, headers=headers).status_code == 201
+
+
+def test_the_address_sq_bounds_technology_and_speed_and_submit_rechecks_sq(client):
+    headers = partner_headers(client)
+    oid = new_order(client, headers)["id"]
+    for path, body in (
+        ("sq/address", {"serviceTypeId": "home-broadband", "locationId": "LOC000000002"}),
+        ("sq/phone", {"serviceTypeId": "voip-line", "phoneNumber": "2175550101"}),
+    ):
+        client.post(f"{ONB}/orders/{oid}/{path}", json=body, headers=headers)
+    client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "home-essentials-12"}, headers=headers
+    )
+    url = f"{ONB}/orders/{oid}/services/{services_by_type(client, headers, oid)['home-broadband']}"
+
+    def configure(technology: str, tier: str):
+        return client.put(
+            f"{url}/configuration",
+            json={"values": {"technology": technology, "speedTier": tier}},
+            headers=headers,
+        )
+
+    fttp = configure("FTTP", "100/40")  # allowed by the catalog, not offered at LOC2
+    assert [(e["field"], e["rule"]) for e in fttp.json()["errors"]] == [
+        ("configuration.technology", "not_at_location")
+    ]
+    too_fast = configure("FTTN", "100/40")
+    assert [(e["field"], e["rule"]) for e in too_fast.json()["errors"]] == [
+        ("configuration.speedTier", "not_at_location")
+    ]
+    assert configure("FTTN", "50/20").status_code == 200
+
+    # The VoIP line's SQ fails after the package was chosen: submit says so.
+    client.post(
+        f"{ONB}/orders/{oid}/sq/phone",
+        json={"serviceTypeId": "voip-line", "phoneNumber": "2175550100"},
+        headers=headers,
+    )
+    blocked = client.post(f"{ONB}/orders/{oid}/submit", headers=headers).json()
+    assert {(p.get("serviceTypeId"), p["field"], p["rule"]) for p in blocked["problems"]} >= {
+        ("voip-line", "serviceQualification", "not_qualified")
+    }

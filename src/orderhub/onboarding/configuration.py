@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
-from orderhub.onboarding import catalog, orders, rules
+from orderhub.onboarding import catalog, orders, qualification, rules
 from orderhub.onboarding.packages import SERVICES
 from orderhub.onboarding.states import OrderStatus, require_at_least
 
@@ -47,10 +47,18 @@ def requirements(session: Session, service_type_id: str) -> dict[str, Any]:
 
 
 def problems_of(
-    kind: str, reqs: dict[str, Any], value: Any, realms: list[str]
+    kind: str,
+    reqs: dict[str, Any],
+    value: Any,
+    realms: list[str],
+    delivery: list[dict[str, Any]] | None = None,
 ) -> list[FieldProblem]:
+    """`delivery`: the technologies the service's address SQ found (None: no address SQ)."""
     if kind == "configuration":
-        return rules.configuration_problems(reqs["configuration"], value)
+        found = rules.configuration_problems(reqs["configuration"], value)
+        if delivery is not None and not found:
+            found = rules.delivery_problems(value, delivery)
+        return found
     if kind == "features":
         return rules.feature_problems(reqs["features"], reqs["featureConflicts"], value)
     if kind == "contacts":
@@ -71,7 +79,10 @@ def set_values(
     """Replace one requirement set's values of a service, if they meet its requirements
     (422 with one problem per failing field otherwise; nothing is kept)."""
     target = service(session, order=order, service_id=service_id, step=f"set {kind}")
-    found = problems_of(kind, requirements(session, target.service_type_id), value, realms)
+    delivery = _delivery(session, order.id).get(target.service_type_id)
+    found = problems_of(
+        kind, requirements(session, target.service_type_id), value, realms, delivery
+    )
     if found:
         raise ValidationFailed(
             f"The {kind} does not meet the service's requirements.", errors=found
@@ -92,13 +103,42 @@ def set_values(
     return row
 
 
+def _delivery(
+    session: Session, order_id: str, results: list[Row] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Per service type, the technologies its latest successful address SQ found."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for result in (
+        results if results is not None else orders.qualifications_of(session, order_id=order_id)
+    ):
+        if result.kind == "address" and result.qualified:
+            found[result.service_type_id] = result.details["technologies"]
+    return found
+
+
 def missing(session: Session, *, order: Row, realms: list[str]) -> list[dict[str, Any]]:
     """Every requirement not met yet, of every service (what submit refuses with)."""
     found = []
+    results = orders.qualifications_of(session, order_id=order.id)
+    qualified = qualification.qualified_types(results)
+    delivery = _delivery(session, order.id, results)
     for svc in services_of(session, order_id=order.id):
+        if svc.service_type_id not in qualified:  # its SQ failed after the package was chosen
+            found.append(
+                {
+                    "serviceId": svc.id,
+                    "serviceTypeId": svc.service_type_id,
+                    "field": "serviceQualification",
+                    "rule": "not_qualified",
+                    "message": "The latest service qualification of this service failed.",
+                }
+            )
         reqs = requirements(session, svc.service_type_id)
         for kind in KINDS:
-            for problem in problems_of(kind, reqs, getattr(svc, kind), realms):
+            problems = problems_of(
+                kind, reqs, getattr(svc, kind), realms, delivery.get(svc.service_type_id)
+            )
+            for problem in problems:
                 found.append(
                     {"serviceId": svc.id, "serviceTypeId": svc.service_type_id} | problem.to_dict()
                 )

@@ -210,3 +210,31 @@ def identifier_problems(
                 FieldProblem("identifiers", "required", f"Identifier '{name}' is required.")
             )
     return problems
+
+
+def delivery_problems(
+    values: dict[str, Any], available: list[dict[str, Any]]
+) -> list[FieldProblem]:
+    """What the address SQ found at the location bounds the configuration: a technology
+    it offers there, and one of that technology's speed tiers."""
+    offered = {t["technology"]: t["speedTiers"] for t in available}
+    technology, tier = values.get("technology"), values.get("speedTier")
+    if technology is None:
+        return []
+    if technology not in offered:
+        return [
+            FieldProblem(
+                "configuration.technology",
+                "not_at_location",
+                f"The qualified location offers {', '.join(offered) or 'nothing'}.",
+            )
+        ]
+    if tier is not None and tier not in offered[technology]:
+        return [
+            FieldProblem(
+                "configuration.speedTier",
+                "not_at_location",
+                f"{technology} there offers {', '.join(offered[technology])}.",
+            )
+        ]
+    return []
