@@ -9,6 +9,7 @@ from orderhub.business.models import (
 )
 from orderhub.business_catalog.models import BusinessProduct
 from orderhub.catalog.models import Offer
+from orderhub.clock import ClockSetting
 from orderhub.contracts.models import Contract
 from orderhub.credit.models import BusinessCreditDecision, CreditApplication
 from orderhub.customers.models import Account, Address, Customer
@@ -59,6 +60,7 @@ __all__ = [
     "BusinessCreditDecision",
     "BusinessCustomer",
     "BusinessProduct",
+    "ClockSetting",
     "Contract",
     "CreditApplication",
     "Customer",

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import Field, model_validator
 from sqlalchemy import text
 
+from orderhub import clock
 from orderhub.adapters.messaging import SandboxMessenger
 from orderhub.customers.rules import normalize_identifier
 from orderhub.errors import ValidationFailed
+from orderhub.ids import utcnow
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import WireModel, problem_responses
+from orderhub.surfaces.schemas import RequestModel, WireModel, problem_responses
 
 health = APIRouter(tags=["operations"])
 sandbox = APIRouter(prefix="/sandbox/v1", tags=["sandbox"])
@@ -73,3 +76,47 @@ async def sent_messages(
             for m in rows
         ]
     )
+
+
+class ClockOut(WireModel):
+    now: datetime
+    real_now: datetime
+    offset_seconds: float
+
+
+class ClockIn(RequestModel):
+    advance_days: int | None = Field(default=None, ge=1, le=3650)
+    now: datetime | None = Field(default=None, description="An ISO date-time with a zone.")
+    reset: bool = False
+
+    @model_validator(mode="after")
+    def _one_move(self) -> ClockIn:
+        given = [self.advance_days is not None, self.now is not None, self.reset]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of advanceDays, now or reset")
+        if self.now is not None and self.now.tzinfo is None:
+            raise ValueError("now needs a time zone")
+        return self
+
+
+def _clock_out(session) -> ClockOut:
+    real = utcnow()
+    shift = clock.offset(session)
+    return ClockOut(now=real + timedelta(seconds=shift), real_now=real, offset_seconds=shift)
+
+
+@sandbox.get("/clock", response_model=ClockOut, responses=problem_responses(500))
+async def read_clock(session: SessionDep) -> ClockOut:
+    """The sandbox's test clock: the time scheduled changes run by (sandbox mode only)."""
+    return _clock_out(session)
+
+
+@sandbox.post("/clock", response_model=ClockOut, responses=problem_responses(400, 422, 500))
+async def move_clock(body: ClockIn, session: SessionDep) -> ClockOut:
+    """Move the test clock: `{"advanceDays": N}`, `{"now": "<ISO time>"}` (forward only)
+    or `{"reset": true}` (back to real time). Due scheduled work then runs within seconds."""
+    if body.reset:
+        clock.reset(session)
+    else:
+        clock.move(session, advance_days=body.advance_days, to=body.now)
+    return _clock_out(session)
