@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orderhub import demo_onboarding
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
 from tests.helpers import is_problem, sign_in
 
@@ -204,48 +205,8 @@ def services_by_type(client, headers, oid: str) -> dict[str, str]:
     return {s["serviceTypeId"]: s["id"] for s in listed}
 
 
-GOOD = {
-    "home-broadband": {
-        "configuration": {"values": {"technology": "FTTP", "speedTier": "100/40"}},
-        "features": {"features": ["ipv6", "modem-rental"]},
-        "contacts": {
-            "contacts": [
-                {
-                    "role": "technical",
-                    "firstName": "Casey",
-                    "lastName": "Jones",
-                    "phone": "2175550123",
-                }
-            ]
-        },
-        "identifiers": {
-            "identifiers": [
-                {"name": "pppoeUsername", "value": "casey.jones", "realm": "isp.example"}
-            ]
-        },
-    },
-    "voip-line": {
-        "configuration": {
-            "values": {"callerIdName": "CASEY JONES", "emergencyAddressConfirmed": True}
-        },
-        "features": {"features": ["voicemail"]},
-        "contacts": {
-            "contacts": [
-                {
-                    "role": "emergency",
-                    "firstName": "Pat",
-                    "lastName": "Jones",
-                    "phone": "2175550124",
-                }
-            ]
-        },
-        "identifiers": {
-            "identifiers": [
-                {"name": "sipUsername", "value": "2175550101", "realm": "voice.example"}
-            ]
-        },
-    },
-}
+# The set-up the demo walk uses: one valid value set per requirement set and service.
+GOOD = demo_onboarding.SETUP
 
 
 def test_the_whole_flow_creates_preactive_services_in_the_inventory(client):

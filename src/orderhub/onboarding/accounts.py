@@ -64,6 +64,8 @@ def create(
                 },
             ).one()
     except IntegrityError as exc:
+        if by_username(session, partner_id=partner_id, username=username) is None:
+            raise  # not the username: the random account number collided (1 in 10^9)
         raise Conflict(
             "This username is taken; choose another.",
             code="username_taken",
