@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from orderhub import __version__
+from orderhub.careorders import worker as care_worker
 from orderhub.config import Settings
 from orderhub.errors import install_error_handlers
 from orderhub.partner_orders import progress
@@ -18,6 +19,7 @@ from orderhub.surfaces import ops
 from orderhub.surfaces.b2b.router import oauth_router
 from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
+from orderhub.surfaces.care.routes import router as care_router
 from orderhub.surfaces.direct.router import router as direct_router
 from orderhub.surfaces.inventory.routes import router as inventory_router
 from orderhub.surfaces.onboarding.router import router as onboarding_router
@@ -33,6 +35,11 @@ DESCRIPTION = """One telecom order engine with thin channel APIs.
   end-customer lookup, exception requests, address validation, business catalog, quotes,
   credit check, contracts, orders with enrichment, handoff and provisioning status,
   webhooks and event polling; `/operator/v1` for operations.
+* **Service-provider onboarding** (`/onboarding/v1`): accounts, service qualification,
+  packages, service configuration, terms, submit creating PreActive services.
+* **Mobility care orders** (`/api/orderingMobility/v1/careOrder`): changes to existing
+  lines, answered 202 and applied by the worker at their effective dates.
+* **Inventory** (`/inventory/v1`): accounts' lines (subscribers) with their history.
 
 Errors are `application/problem+json` (RFC 9457). Amounts are decimal strings.
 """
@@ -73,9 +80,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.worker_in_server
             else None
         )
+        # Care orders: schedule received change requests and apply the due ones.
+        caring = (
+            asyncio.create_task(
+                care_worker.run(
+                    runtime.database,
+                    key=runtime.key,
+                    messenger=runtime.adapters.messenger,
+                    sandbox=settings.sandbox,
+                    poll_seconds=settings.worker_poll_seconds,
+                    stop=stop,
+                )
+            )
+            if settings.worker_in_server
+            else None
+        )
         yield
         stop.set()
-        for task in (delivering, provisioning):
+        for task in (delivering, provisioning, caring):
             if task is not None:
                 await task
         runtime.database.dispose()
@@ -89,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(operator_router)
     app.include_router(inventory_router)
     app.include_router(onboarding_router)
+    app.include_router(care_router)
     if settings.sandbox:
         app.include_router(ops.sandbox)
         app.include_router(b2b_sandbox_router)

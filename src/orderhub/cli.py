@@ -200,12 +200,14 @@ def worker(
         bool, typer.Option("--once", help="Deliver and apply what is due now, then exit.")
     ] = False,
 ) -> None:
-    """Deliver webhook events and apply due B2B milestones (serve does too, by default)."""
+    """Deliver webhook events, apply due B2B milestones and care-order changes (serve
+    does too, by default)."""
     import asyncio
 
     import httpx
 
     from orderhub import cli_b2b as b2b
+    from orderhub.careorders import worker as care
     from orderhub.runtime import Runtime
     from orderhub.webhooks import worker as delivery
 
@@ -214,8 +216,15 @@ def worker(
     runtime = Runtime.start(settings)
 
     async def main() -> None:
+        care_args = {
+            "key": runtime.key,
+            "messenger": runtime.adapters.messenger,
+            "sandbox": settings.sandbox,
+        }
         if once:
             await b2b.apply_due_now(runtime)
+            while await care.process_due(runtime.database, **care_args):
+                pass
             async with httpx.AsyncClient(timeout=delivery.TIMEOUT_SECONDS) as client:
                 tried = 1
                 while tried:
@@ -227,7 +236,9 @@ def worker(
                         allow_private_hosts=settings.sandbox,
                     )
             return
-        console.print("delivering webhook events and B2B milestones; Ctrl-C to stop")
+        console.print(
+            "delivering webhook events, B2B milestones and care-order changes; Ctrl-C to stop"
+        )
         stop = asyncio.Event()
         await asyncio.gather(
             delivery.run(
@@ -239,6 +250,12 @@ def worker(
                 allow_private_hosts=settings.sandbox,
             ),
             b2b.run_provisioning(runtime, stop=stop),
+            care.run(
+                runtime.database,
+                **care_args,
+                poll_seconds=settings.worker_poll_seconds,
+                stop=stop,
+            ),
         )
 
     try:

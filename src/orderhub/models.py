@@ -8,6 +8,7 @@ from orderhub.business.models import (
     SubAccount,
 )
 from orderhub.business_catalog.models import BusinessProduct
+from orderhub.careorders.models import CareChange, CareOrder
 from orderhub.catalog.models import Offer
 from orderhub.clock import ClockSetting
 from orderhub.contracts.models import Contract
@@ -60,6 +61,8 @@ __all__ = [
     "BusinessCreditDecision",
     "BusinessCustomer",
     "BusinessProduct",
+    "CareChange",
+    "CareOrder",
     "ClockSetting",
     "Contract",
     "CreditApplication",

@@ -29,7 +29,13 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 
 def replay(
-    session: Session, *, scope: str, key: str, request_hash: str, ttl_seconds: int
+    session: Session,
+    *,
+    scope: str,
+    key: str,
+    request_hash: str,
+    ttl_seconds: int,
+    key_field: str = "Idempotency-Key",
 ) -> Row | None:
     """The stored answer for this key, None if the key is new; 422 if it was used differently.
 
@@ -45,9 +51,7 @@ def replay(
         return None
     if record is not None and record.request_hash != request_hash:
         raise ValidationFailed.one(
-            "Idempotency-Key",
-            "key_reused",
-            "This Idempotency-Key was already used with a different request.",
+            key_field, "key_reused", f"This {key_field} was already used with a different request."
         )
     return record
 

@@ -22,6 +22,7 @@ def respond(
     status_code: int,
     produce: Callable[[], dict[str, Any]],
     reveal: Callable[[dict[str, Any]], dict[str, Any]] = lambda answer: answer,
+    key_field: str = "Idempotency-Key",
 ) -> JSONResponse:
     """Replay the first answer for a repeated key; otherwise produce one and keep it.
 
@@ -37,6 +38,7 @@ def respond(
         key=key,
         request_hash=request_hash,
         ttl_seconds=request.app.state.runtime.settings.idempotency_ttl_seconds,
+        key_field=key_field,
     )
     if record is not None:
         return JSONResponse(

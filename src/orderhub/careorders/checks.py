@@ -1,0 +1,437 @@
+"""Checking a care order against the inventory before it is accepted.
+
+Every problem is collected (one per failing change request and field) so the client
+fixes everything in one round; what is accepted but worth knowing is a warning. The
+lookups are a fixed handful of queries whatever the number of change requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import Session
+
+from orderhub.careorders import rules, states
+from orderhub.errors import FieldProblem, ValidationFailed
+from orderhub.inventory.models import AccountGroup, Feature, RatePlan
+from orderhub.inventory.service import (
+    ACCESS,
+    ACCOUNTS,
+    LINE_FEATURES,
+    SUBSCRIBERS,
+    next_bill_date,
+)
+
+GROUPS = AccountGroup.__table__
+CATALOG = Feature.__table__
+PLANS = RatePlan.__table__
+ROOT = "careOrderRequest"
+
+_ACCOUNT = (
+    select(ACCOUNTS.c.number)
+    .join(ACCESS, ACCESS.c.account_number == ACCOUNTS.c.number)
+    .where(
+        ACCOUNTS.c.number == bindparam("b_number"), ACCESS.c.partner_id == bindparam("b_partner")
+    )
+)
+_GROUP = select(GROUPS.c.id).where(
+    GROUPS.c.id == bindparam("b_group"), GROUPS.c.account_number == bindparam("b_number")
+)
+_LINES = select(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn.in_(bindparam("ctns", expanding=True)))
+_LINE_FEATURES = select(LINE_FEATURES).where(
+    LINE_FEATURES.c.ctn.in_(bindparam("ctns", expanding=True)), LINE_FEATURES.c.status == "active"
+)
+_CATALOG = select(CATALOG).where(CATALOG.c.sku.in_(bindparam("skus", expanding=True)))
+_PLANS = select(PLANS.c.id).where(PLANS.c.id.in_(bindparam("plans", expanding=True)))
+_DEVICES_IN_USE = select(SUBSCRIBERS.c.ctn, SUBSCRIBERS.c.imei).where(
+    SUBSCRIBERS.c.imei.in_(bindparam("imeis", expanding=True)),
+    SUBSCRIBERS.c.status != "cancelled",
+)
+
+
+@dataclass
+class AcceptedChange:
+    position: int
+    type: str
+    ctn: str
+    change_request_id: str | None
+    payload: dict[str, Any]
+    effective: str
+    due_at: datetime
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+def pin_digest(key: bytes, ctn: str, pin: str) -> str:
+    """A voicemail PIN as stored: keyed, so a 4-digit PIN cannot be guessed from a dump."""
+    return hmac.new(key, f"voicemail-pin:{ctn}:{pin}".encode(), hashlib.sha256).hexdigest()
+
+
+def check(
+    session: Session, *, partner_id: str, request: dict[str, Any], now: datetime, key: bytes
+) -> list[AcceptedChange]:
+    """The accepted change requests, or ValidationFailed with every problem found."""
+    changes: list[dict[str, Any]] = request["changeRequest"]
+    problems: list[FieldProblem] = []
+    for index, change in enumerate(changes):
+        problems += rules.change_request_problems(index, change)
+    number = request["foundationAccountNumber"]
+    if session.execute(_ACCOUNT, {"b_number": number, "b_partner": partner_id}).first() is None:
+        # One answer for "no such account" and "not yours": nothing leaks about others.
+        raise ValidationFailed.one(
+            f"{ROOT}.foundationAccountNumber",
+            "account_access",
+            f"No account '{number}' that this client may act on.",
+        )
+    group = request.get("accountGroupId")
+    if group and session.execute(_GROUP, {"b_group": group, "b_number": number}).first() is None:
+        problems.append(
+            FieldProblem(
+                f"{ROOT}.accountGroupId",
+                "unknown_account_group",
+                f"Account '{number}' has no account group '{group}'.",
+            )
+        )
+    ctns = sorted({c["ctn"] for c in changes if isinstance(c.get("ctn"), str)})
+    lines = {row.ctn: row for row in session.execute(_LINES, {"ctns": ctns})}
+    line_features: dict[str, list[Row]] = {}
+    for row in session.execute(_LINE_FEATURES, {"ctns": ctns}):
+        if row.expires_at is None or row.expires_at > now:
+            line_features.setdefault(row.ctn, []).append(row)
+    skus = sorted(
+        {
+            item["id"]
+            for c in changes
+            for item in c.get("items") or []
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        }
+        | {f.sku for fs in line_features.values() for f in fs}
+    )
+    catalog = {row.sku: row for row in session.execute(_CATALOG, {"skus": skus})}
+    wanted_plans = sorted({c["ratePlan"] for c in changes if c.get("ratePlan")})
+    plans = set(session.execute(_PLANS, {"plans": wanted_plans}).scalars())
+    imeis = sorted({(c.get("device") or {}).get("imei") for c in changes} - {None})
+    in_use = {row.imei: row.ctn for row in session.execute(_DEVICES_IN_USE, {"imeis": imeis})}
+
+    ids_seen: set[str] = set()
+    devices_claimed: dict[str, str] = {}
+    recurring: list[str] = []
+    accepted = []
+    for index, change in enumerate(changes):
+        at = f"{ROOT}.changeRequest.{index}"
+        line = lines.get(change.get("ctn"))
+        if change.get("changeRequestId") in ids_seen:
+            problems.append(
+                FieldProblem(
+                    f"{at}.changeRequestId",
+                    "duplicate_change_request_id",
+                    "Each change request of an order needs its own changeRequestId.",
+                )
+            )
+        ids_seen.add(change.get("changeRequestId"))
+        if line is None or line.account_number != number:
+            if rules.CTN.match(str(change.get("ctn"))):
+                problems.append(
+                    FieldProblem(
+                        f"{at}.ctn",
+                        "ctn_not_on_account",
+                        f"The line is not on account '{number}'.",
+                    )
+                )
+            continue
+        if group and line.account_group_id and line.account_group_id != group:
+            problems.append(
+                FieldProblem(
+                    f"{at}.ctn", "ctn_not_in_group", f"The line is not in account group '{group}'."
+                )
+            )
+        kind = change.get("type")
+        if kind not in rules.TYPES:
+            continue
+        items = [i for i in change.get("items") or [] if isinstance(i, dict)]
+        if kind == "updateSubscriber":
+            refusal = states.line_refusal(kind, line.status, has_items=bool(items))
+        else:
+            refusal = states.line_refusal(kind, line.status, has_items=False)
+        if refusal:
+            problems.append(FieldProblem(f"{at}.ctn", "subscriber_status", refusal))
+            continue
+        warnings: list[dict[str, str]] = []
+        if kind == "updateSubscriber":
+            plan = change.get("ratePlan") or line.rate_plan_id
+            problems += _plan_problems(at, change, line, plans, catalog, line_features)
+            problems += _item_problems(
+                at, change, items, plan, catalog, line_features.get(line.ctn, []), recurring
+            )
+            warnings += _item_warnings(at, items, now)
+            problems += _device_problems(at, change, line, in_use, devices_claimed)
+            problems += _voicemail_problems(at, change, warnings)
+            if not any(f in change for f in UPDATE_FIELDS):
+                problems.append(
+                    FieldProblem(
+                        at, "empty_change", "An updateSubscriber needs something to change."
+                    )
+                )
+        warnings += _ignored_field_warnings(at, change, kind)
+        effective, due_at = _due(change, kind, line.bill_cycle_day, now, at, warnings)
+        accepted.append(
+            AcceptedChange(
+                position=index,
+                type=kind,
+                ctn=line.ctn,
+                change_request_id=change.get("changeRequestId"),
+                payload=_stored(change, key),
+                effective=effective,
+                due_at=due_at,
+                warnings=warnings,
+            )
+        )
+    if recurring and request.get("consentToRecurringCharges") is not True:
+        problems.append(
+            FieldProblem(
+                f"{ROOT}.consentToRecurringCharges",
+                "consent_required",
+                f"Adding {', '.join(sorted(set(recurring)))} adds a recurring charge: "
+                "send consentToRecurringCharges: true.",
+            )
+        )
+    if problems:
+        raise ValidationFailed("The care order is not valid.", errors=problems)
+    return accepted
+
+
+UPDATE_FIELDS = (
+    "items",
+    "udl",
+    "ratePlan",
+    "resetVoiceMail",
+    "billingContact",
+    "subscriberContact",
+    "device",
+)
+# Fields that act only for some change types; elsewhere they are accepted and ignored.
+FIELDS_OF_TYPE = {
+    "suspendServiceReason": {"suspendSubscriber"},
+    "resumeServiceReason": {"resumeSubscriber"},
+    "cancellationReason": {"cancelSubscriber"},
+    "cancelServiceReason": {"cancelSubscriber"},
+    "cancelEffectiveDate": {"cancelSubscriber"},
+    "replaceDuplicateFeatures": {"updateSubscriber"},
+    "replaceConflictingFeatures": {"updateSubscriber"},
+} | {name: {"updateSubscriber"} for name in UPDATE_FIELDS}
+
+
+def _ignored_field_warnings(at: str, change: dict[str, Any], kind: str) -> list[dict[str, str]]:
+    return [
+        _warning(f"{at}.{name}", "ignored_field", f"{name} has no effect on {kind} changes.")
+        for name, kinds in FIELDS_OF_TYPE.items()
+        if name in change and change[name] not in (None, [], False) and kind not in kinds
+    ]
+
+
+def _warning(field_name: str, rule: str, message: str) -> dict[str, str]:
+    return {"field": field_name, "rule": rule, "message": message}
+
+
+def _due(
+    change: dict[str, Any],
+    kind: str,
+    bill_cycle_day: int,
+    now: datetime,
+    at: str,
+    warnings: list[dict[str, str]],
+) -> tuple[str, datetime]:
+    """When the change takes effect: (effective kind, moment)."""
+    name = "cancelEffectiveDate" if kind == "cancelSubscriber" else "effectiveDate"
+    if name not in change and kind == "cancelSubscriber":
+        name = "effectiveDate"
+    parsed = rules.parse_effective(change.get(name, "immediate"))
+    assert parsed is not None  # checked by rules.change_request_problems
+    if parsed.kind == "immediate":
+        return "immediate", now
+    if parsed.kind == "nextBillingCycle":
+        day = next_bill_date(bill_cycle_day, now.date())
+        return "nextBillingCycle", datetime.combine(day, time(), tzinfo=UTC)
+    assert parsed.at is not None
+    if parsed.at <= now:
+        warnings.append(
+            _warning(f"{at}.{name}", "date_past", "The date is past: the change applies now.")
+        )
+        return "date", now
+    return "date", parsed.at.astimezone(UTC)
+
+
+def _plan_problems(at, change, line, plans, catalog, line_features) -> list[FieldProblem]:
+    plan = change.get("ratePlan")
+    if not plan or plan == line.rate_plan_id:
+        return []
+    if plan not in plans:
+        return [FieldProblem(f"{at}.ratePlan", "unknown_rate_plan", f"No rate plan '{plan}'.")]
+    removed = {
+        i["id"]
+        for i in change.get("items") or []
+        if isinstance(i, dict) and i.get("action") == "remove"
+    }
+    kept = [f.sku for f in line_features.get(line.ctn, []) if f.sku not in removed]
+    unsold = [sku for sku in kept if sku in catalog and not _sold(catalog[sku], plan)]
+    if unsold:
+        return [
+            FieldProblem(
+                f"{at}.ratePlan",
+                "feature_not_for_plan",
+                f"{', '.join(unsold)} is not sold with '{plan}': remove it in this change.",
+            )
+        ]
+    return []
+
+
+def _sold(feature: Row, plan: str) -> bool:
+    return not feature.plans or plan in feature.plans
+
+
+def _item_problems(at, change, items, plan, catalog, current, recurring) -> list[FieldProblem]:
+    problems = []
+    on_line = {f.sku for f in current}
+    removing = {i.get("id") for i in items if i.get("action") == "remove"}
+    groups_on_line = {
+        catalog[f.sku].conflict_group: f.sku
+        for f in current
+        if f.sku in catalog and catalog[f.sku].conflict_group and f.sku not in removing
+    }
+    added: dict[str, str] = {}  # conflict group (or SKU) -> SKU added by this change
+    for position, item in enumerate(items):
+        where = f"{at}.items.{position}.id"
+        sku, action = item.get("id"), item.get("action")
+        feature = catalog.get(sku)
+        if feature is None:
+            if isinstance(sku, str) and sku:
+                problems.append(FieldProblem(where, "unknown_sku", f"No feature '{sku}'."))
+            continue
+        if action == "remove":
+            if sku not in on_line:
+                problems.append(
+                    FieldProblem(
+                        where, "feature_not_on_line", f"The line has no '{sku}' to remove."
+                    )
+                )
+            continue
+        if action != "add":
+            continue
+        if not _sold(feature, plan):
+            problems.append(
+                FieldProblem(where, "sku_not_for_plan", f"'{sku}' is not sold with '{plan}'.")
+            )
+        key = feature.conflict_group or sku
+        if key in added:
+            problems.append(
+                FieldProblem(
+                    where,
+                    "conflicting_items",
+                    f"'{sku}' clashes with '{added[key]}' in this change.",
+                )
+            )
+        added[key] = sku
+        if sku in on_line and sku not in removing and not change.get("replaceDuplicateFeatures"):
+            problems.append(
+                FieldProblem(
+                    where,
+                    "duplicate_feature",
+                    f"The line already has '{sku}': set replaceDuplicateFeatures to replace it.",
+                )
+            )
+        other = groups_on_line.get(feature.conflict_group) if feature.conflict_group else None
+        if other and other != sku and not change.get("replaceConflictingFeatures"):
+            problems.append(
+                FieldProblem(
+                    where,
+                    "conflicting_feature",
+                    f"'{sku}' conflicts with '{other}' on the line: "
+                    "set replaceConflictingFeatures to replace it.",
+                )
+            )
+        if feature.recurring:
+            recurring.append(sku)
+    return problems
+
+
+def _item_warnings(at: str, items: list[dict[str, Any]], now: datetime) -> list[dict[str, str]]:
+    warnings = []
+    for position, item in enumerate(items):
+        if item.get("action") != "add":
+            continue
+        starts = rules.parse_moment(item.get("effectiveDate"))
+        ends = rules.parse_moment(item.get("expirationDate"))
+        where = f"{at}.items.{position}"
+        if starts is not None and starts < now:
+            warnings.append(
+                _warning(
+                    f"{where}.effectiveDate",
+                    "date_past",
+                    "The date is past: the feature starts when the change is applied.",
+                )
+            )
+        if ends is not None and ends <= now:
+            warnings.append(
+                _warning(
+                    f"{where}.expirationDate",
+                    "expiration_past",
+                    "The date is past: the feature is added without an expiration date.",
+                )
+            )
+    return warnings
+
+
+def _device_problems(at, change, line, in_use, claimed) -> list[FieldProblem]:
+    imei = (change.get("device") or {}).get("imei")
+    if not imei:
+        return []
+    holder = in_use.get(imei) or claimed.get(imei)
+    claimed.setdefault(imei, line.ctn)
+    if holder and holder != line.ctn:
+        return [
+            FieldProblem(
+                f"{at}.device.imei", "device_in_use", "The device is active on another line."
+            )
+        ]
+    return []
+
+
+def _voicemail_problems(at, change, warnings) -> list[FieldProblem]:
+    reset = change.get("resetVoiceMail")
+    if reset is None:
+        return []
+    if reset.get("autogeneratedPin"):
+        if reset.get("pin"):
+            warnings.append(
+                _warning(
+                    f"{at}.resetVoiceMail.pin",
+                    "ignored_field",
+                    "autogeneratedPin is true: a new PIN is generated and sent to the line.",
+                )
+            )
+        return []
+    if not reset.get("pin"):
+        return [
+            FieldProblem(
+                f"{at}.resetVoiceMail.pin",
+                "required",
+                "Give a 4-10 digit pin, or set autogeneratedPin.",
+            )
+        ]
+    return []
+
+
+def _stored(change: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The change as kept until it is applied: a PIN only as its keyed digest."""
+    stored = dict(change)
+    reset = change.get("resetVoiceMail")
+    if reset is not None:
+        pin = reset.get("pin")
+        stored["resetVoiceMail"] = {"autogeneratedPin": bool(reset.get("autogeneratedPin"))}
+        if pin and not reset.get("autogeneratedPin"):
+            stored["resetVoiceMail"]["pinDigest"] = pin_digest(key, change["ctn"], pin)
+    return stored

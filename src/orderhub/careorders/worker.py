@@ -1,0 +1,284 @@
+"""The care-order worker: schedule received change requests, apply the ones that are due.
+
+Exactly once, with any number of workers and crashes: a line's due changes are applied
+in one transaction that first locks the line (PostgreSQL skips lines another worker
+holds; SQLite has one writer at a time), and each change moves out of `scheduled` with a
+conditional update in that same transaction, together with its effect on the line, its
+history row and its events. A worker killed mid-way leaves an uncommitted transaction,
+which the database rolls back: the changes are due again, and nothing was applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from orderhub import clock
+from orderhub.adapters.messaging import Messenger
+from orderhub.careorders import states
+from orderhub.careorders.apply import Refused, apply
+from orderhub.careorders.service import CHANGES, ORDERS, owner
+from orderhub.db import Database
+from orderhub.inventory.service import SUBSCRIBERS
+from orderhub.webhooks import service as webhooks
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_ATTEMPTS = 5
+RETRY_BASE_SECONDS = 30.0
+
+_RECEIVED = (
+    select(CHANGES, ORDERS.c.partner_id)
+    .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
+    .where(CHANGES.c.status == "received")
+    .order_by(CHANGES.c.received_at, CHANGES.c.id)
+    .limit(BATCH)
+    .with_for_update(skip_locked=True, of=CHANGES)
+)
+_ANY_WORK = (
+    select(CHANGES.c.id)
+    .where(
+        CHANGES.c.status.in_(("received", "scheduled")), CHANGES.c.available_at <= bindparam("now")
+    )
+    .limit(1)
+)
+_DUE_LINES = (
+    select(CHANGES.c.ctn)
+    .where(CHANGES.c.status == "scheduled", CHANGES.c.available_at <= bindparam("now"))
+    .group_by(CHANGES.c.ctn)
+    .order_by(func.min(CHANGES.c.available_at), CHANGES.c.ctn)
+    .limit(BATCH)
+)
+_LOCK_LINE = (
+    select(SUBSCRIBERS)
+    .where(SUBSCRIBERS.c.ctn == bindparam("b_ctn"))
+    .with_for_update(skip_locked=True)
+)
+_LINE = select(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn == bindparam("b_ctn"))
+_DUE_OF_LINE = (
+    select(CHANGES, ORDERS.c.partner_id)
+    .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
+    .where(
+        CHANGES.c.ctn == bindparam("b_ctn"),
+        CHANGES.c.status == "scheduled",
+        CHANGES.c.available_at <= bindparam("now"),
+    )
+    .order_by(CHANGES.c.due_at, CHANGES.c.received_at, CHANGES.c.care_order_id, CHANGES.c.position)
+)
+# Moves a change only from the status it was read in: the guard against applying twice.
+_MOVE = (
+    update(CHANGES)
+    .where(CHANGES.c.id == bindparam("b_id"), CHANGES.c.status == bindparam("b_from"))
+    .values(
+        status=bindparam("b_to"),
+        notes=bindparam("b_notes"),
+        failure_code=bindparam("b_code"),
+        failure_detail=bindparam("b_detail"),
+        scheduled_at=bindparam("b_scheduled"),
+        finished_at=bindparam("b_finished"),
+        available_at=bindparam("b_available"),
+        updated_at=bindparam("b_now"),
+    )
+)
+_RETRY_LATER = (
+    update(CHANGES)
+    .where(CHANGES.c.id == bindparam("b_id"), CHANGES.c.status == "scheduled")
+    .values(attempts=CHANGES.c.attempts + 1, available_at=bindparam("b_available"))
+)
+_STATUSES_OF = select(CHANGES.c.care_order_id, CHANGES.c.status).where(
+    CHANGES.c.care_order_id.in_(bindparam("order_ids", expanding=True))
+)
+_ORDERS = select(ORDERS).where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
+_SET_ORDER_STATUS = (
+    update(ORDERS)
+    .where(ORDERS.c.id == bindparam("b_id"))
+    .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
+)
+
+
+async def process_due(
+    database: Database,
+    *,
+    key: bytes,
+    messenger: Messenger,
+    sandbox: bool,
+    now: datetime | None = None,
+) -> int:
+    """Schedule what was received and apply what is due; returns how many changes moved."""
+    async with database.request_transaction(write=False) as session:
+        now = now or clock.now(session, sandbox=sandbox)
+        if session.execute(_ANY_WORK, {"now": now}).first() is None:
+            return 0  # the common case costs a read, not the write lock
+    moved = 0
+    async with database.request_transaction(write=True) as session:
+        moved += schedule_received(session, now=now)
+    async with database.request_transaction(write=False) as session:
+        ctns = list(session.execute(_DUE_LINES, {"now": now}).scalars())
+    for ctn in ctns:
+        async with database.request_transaction(write=True) as session:
+            moved += apply_due_on_line(session, ctn=ctn, now=now, key=key, messenger=messenger)
+    return moved
+
+
+def schedule_received(session: Session, *, now: datetime) -> int:
+    rows = session.execute(_RECEIVED).all()
+    for row in rows:
+        _move(session, row, "scheduled", now=now, available=row.due_at)
+    _settle_orders(session, {row.care_order_id for row in rows}, now)
+    return len(rows)
+
+
+def apply_due_on_line(
+    session: Session, *, ctn: str, now: datetime, key: bytes, messenger: Messenger
+) -> int:
+    """Apply the line's due changes in order, if no other worker holds the line."""
+    if session.execute(_LOCK_LINE, {"b_ctn": ctn}).first() is None:
+        return 0  # another worker is applying this line's changes right now
+    done = 0
+    orders = set()
+    for change in session.execute(_DUE_OF_LINE, {"b_ctn": ctn, "now": now}).all():
+        line = session.execute(_LINE, {"b_ctn": ctn}).one()  # as the last change left it
+        savepoint = session.begin_nested()
+        try:
+            notes = apply(session, change=change, line=line, now=now, key=key, messenger=messenger)
+        except Refused as refused:
+            savepoint.rollback()
+            _move(session, change, "failed", now=now, code=refused.code, detail=refused.detail)
+        except Exception as exc:  # a bug or an outage must not wedge the line's queue
+            savepoint.rollback()
+            _retry_or_fail(session, change, now, exc)
+            continue
+        else:
+            savepoint.commit()
+            _move(session, change, "completed", now=now, notes=notes)
+        orders.add(change.care_order_id)
+        done += 1
+    _settle_orders(session, orders, now)
+    return done
+
+
+def _retry_or_fail(session: Session, change: Row, now: datetime, exc: Exception) -> None:
+    log.error("care change %s failed to apply: %s", change.id, type(exc).__name__)
+    if change.attempts + 1 >= MAX_ATTEMPTS:
+        _move(
+            session,
+            change,
+            "failed",
+            now=now,
+            code="processing_error",
+            detail="The change could not be applied after several attempts.",
+        )
+        return
+    delay = RETRY_BASE_SECONDS * 2**change.attempts
+    session.execute(
+        _RETRY_LATER, {"b_id": change.id, "b_available": now + timedelta(seconds=delay)}
+    )
+
+
+def _move(
+    session: Session,
+    change: Row,
+    target: str,
+    *,
+    now: datetime,
+    available: datetime | None = None,
+    notes: list[str] | None = None,
+    code: str | None = None,
+    detail: str | None = None,
+) -> None:
+    states.check_change(change.status, target)
+    final = target in states.FINAL
+    moved = session.execute(
+        _MOVE,
+        {
+            "b_id": change.id,
+            "b_from": change.status,
+            "b_to": target,
+            "b_notes": notes if notes is not None else change.notes,
+            "b_code": code,
+            "b_detail": detail,
+            "b_scheduled": now if target == "scheduled" else change.scheduled_at,
+            "b_finished": now if final else None,
+            "b_available": available or change.available_at,
+            "b_now": now,
+        },
+    ).rowcount
+    if moved != 1:  # cannot happen under the line lock; refuse to publish a false event
+        raise RuntimeError(f"care change {change.id} was moved by someone else")
+    webhooks.publish(
+        session,
+        owner=owner(change.partner_id),
+        type="care_change.status_changed",
+        subject=change.id,
+        data={
+            "careOrderId": change.care_order_id,
+            "changeId": change.id,
+            "changeRequestId": change.change_request_id,
+            "ctn": change.ctn,
+            "type": change.type,
+            "status": target,
+            "previousStatus": change.status,
+            "dueAt": _iso(change.due_at),
+            "failure": {"code": code, "detail": detail} if code else None,
+            "changedAt": _iso(now),
+        },
+    )
+
+
+def _settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> None:
+    """Derive each order's status from its changes'; publish the orders that moved."""
+    ids = sorted(order_ids)
+    if not ids:
+        return
+    statuses: dict[str, list[str]] = {}
+    for row in session.execute(_STATUSES_OF, {"order_ids": ids}):
+        statuses.setdefault(row.care_order_id, []).append(row.status)
+    for order in session.execute(_ORDERS, {"order_ids": ids}).all():
+        status = states.order_status(statuses[order.id])
+        if status == order.status:
+            continue
+        session.execute(_SET_ORDER_STATUS, {"b_id": order.id, "b_status": status, "b_now": now})
+        webhooks.publish(
+            session,
+            owner=owner(order.partner_id),
+            type="care_order.status_changed",
+            subject=order.id,
+            data={
+                "careOrderId": order.id,
+                "status": status,
+                "previousStatus": order.status,
+                "changedAt": _iso(now),
+            },
+        )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+async def run(
+    database: Database,
+    *,
+    key: bytes,
+    messenger: Messenger,
+    sandbox: bool,
+    poll_seconds: float,
+    stop: asyncio.Event,
+) -> None:
+    """Process care changes until `stop` is set; a failing cycle is logged, never fatal."""
+    while not stop.is_set():
+        try:
+            moved = await process_due(database, key=key, messenger=messenger, sandbox=sandbox)
+        except Exception as exc:  # the loop must outlive one bad cycle
+            log.error("care-order cycle failed: %s", type(exc).__name__)
+            moved = 0
+        if moved == 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)

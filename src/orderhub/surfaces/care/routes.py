@@ -1,0 +1,183 @@
+"""Seed 004, mobility care orders (`/api/orderingMobility/v1`): accepted with 202, applied
+later by the worker (careorders/worker.py), read back by id."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Row
+
+from orderhub import clock
+from orderhub.careorders import service as care
+from orderhub.errors import Forbidden
+from orderhub.surfaces import idempotent
+from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.care.schemas import CareOrderIn, CareOrderOut, CareOrdersOut
+from orderhub.surfaces.deps import RuntimeDep, SessionDep
+from orderhub.surfaces.schemas import problem_responses
+
+BASE = "/api/orderingMobility/v1"
+router = APIRouter(prefix=BASE, tags=["care orders"])
+
+HeaderText = dict(min_length=1, max_length=200)
+CareOrderId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Care order ID")
+]
+OrderStatus = Literal["received", "scheduled", "completed", "partiallyCompleted", "failed"]
+
+
+def _iso(moment) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def view(order: Row, changes: list[Row]) -> dict[str, Any]:
+    return CareOrderOut(
+        id=order.id,
+        status=order.status,
+        foundation_account_number=order.account_number,
+        account_group_id=order.account_group_id,
+        po_number=order.po_number,
+        consent_to_recurring_charges=order.consent_to_recurring_charges,
+        order_contact=order.order_contact,
+        message_id=order.message_id,
+        conversation_id=order.conversation_id,
+        change_requests=[
+            {
+                "id": c.id,
+                "change_request_id": c.change_request_id,
+                "type": c.type,
+                "ctn": c.ctn,
+                "status": c.status,
+                "effective": c.effective,
+                "due_at": c.due_at,
+                "warnings": c.warnings,
+                "notes": c.notes,
+                "failure": {"code": c.failure_code, "detail": c.failure_detail}
+                if c.failure_code
+                else None,
+                "received_at": c.received_at,
+                "scheduled_at": c.scheduled_at,
+                "finished_at": c.finished_at,
+            }
+            for c in changes
+        ],
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+    ).model_dump(mode="json", by_alias=True)
+
+
+@router.post(
+    "/careOrder",
+    status_code=202,
+    response_model=CareOrderOut,
+    responses=problem_responses(400, 401, 403, 409, 422, 500, 503),
+)
+async def create_care_order(
+    body: CareOrderIn,
+    request: Request,
+    partner: PartnerDep,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    client_id: Annotated[
+        str, Header(alias="X-ATT-ClientId", description="The calling API client's id", **HeaderText)
+    ],
+    message_id: Annotated[
+        str,
+        Header(
+            alias="X-ATT-MessageId",
+            description="Unique per request: a resend with the same id and body returns the "
+            "first answer; a different body is refused (422).",
+            **HeaderText,
+        ),
+    ],
+    conversation_id: Annotated[
+        str | None,
+        Header(
+            alias="X-ATT-ConversationId", description="Ties related requests together", **HeaderText
+        ),
+    ] = None,
+) -> JSONResponse:
+    """Accept a care order: every change request is checked against the inventory now,
+    then applied by the worker at its effective date. Poll the `Location` or register a
+    webhook for `care_order.*` / `care_change.*` events."""
+    if client_id != partner.client_id:
+        raise Forbidden(
+            "X-ATT-ClientId must be the id of the client the access token was issued to.",
+            code="client_id_mismatch",
+        )
+    request_body = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def produce() -> dict[str, Any]:
+        order, changes = care.accept(
+            session,
+            partner_id=partner.partner_id,
+            client_id=client_id,
+            message_id=message_id,
+            conversation_id=conversation_id,
+            request=request_body["careOrderRequest"],
+            now=clock.now(session, sandbox=runtime.settings.sandbox),
+            key=runtime.key,
+        )
+        return view(order, changes)
+
+    response = idempotent.respond(
+        request,
+        session,
+        scope=f"care:{client_id}",
+        key=message_id,
+        body=request_body,
+        status_code=202,
+        produce=produce,
+        key_field="X-ATT-MessageId",
+    )
+    response.headers["Location"] = f"{BASE}/careOrder/{json.loads(response.body)['id']}"
+    response.headers["X-ATT-MessageId"] = message_id
+    if conversation_id:
+        response.headers["X-ATT-ConversationId"] = conversation_id
+    return response
+
+
+@router.get(
+    "/careOrder/{care_order_id}",
+    response_model=CareOrderOut,
+    responses=problem_responses(401, 404, 422, 500),
+)
+async def get_care_order(
+    care_order_id: CareOrderId, partner: PartnerDep, session: SessionDep
+) -> dict[str, Any]:
+    """A care order and each change request's status: received → scheduled → completed
+    (or failed, with the reason). Another partner's order does not exist (404)."""
+    order, changes = care.get_for_partner(
+        session, partner_id=partner.partner_id, care_order_id=care_order_id
+    )
+    return view(order, changes)
+
+
+@router.get("/careOrder", response_model=CareOrdersOut, responses=problem_responses(401, 422, 500))
+async def list_care_orders(
+    partner: PartnerDep,
+    session: SessionDep,
+    status: OrderStatus | None = None,
+    foundation_account_number: Annotated[
+        str | None, Query(alias="foundationAccountNumber", pattern=r"^\d{6,20}$")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """The partner's care orders, newest first, filtered by status or account."""
+    found = care.list_for_partner(
+        session,
+        partner_id=partner.partner_id,
+        status=status,
+        account_number=foundation_account_number,
+        limit=limit,
+        offset=offset,
+    )
+    return {
+        "careOrders": [view(order, changes) for order, changes in found],
+        "limit": limit,
+        "offset": offset,
+    }
