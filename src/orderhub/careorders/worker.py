@@ -95,7 +95,14 @@ _RETRY_LATER = (
 _STATUSES_OF = select(CHANGES.c.care_order_id, CHANGES.c.status).where(
     CHANGES.c.care_order_id.in_(bindparam("order_ids", expanding=True))
 )
-_ORDERS = select(ORDERS).where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
+# Locked before their changes' statuses are read: two workers finishing changes of one
+# order at once would otherwise each derive the status from a half-finished picture.
+_LOCK_ORDERS = (
+    select(ORDERS)
+    .where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(ORDERS.c.id)
+    .with_for_update()
+)
 _SET_ORDER_STATUS = (
     update(ORDERS)
     .where(ORDERS.c.id == bindparam("b_id"))
@@ -237,10 +244,11 @@ def _settle_orders(session: Session, order_ids: Iterable[str], now: datetime) ->
     ids = sorted(order_ids)
     if not ids:
         return
+    orders = session.execute(_LOCK_ORDERS, {"order_ids": ids}).all()
     statuses: dict[str, list[str]] = {}
     for row in session.execute(_STATUSES_OF, {"order_ids": ids}):
         statuses.setdefault(row.care_order_id, []).append(row.status)
-    for order in session.execute(_ORDERS, {"order_ids": ids}).all():
+    for order in orders:
         status = states.order_status(statuses[order.id])
         if status == order.status:
             continue
