@@ -1,25 +1,19 @@
-"""The `orderhub` command: serve, demo, db upgrade, sandbox load, catalog load, partners,
-exceptions."""
+"""The `orderhub` command: serve, worker, bench, db upgrade, sandbox load, catalog load,
+orders; demo (cli_demo), partners and exceptions (cli_partners), b2b (cli_b2b)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import httpx
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from orderhub.config import Settings
-
-if TYPE_CHECKING:
-    from orderhub.partners.service import IssuedClient
 
 app = typer.Typer(
     help="OrderHub: one telecom order engine with thin channel APIs.", no_args_is_help=True
@@ -28,14 +22,10 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="The product catalog.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Sandbox demo data.", no_args_is_help=True)
 orders_app = typer.Typer(help="Operate on orders.", no_args_is_help=True)
-partners_app = typer.Typer(help="B2B partners and their API clients.", no_args_is_help=True)
-exceptions_app = typer.Typer(help="Partners' exception requests.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(orders_app, name="orders")
-app.add_typer(partners_app, name="partners")
-app.add_typer(exceptions_app, name="exceptions")
 console = Console()
 
 DatabaseUrl = Annotated[
@@ -111,160 +101,14 @@ def serve(
 
 
 @app.command()
-def demo(
-    url: Annotated[
-        str, typer.Option(help="Base URL of a running server.")
-    ] = "http://127.0.0.1:8080",
-    in_process: Annotated[
-        bool, typer.Option("--in-process", help="Run the app inside this process.")
-    ] = False,
-    phone: Annotated[str, typer.Option(help="Phone to sign in with.")] = "2145550100",
-    database_url: DatabaseUrl = None,
-    flow_name: Annotated[
-        str,
-        typer.Option(
-            "--flow",
-            help="consumer (seed 001), partner (seed 002, B2B), onboarding (seed 003) "
-            "or care (seed 004, care order).",
-        ),
-    ] = "consumer",
-) -> None:
-    """Run the whole seed-001 call sequence (or, with --flow, the B2B, onboarding or
-    care-order one) and print each step."""
-    from orderhub import demo as flow
-    from orderhub import demo_care, demo_onboarding, demo_partner
-
-    if flow_name not in ("consumer", "partner", "onboarding", "care"):
-        console.print(f"[red]unknown flow[/] {flow_name!r}: consumer, partner, onboarding or care")
-        raise typer.Exit(2)
-
-    def walk(client) -> dict:
-        if flow_name == "partner":
-            return demo_partner.run(client, on_step=show)
-        if flow_name == "onboarding":
-            return demo_onboarding.run(client, on_step=show)
-        if flow_name == "care":
-            return demo_care.run(client, on_step=show)
-        return flow.run(client, phone=phone, on_step=show)
-
-    table = Table("step", "call", "status", "ms")
-
-    def show(step: flow.Step) -> None:
-        colour = "green" if step.status < 400 else "yellow" if step.status == 409 else "red"
-        path = re.sub(
-            r"/(ord|quo|ctr|bor|bso|exr|oac|oor|osv|svc|care)_[a-z0-9]+", "/{id}", step.path
-        )
-        table.add_row(
-            step.name,
-            f"{step.method} {path}",
-            f"[{colour}]{step.status}[/]",
-            f"{step.elapsed_ms:.1f}",
-        )
-
-    try:
-        if in_process:
-            from fastapi.testclient import TestClient
-
-            from orderhub.app import create_app
-
-            settings = _settings(database_url)
-            prepare(settings)
-            if flow_name == "care":
-                # Only this process can apply the care order it sends: run its worker.
-                settings = dataclasses.replace(settings, worker_in_server=True)
-            with TestClient(create_app(settings)) as client:
-                order = walk(client)
-        else:
-            with httpx.Client(base_url=url, timeout=30) as client:
-                order = walk(client)
-    except (flow.DemoFailed, httpx.HTTPError) as exc:
-        console.print(table)
-        console.print(f"[red]demo failed[/]: {exc}")
-        raise typer.Exit(1) from exc
-    console.print(table)
-    if flow_name == "care":
-        _show_care(order)
-        return
-    if flow_name == "onboarding":
-        console.print(
-            f"[bold green]Onboarding order {order['orderId']}[/] submitted: package subscription "
-            f"{order['packageSubscriptionId']}, services "
-            + ", ".join(
-                f"{s['id']} ({s['serviceTypeId']}, {s['status']})" for s in order["services"]
-            )
-        )
-        return
-    if flow_name == "partner":
-        console.print(
-            f"[bold green]B2B order {order['id']}[/] status={order['status']} "
-            f"acknowledgement={order['acknowledgementId']} subOrders={len(order['subOrders'])}"
-        )
-        return
-    console.print(
-        f"[bold green]Submitted order {order['id']}[/] status={order['status']} "
-        f"confirmation={order['confirmationNumber']}"
-    )
-
-
-def _show_care(result: dict) -> None:
-    accepted, done = result["accepted"], result["careOrder"]
-    console.print(
-        f"[bold]Care order {accepted['id']}[/] accepted (202), status={accepted['status']}"
-    )
-    for change in accepted["changeRequests"]:
-        console.print(
-            f"  {change['changeRequestId']} {change['type']} on {change['ctn']}: "
-            f"{change['status']}, due {change['dueAt']} ({change['effective']}), "
-            f"{len(change['warnings'])} warning(s)"
-        )
-        for warning in change["warnings"]:
-            console.print(
-                f"    [yellow]{warning['rule']}[/] {warning['field']}: {warning['message']}"
-            )
-    colour = "green" if done["status"] == "completed" else "red"
-    console.print(f"[bold {colour}]Care order {done['id']}[/] status={done['status']}")
-    for change in done["changeRequests"]:
-        failure = change["failure"]
-        outcome = (
-            f"{failure['code']}: {failure['detail']}" if failure else " ".join(change["notes"])
-        )
-        console.print(f"  {change['changeRequestId']} {change['status']}: {outcome}")
-    for line in result["subscribers"]:
-        features = ", ".join(f"{f['sku']} ({f['status']})" for f in line["features"])
-        labels = ", ".join(f"{u['type']}={u['value']}" for u in line["udl"])
-        device = line["device"]
-        console.print(
-            f"[bold green]Subscriber {line['ctn']}[/] {line['status']}: features {features}; "
-            f"UDL {labels}; device IMEI {device['imei']}, ICCID {device['iccid']}, "
-            f"networkBlock={str(device['networkBlock']).lower()}; "
-            f"voicemail PIN {_pin(line['voicemail'])}"
-        )
-    console.print(
-        "test clock reset to real time"
-        if result["clockReset"]
-        else "test clock left where it is (it was already moved before the demo)"
-    )
-
-
-def _pin(voicemail: dict) -> str:
-    if not voicemail.get("pinSet"):
-        return "not set"
-    how = "generated and sent by SMS" if voicemail.get("autogeneratedPin") else "set"
-    return f"{how} at {voicemail.get('pinResetAt')}"
-
-
-@app.command()
 def worker(
     database_url: DatabaseUrl = None,
     once: Annotated[
         bool, typer.Option("--once", help="Deliver and apply what is due now, then exit.")
     ] = False,
 ) -> None:
-    """Deliver webhook events, apply due B2B milestones and care-order changes (serve
-    does too, by default)."""
+    """Deliver webhooks, apply due B2B milestones and care changes (serve does too)."""
     import asyncio
-
-    import httpx
 
     from orderhub import cli_b2b as b2b
     from orderhub.careorders import worker as care
@@ -450,143 +294,8 @@ def orders_set_status(
     console.print(f"order {order_id} is now [bold]{target}[/]")
 
 
-def _show_client(issued: IssuedClient, what: str) -> None:
-    console.print(f"{what} (partner [bold]{issued.partner_id}[/])")
-    # Plain print: the secret must reach stdout verbatim, never wrapped or styled.
-    print(f"client_id:     {issued.client_id}")
-    print(f"client_secret: {issued.client_secret}")
-    console.print("[yellow]Store the secret now: it is kept only hashed and never shown again.[/]")
-
-
-@partners_app.command("create")
-def partners_create(
-    name: Annotated[str, typer.Argument(help="The partner's name (unique).")],
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Create a partner with one API client, and print its client id and secret once."""
-    from orderhub.db import Database
-    from orderhub.errors import OrderHubError
-    from orderhub.partners import service as partners
-
-    name = name.strip()
-    if not name or len(name) > 200:
-        console.print("[red]the name must be 1 to 200 characters[/]")
-        raise typer.Exit(2)
-    database = Database(_settings(database_url).database_url)
-    try:
-        with database.transaction() as session:
-            issued = partners.create_partner(session, name=name)
-    except OrderHubError as exc:
-        console.print(f"[red]refused[/]: {exc.detail}")
-        raise typer.Exit(1) from exc
-    finally:
-        database.dispose()
-    _show_client(issued, f"Created partner '{name}' with one API client")
-
-
-@partners_app.command("rotate-secret")
-def partners_rotate_secret(
-    client_id: Annotated[str, typer.Argument(help="The API client's id.")],
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Give an API client a new secret (the old one stops working) and print it once."""
-    from orderhub.db import Database
-    from orderhub.errors import OrderHubError
-    from orderhub.partners import service as partners
-
-    database = Database(_settings(database_url).database_url)
-    try:
-        with database.transaction() as session:
-            issued = partners.rotate_secret(session, client_id=client_id)
-    except OrderHubError as exc:
-        console.print(f"[red]refused[/]: {exc.detail}")
-        raise typer.Exit(1) from exc
-    finally:
-        database.dispose()
-    _show_client(issued, f"New secret for API client '{client_id}'")
-
-
-def _decide_exception(
-    request_id: str, status: str, note: str | None, database_url: str | None
-) -> None:
-    from orderhub.business import exceptions
-    from orderhub.business.states import ExceptionStatus
-    from orderhub.db import Database
-    from orderhub.errors import OrderHubError
-
-    database = Database(_settings(database_url).database_url)
-    try:
-        with database.transaction() as session:
-            exceptions.decide(
-                session,
-                request_id=request_id,
-                target=ExceptionStatus(status),
-                note=note,
-                actor="operator:cli",
-            )
-    except OrderHubError as exc:
-        console.print(f"[red]refused[/]: {exc.detail}")
-        raise typer.Exit(1) from exc
-    finally:
-        database.dispose()
-    console.print(f"exception request {request_id} is now [bold]{status}[/]")
-
-
-Note = Annotated[str | None, typer.Option(help="Shown to the partner with the decision.")]
-
-
-@exceptions_app.command("approve")
-def exceptions_approve(
-    request_id: Annotated[str, typer.Argument(help="The exception request's id (exr_...).")],
-    note: Note = None,
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Approve a pending exception request: the partner may then quote the customer."""
-    _decide_exception(request_id, "approved", note, database_url)
-
-
-@exceptions_app.command("reject")
-def exceptions_reject(
-    request_id: Annotated[str, typer.Argument(help="The exception request's id (exr_...).")],
-    note: Note = None,
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Reject a pending exception request."""
-    _decide_exception(request_id, "rejected", note, database_url)
-
-
-@exceptions_app.command("list")
-def exceptions_list(
-    status: Annotated[str, typer.Option(help="pending, approved, rejected or all.")] = "pending",
-    database_url: DatabaseUrl = None,
-) -> None:
-    """List exception requests, oldest first (by default the pending ones: the queue)."""
-    from orderhub.business import exceptions
-    from orderhub.business.states import ExceptionStatus
-    from orderhub.db import Database
-
-    try:
-        wanted = None if status == "all" else ExceptionStatus(status)
-    except ValueError as exc:
-        console.print(f"[red]unknown status[/] {status!r}: {', '.join(ExceptionStatus)}")
-        raise typer.Exit(2) from exc
-    database = Database(_settings(database_url).database_url)
-    try:
-        with database.transaction(write=False) as session:
-            found = exceptions.list_all(session, status=wanted, limit=100, offset=0)
-    finally:
-        database.dispose()
-    # Plain lines, not a table: ids are copied from here and must never be cut to fit.
-    for r in found:
-        print(
-            f"{r.id}  {r.status:<8}  {r.partner_id}  {r.customer_id}  "
-            f"{r.created_at:%Y-%m-%d %H:%M}  {r.reason}"
-        )
-    if not found:
-        console.print("no exception requests")
-
-
-from orderhub import cli_b2b  # noqa: E402, F401  (registers `orderhub b2b` on `app`)
+# The other command groups register themselves on `app` when imported.
+from orderhub import cli_b2b, cli_demo, cli_partners  # noqa: E402, F401
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 for noisy in ("httpx", "alembic"):
