@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -212,13 +213,16 @@ def ensure_account(
 
 
 def next_bill_date(bill_cycle_day: int, today: date) -> date:
-    """The next date the line's bill cycle starts (strictly after today)."""
-    year, month = today.year, today.month
-    if today.day >= bill_cycle_day:
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
-    return date(year, month, bill_cycle_day)
+    """The next date the line's bill cycle starts (strictly after today). A cycle day
+    past a month's end (31 in April) falls on that month's last day."""
+
+    def cycle_start(year: int, month: int) -> date:
+        return date(year, month, min(bill_cycle_day, monthrange(year, month)[1]))
+
+    if cycle_start(today.year, today.month) > today:
+        return cycle_start(today.year, today.month)
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return cycle_start(year, month)
 
 
 def grant_access(session: Session, *, account_number: str, partner_id: str) -> None:
