@@ -41,7 +41,7 @@ def _free_port() -> int:
 
 def orderhub_command(port: int, workers: int) -> list[str]:
     # `orderhub serve` exactly as an operator starts it: the bench measures the real thing.
-    command = [ORDERHUB] if Path(ORDERHUB).exists() else [sys.executable, "-m", "orderhub.cli"]
+    command = [ORDERHUB] if Path(ORDERHUB).exists() else [sys.executable, "-m", "orderhub"]
     return [
         *command,
         "serve",

@@ -38,7 +38,7 @@ _RECEIVED = (
     select(CHANGES, ORDERS.c.partner_id)
     .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
     .where(CHANGES.c.status == "received")
-    .order_by(CHANGES.c.received_at, CHANGES.c.id)
+    .order_by(CHANGES.c.received_at, CHANGES.c.care_order_id, CHANGES.c.position)
     .limit(BATCH)
     .with_for_update(skip_locked=True, of=CHANGES)
 )
@@ -62,6 +62,14 @@ _LOCK_LINE = (
     .with_for_update(skip_locked=True)
 )
 _LINE = select(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn == bindparam("b_ctn"))
+# A line waits while any of its changes is not yet scheduled (a batch boundary, or another
+# worker's scheduling not committed yet): applying the later ones first would break the
+# line's order.
+_RECEIVED_ON_LINE = (
+    select(CHANGES.c.id)
+    .where(CHANGES.c.ctn == bindparam("b_ctn"), CHANGES.c.status == "received")
+    .limit(1)
+)
 _DUE_OF_LINE = (
     select(CHANGES, ORDERS.c.partner_id)
     .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
@@ -148,6 +156,8 @@ def apply_due_on_line(
     """Apply the line's due changes in order, if no other worker holds the line."""
     if session.execute(_LOCK_LINE, {"b_ctn": ctn}).first() is None:
         return 0  # another worker is applying this line's changes right now
+    if session.execute(_RECEIVED_ON_LINE, {"b_ctn": ctn}).first() is not None:
+        return 0  # an earlier change is still to be scheduled (next cycle)
     done = 0
     orders = set()
     for change in session.execute(_DUE_OF_LINE, {"b_ctn": ctn, "now": now}).all():
