@@ -78,7 +78,10 @@ def check(
     changes: list[dict[str, Any]] = request["changeRequest"]
     problems: list[FieldProblem] = []
     for index, change in enumerate(changes):
-        problems += rules.change_request_problems(index, change)
+        problems += [
+            FieldProblem(f"{ROOT}.{p.field}", p.rule, p.message)
+            for p in rules.change_request_problems(index, change)
+        ]
     number = request["foundationAccountNumber"]
     if session.execute(_ACCOUNT, {"b_number": number, "b_partner": partner_id}).first() is None:
         # One answer for "no such account" and "not yours": nothing leaks about others.
@@ -124,7 +127,8 @@ def check(
     for index, change in enumerate(changes):
         at = f"{ROOT}.changeRequest.{index}"
         line = lines.get(change.get("ctn"))
-        if change.get("changeRequestId") in ids_seen:
+        change_request_id = change.get("changeRequestId")
+        if change_request_id is not None and change_request_id in ids_seen:
             problems.append(
                 FieldProblem(
                     f"{at}.changeRequestId",
@@ -132,7 +136,7 @@ def check(
                     "Each change request of an order needs its own changeRequestId.",
                 )
             )
-        ids_seen.add(change.get("changeRequestId"))
+        ids_seen.add(change_request_id)
         if line is None or line.account_number != number:
             if rules.CTN.match(str(change.get("ctn"))):
                 problems.append(
@@ -170,7 +174,7 @@ def check(
             warnings += _item_warnings(at, items, now)
             problems += _device_problems(at, change, line, in_use, devices_claimed)
             problems += _voicemail_problems(at, change, warnings)
-            if not any(f in change for f in UPDATE_FIELDS):
+            if _changes_nothing(change):
                 problems.append(
                     FieldProblem(
                         at, "empty_change", "An updateSubscriber needs something to change."
@@ -225,6 +229,13 @@ FIELDS_OF_TYPE = {
 } | {name: {"updateSubscriber"} for name in UPDATE_FIELDS}
 
 
+def _changes_nothing(change: dict[str, Any]) -> bool:
+    """No update field, or only empty lists and objects (a voicemail reset still resets)."""
+    if change.get("resetVoiceMail") is not None:
+        return False
+    return all(change.get(name) in (None, [], {}) for name in UPDATE_FIELDS)
+
+
 def _ignored_field_warnings(at: str, change: dict[str, Any], kind: str) -> list[dict[str, str]]:
     return [
         _warning(f"{at}.{name}", "ignored_field", f"{name} has no effect on {kind} changes.")
@@ -250,7 +261,8 @@ def _due(
     if name not in change and kind == "cancelSubscriber":
         name = "effectiveDate"
     parsed = rules.parse_effective(change.get(name, "immediate"))
-    assert parsed is not None  # checked by rules.change_request_problems
+    if parsed is None:  # an effective_date problem (rules): the order is refused anyway
+        return "immediate", now
     if parsed.kind == "immediate":
         return "immediate", now
     if parsed.kind == "nextBillingCycle":
