@@ -17,6 +17,7 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from orderhub.careorders import rules, states
+from orderhub.careorders import update_checks as updates
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.inventory.models import AccountGroup, Feature, RatePlan
 from orderhub.inventory.service import (
@@ -167,14 +168,14 @@ def check(
         warnings: list[dict[str, str]] = []
         if kind == "updateSubscriber":
             plan = change.get("ratePlan") or line.rate_plan_id
-            problems += _plan_problems(at, change, line, plans, catalog, line_features)
-            problems += _item_problems(
+            problems += updates.plan_problems(at, change, line, plans, catalog, line_features)
+            problems += updates.item_problems(
                 at, change, items, plan, catalog, line_features.get(line.ctn, []), recurring
             )
-            warnings += _item_warnings(at, items, now)
-            problems += _device_problems(at, change, line, in_use, devices_claimed)
-            problems += _voicemail_problems(at, change, warnings)
-            if _changes_nothing(change):
+            warnings += updates.item_warnings(at, items, now)
+            problems += updates.device_problems(at, change, line, in_use, devices_claimed)
+            problems += updates.voicemail_problems(at, change, warnings)
+            if updates.changes_nothing(change):
                 problems.append(
                     FieldProblem(
                         at, "empty_change", "An updateSubscriber needs something to change."
@@ -208,15 +209,6 @@ def check(
     return accepted
 
 
-UPDATE_FIELDS = (
-    "items",
-    "udl",
-    "ratePlan",
-    "resetVoiceMail",
-    "billingContact",
-    "subscriberContact",
-    "device",
-)
 # Fields that act only for some change types; elsewhere they are accepted and ignored.
 FIELDS_OF_TYPE = {
     "suspendServiceReason": {"suspendSubscriber"},
@@ -226,26 +218,15 @@ FIELDS_OF_TYPE = {
     "cancelEffectiveDate": {"cancelSubscriber"},
     "replaceDuplicateFeatures": {"updateSubscriber"},
     "replaceConflictingFeatures": {"updateSubscriber"},
-} | {name: {"updateSubscriber"} for name in UPDATE_FIELDS}
-
-
-def _changes_nothing(change: dict[str, Any]) -> bool:
-    """No update field, or only empty lists and objects (a voicemail reset still resets)."""
-    if change.get("resetVoiceMail") is not None:
-        return False
-    return all(change.get(name) in (None, [], {}) for name in UPDATE_FIELDS)
+} | {name: {"updateSubscriber"} for name in updates.UPDATE_FIELDS}
 
 
 def _ignored_field_warnings(at: str, change: dict[str, Any], kind: str) -> list[dict[str, str]]:
     return [
-        _warning(f"{at}.{name}", "ignored_field", f"{name} has no effect on {kind} changes.")
+        updates.warning(f"{at}.{name}", "ignored_field", f"{name} has no effect on {kind} changes.")
         for name, kinds in FIELDS_OF_TYPE.items()
         if name in change and change[name] not in (None, [], False) and kind not in kinds
     ]
-
-
-def _warning(field_name: str, rule: str, message: str) -> dict[str, str]:
-    return {"field": field_name, "rule": rule, "message": message}
 
 
 def _due(
@@ -271,170 +252,12 @@ def _due(
     assert parsed.at is not None
     if parsed.at <= now:
         warnings.append(
-            _warning(f"{at}.{name}", "date_past", "The date is past: the change applies now.")
+            updates.warning(
+                f"{at}.{name}", "date_past", "The date is past: the change applies now."
+            )
         )
         return "date", now
     return "date", parsed.at.astimezone(UTC)
-
-
-def _plan_problems(at, change, line, plans, catalog, line_features) -> list[FieldProblem]:
-    plan = change.get("ratePlan")
-    if not plan or plan == line.rate_plan_id:
-        return []
-    if plan not in plans:
-        return [FieldProblem(f"{at}.ratePlan", "unknown_rate_plan", f"No rate plan '{plan}'.")]
-    removed = {
-        i["id"]
-        for i in change.get("items") or []
-        if isinstance(i, dict) and i.get("action") == "remove"
-    }
-    kept = [f.sku for f in line_features.get(line.ctn, []) if f.sku not in removed]
-    unsold = [sku for sku in kept if sku in catalog and not _sold(catalog[sku], plan)]
-    if unsold:
-        return [
-            FieldProblem(
-                f"{at}.ratePlan",
-                "feature_not_for_plan",
-                f"{', '.join(unsold)} is not sold with '{plan}': remove it in this change.",
-            )
-        ]
-    return []
-
-
-def _sold(feature: Row, plan: str) -> bool:
-    return not feature.plans or plan in feature.plans
-
-
-def _item_problems(at, change, items, plan, catalog, current, recurring) -> list[FieldProblem]:
-    problems = []
-    on_line = {f.sku for f in current}
-    removing = {i.get("id") for i in items if i.get("action") == "remove"}
-    groups_on_line = {
-        catalog[f.sku].conflict_group: f.sku
-        for f in current
-        if f.sku in catalog and catalog[f.sku].conflict_group and f.sku not in removing
-    }
-    added: dict[str, str] = {}  # conflict group (or SKU) -> SKU added by this change
-    for position, item in enumerate(items):
-        where = f"{at}.items.{position}.id"
-        sku, action = item.get("id"), item.get("action")
-        feature = catalog.get(sku)
-        if feature is None:
-            if isinstance(sku, str) and sku:
-                problems.append(FieldProblem(where, "unknown_sku", f"No feature '{sku}'."))
-            continue
-        if action == "remove":
-            if sku not in on_line:
-                problems.append(
-                    FieldProblem(
-                        where, "feature_not_on_line", f"The line has no '{sku}' to remove."
-                    )
-                )
-            continue
-        if action != "add":
-            continue
-        if not _sold(feature, plan):
-            problems.append(
-                FieldProblem(where, "sku_not_for_plan", f"'{sku}' is not sold with '{plan}'.")
-            )
-        key = feature.conflict_group or sku
-        if key in added:
-            problems.append(
-                FieldProblem(
-                    where,
-                    "conflicting_items",
-                    f"'{sku}' clashes with '{added[key]}' in this change.",
-                )
-            )
-        added[key] = sku
-        if sku in on_line and sku not in removing and not change.get("replaceDuplicateFeatures"):
-            problems.append(
-                FieldProblem(
-                    where,
-                    "duplicate_feature",
-                    f"The line already has '{sku}': set replaceDuplicateFeatures to replace it.",
-                )
-            )
-        other = groups_on_line.get(feature.conflict_group) if feature.conflict_group else None
-        if other and other != sku and not change.get("replaceConflictingFeatures"):
-            problems.append(
-                FieldProblem(
-                    where,
-                    "conflicting_feature",
-                    f"'{sku}' conflicts with '{other}' on the line: "
-                    "set replaceConflictingFeatures to replace it.",
-                )
-            )
-        if feature.recurring:
-            recurring.append(sku)
-    return problems
-
-
-def _item_warnings(at: str, items: list[dict[str, Any]], now: datetime) -> list[dict[str, str]]:
-    warnings = []
-    for position, item in enumerate(items):
-        if item.get("action") != "add":
-            continue
-        starts = rules.parse_moment(item.get("effectiveDate"))
-        ends = rules.parse_moment(item.get("expirationDate"))
-        where = f"{at}.items.{position}"
-        if starts is not None and starts < now:
-            warnings.append(
-                _warning(
-                    f"{where}.effectiveDate",
-                    "date_past",
-                    "The date is past: the feature starts when the change is applied.",
-                )
-            )
-        if ends is not None and ends <= now:
-            warnings.append(
-                _warning(
-                    f"{where}.expirationDate",
-                    "expiration_past",
-                    "The date is past: the feature is added without an expiration date.",
-                )
-            )
-    return warnings
-
-
-def _device_problems(at, change, line, in_use, claimed) -> list[FieldProblem]:
-    imei = (change.get("device") or {}).get("imei")
-    if not imei:
-        return []
-    holder = in_use.get(imei) or claimed.get(imei)
-    claimed.setdefault(imei, line.ctn)
-    if holder and holder != line.ctn:
-        return [
-            FieldProblem(
-                f"{at}.device.imei", "device_in_use", "The device is active on another line."
-            )
-        ]
-    return []
-
-
-def _voicemail_problems(at, change, warnings) -> list[FieldProblem]:
-    reset = change.get("resetVoiceMail")
-    if reset is None:
-        return []
-    if reset.get("autogeneratedPin"):
-        if reset.get("pin"):
-            warnings.append(
-                _warning(
-                    f"{at}.resetVoiceMail.pin",
-                    "ignored_field",
-                    "autogeneratedPin is true: a new PIN is generated and sent to the line.",
-                )
-            )
-        return []
-    if not reset.get("pin"):
-        return [
-            FieldProblem(
-                f"{at}.resetVoiceMail.pin",
-                "required",
-                "Give a 4-10 digit pin, or set autogeneratedPin.",
-            )
-        ]
-    return []
 
 
 def _stored(change: dict[str, Any], key: bytes) -> dict[str, Any]:
