@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 
-from orderhub.adapters.messaging import SandboxMessenger
 from orderhub.careorders import worker
 from tests.api.b2b_helpers import SANDBOX_CLIENT, partner_headers
 
@@ -145,10 +144,10 @@ class Partner:
         )
 
     def texts_to(self, ctn: str) -> list[str]:
-        """SMS bodies the sandbox sent to the line, newest first. Read from its outbox:
-        GET /sandbox/v1/messages takes NANP numbers only, which the sandbox CTNs are not."""
-        with self.http.app.state.runtime.database.transaction(write=False) as session:
-            return [m.body for m in SandboxMessenger.messages_to(session, ctn)]
+        """SMS bodies the sandbox sent to the line, newest first."""
+        response = self.http.get("/sandbox/v1/messages", params={"to": ctn})
+        assert response.status_code == 200, response.text
+        return [m["body"] for m in response.json()["messages"]]
 
     def now(self) -> datetime:
         return moment(self.http.get("/sandbox/v1/clock").json()["now"])

@@ -8,8 +8,11 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from orderhub.careorders.checks import pin_digest
+from orderhub.idempotency.models import IdempotencyRecord
+from orderhub.idempotency.service import fingerprint
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B
 from tests.api.care_helpers import (
     CANCELLED,
@@ -256,7 +259,6 @@ REFUSALS = [
         "accountGroupId",
         "unknown_account_group",
         change(),
-        also={(CTN0, "ctn_not_in_group")},
         accountGroupId="73001012789",
     ),
     refusal(CTN0, "ctn_not_on_account", change(ctn=OTHER_LINE), why="another account's line"),
@@ -471,6 +473,39 @@ def test_a_feature_change_fails_when_the_line_was_suspended_before_it_applied(ca
     assert care.line(POOLED)["history"][-1]["type"] == "subscriber.suspendSubscriber"
 
 
+def test_one_order_may_suspend_a_line_now_and_resume_it_at_the_next_billing_cycle(care):
+    order = care.place(
+        change("suspendSubscriber", suspendServiceReason="Vacation"),
+        change(
+            "resumeSubscriber",
+            resumeServiceReason="CustomerRequest",
+            effectiveDate="nextBillingCycle",
+        ),
+    )
+    care.process()
+    assert care.line(POOLED)["status"] == "suspended"
+    care.run_until(moment(order["changeRequests"][1]["dueAt"]))
+    assert care.order(order["id"])["status"] == "completed"
+    assert care.line(POOLED)["status"] == "active"
+    history = [e["type"] for e in care.line(POOLED)["history"]]
+    assert history[-2:] == ["subscriber.suspendSubscriber", "subscriber.resumeSubscriber"]
+
+
+def test_a_resume_is_checked_against_the_suspend_already_waiting_for_its_date(care):
+    care.place(
+        change("suspendSubscriber", suspendServiceReason="Lost", effectiveDate="nextBillingCycle")
+    )
+    too_early = care.send(care_body(change("resumeSubscriber", resumeServiceReason="DeviceFound")))
+    assert problems(too_early) == {("careOrderRequest.changeRequest.0.ctn", "subscriber_status")}
+    later = (care.now() + timedelta(days=40)).date().isoformat()
+    care.place(change("resumeSubscriber", resumeServiceReason="DeviceFound", effectiveDate=later))
+
+
+def test_one_order_cannot_add_the_same_feature_to_a_line_twice(care):
+    twice = care.send(care_body(change(items=[add(VOICE_PACK)]), change(items=[add(VOICE_PACK)])))
+    assert problems(twice) == {("careOrderRequest.changeRequest.1.items.0.id", "duplicate_feature")}
+
+
 def test_a_suspended_line_still_takes_changes_without_features(care):
     order = care.place(change(ctn=SUSPENDED, device=NEW_DEVICE), accountGroupId=PLANO)
     care.process()
@@ -542,6 +577,27 @@ def test_a_chosen_voicemail_pin_is_never_shown_nor_sent(care):
         f"/inventory/v1/subscribers/{ELITE}",
     ):
         assert_no_pin(care.http.get(path, headers=care.auth).text, "97531", digest)
+
+
+def test_a_pin_is_not_recoverable_from_the_resend_fingerprint(care):
+    body = care_body(change(ctn=ELITE, resetVoiceMail={"pin": "2468"}))
+    first = care.send(body, message_id="pin-1")
+    assert first.status_code == 202, first.text
+    with care.http.app.state.runtime.database.transaction(write=False) as session:
+        stored = session.execute(
+            select(IdempotencyRecord.request_hash).where(IdempotencyRecord.key == "pin-1")
+        ).scalar_one()
+    path = f"{CARE}/careOrder"
+    # Without the instance key, trying every PIN against the hash finds nothing.
+    for guess in ("2468", "0000", "1234"):
+        tried = copy.deepcopy(body)
+        tried["careOrderRequest"]["changeRequest"][0]["resetVoiceMail"]["pin"] = guess
+        assert fingerprint("POST", path, tried) != stored
+    # A resend with another PIN is still told apart from the first.
+    other = copy.deepcopy(body)
+    other["careOrderRequest"]["changeRequest"][0]["resetVoiceMail"]["pin"] = "1357"
+    assert problems(care.send(other, message_id="pin-1")) == {("X-ATT-MessageId", "key_reused")}
+    assert care.send(body, message_id="pin-1").json()["id"] == first.json()["id"]
 
 
 def test_a_cancelled_line_loses_its_features_and_refuses_later_orders(care):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.careorders import rules, states
 from orderhub.careorders import update_checks as updates
+from orderhub.careorders.models import CareChange
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.inventory.models import AccountGroup, Feature, RatePlan
 from orderhub.inventory.service import (
@@ -28,6 +29,7 @@ from orderhub.inventory.service import (
     next_bill_date,
 )
 
+CHANGES = CareChange.__table__
 GROUPS = AccountGroup.__table__
 CATALOG = Feature.__table__
 PLANS = RatePlan.__table__
@@ -49,6 +51,18 @@ _LINE_FEATURES = select(LINE_FEATURES).where(
 )
 _CATALOG = select(CATALOG).where(CATALOG.c.sku.in_(bindparam("skus", expanding=True)))
 _PLANS = select(PLANS.c.id).where(PLANS.c.id.in_(bindparam("plans", expanding=True)))
+# Status moves already accepted for these lines and not yet applied: a resume accepted
+# while a suspend waits for its date is checked against the suspended line it will meet.
+_PENDING_MOVES = (
+    select(CHANGES.c.ctn, CHANGES.c.type, CHANGES.c.due_at)
+    .where(
+        CHANGES.c.ctn.in_(bindparam("ctns", expanding=True)),
+        CHANGES.c.status.in_(("received", "scheduled")),
+        CHANGES.c.type.in_(bindparam("moves", expanding=True)),
+    )
+    .order_by(CHANGES.c.due_at, CHANGES.c.received_at, CHANGES.c.care_order_id)
+)
+STATUS_MOVES = ("suspendSubscriber", "resumeSubscriber", "cancelSubscriber")
 _DEVICES_IN_USE = select(SUBSCRIBERS.c.ctn, SUBSCRIBERS.c.imei).where(
     SUBSCRIBERS.c.imei.in_(bindparam("imeis", expanding=True)),
     SUBSCRIBERS.c.status != "cancelled",
@@ -93,6 +107,7 @@ def check(
         )
     group = request.get("accountGroupId")
     if group and session.execute(_GROUP, {"b_group": group, "b_number": number}).first() is None:
+        group = None  # reported once here, not again on every line
         problems.append(
             FieldProblem(
                 f"{ROOT}.accountGroupId",
@@ -120,6 +135,29 @@ def check(
     plans = set(session.execute(_PLANS, {"plans": wanted_plans}).scalars())
     imeis = sorted({(c.get("device") or {}).get("imei") for c in changes} - {None})
     in_use = {row.imei: row.ctn for row in session.execute(_DEVICES_IN_USE, {"imeis": imeis})}
+
+    # When each change takes effect, then the line statuses they will meet then.
+    dues: dict[int, tuple[str, datetime, list[dict[str, str]]]] = {}
+    for index, change in enumerate(changes):
+        line = lines.get(change.get("ctn"))
+        if line is not None and change.get("type") in rules.TYPES:
+            warnings: list[dict[str, str]] = []
+            at = f"{ROOT}.changeRequest.{index}"
+            dues[index] = (
+                *_due(change, change["type"], line.bill_cycle_day, now, at, warnings),
+                warnings,
+            )
+    moves = [
+        (row.due_at, 0, seq, row.ctn, row.type)
+        for seq, row in enumerate(
+            session.execute(_PENDING_MOVES, {"ctns": ctns, "moves": STATUS_MOVES})
+        )
+    ] + [
+        (dues[index][1], 1, index, changes[index]["ctn"], changes[index]["type"])
+        for index in dues
+        if changes[index]["type"] in STATUS_MOVES
+    ]
+    moves.sort()
 
     ids_seen: set[str] = set()
     devices_claimed: dict[str, str] = {}
@@ -158,14 +196,14 @@ def check(
         if kind not in rules.TYPES:
             continue
         items = [i for i in change.get("items") or [] if isinstance(i, dict)]
-        if kind == "updateSubscriber":
-            refusal = states.line_refusal(kind, line.status, has_items=bool(items))
-        else:
-            refusal = states.line_refusal(kind, line.status, has_items=False)
+        effective, due_at, warnings = dues[index]
+        status = _status_then(line, moves, (due_at, 1, index))
+        refusal = states.line_refusal(
+            kind, status, has_items=kind == "updateSubscriber" and bool(items)
+        )
         if refusal:
             problems.append(FieldProblem(f"{at}.ctn", "subscriber_status", refusal))
             continue
-        warnings: list[dict[str, str]] = []
         if kind == "updateSubscriber":
             plan = change.get("ratePlan") or line.rate_plan_id
             problems += updates.plan_problems(at, change, line, plans, catalog, line_features)
@@ -181,8 +219,8 @@ def check(
                         at, "empty_change", "An updateSubscriber needs something to change."
                     )
                 )
+            line_features[line.ctn] = updates.features_after(line_features.get(line.ctn, []), items)
         warnings += _ignored_field_warnings(at, change, kind)
-        effective, due_at = _due(change, kind, line.bill_cycle_day, now, at, warnings)
         accepted.append(
             AcceptedChange(
                 position=index,
@@ -219,6 +257,19 @@ FIELDS_OF_TYPE = {
     "replaceDuplicateFeatures": {"updateSubscriber"},
     "replaceConflictingFeatures": {"updateSubscriber"},
 } | {name: {"updateSubscriber"} for name in updates.UPDATE_FIELDS}
+
+
+def _status_then(line: Row, moves: list[tuple], before: tuple) -> str:
+    """The line's status when a change takes effect: its status now, moved by the
+    status changes already accepted (and by this order's earlier ones) due before it."""
+    status = line.status
+    for *when, ctn, kind in moves:
+        if tuple(when) >= before:
+            break
+        allowed, target = states.SUBSCRIBER_MOVES[kind]
+        if ctn == line.ctn and status in allowed and target:
+            status = target
+    return status
 
 
 def _ignored_field_warnings(at: str, change: dict[str, Any], kind: str) -> list[dict[str, str]]:

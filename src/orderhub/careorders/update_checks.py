@@ -4,6 +4,7 @@ rate plan, feature items (sold with the plan, duplicates, conflicts), device, vo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -192,3 +193,19 @@ def voicemail_problems(at, change, warnings) -> list[FieldProblem]:
             )
         ]
     return []
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A feature an earlier change request of the same order adds to the line."""
+
+    sku: str
+    expires_at: datetime | None = None
+
+
+def features_after(current: list[Any], items: list[dict[str, Any]]) -> list[Any]:
+    """The line's features once this change's items apply, for the order's later changes
+    (a second add of one SKU to one line in one order is then a duplicate)."""
+    removed = {i.get("id") for i in items if i.get("action") != "add"}
+    kept = [f for f in current if f.sku not in removed]
+    return kept + [Planned(i["id"]) for i in items if i.get("action") == "add" and i.get("id")]

@@ -12,6 +12,7 @@ from sqlalchemy import Row
 
 from orderhub import clock
 from orderhub.careorders import service as care
+from orderhub.careorders.checks import pin_digest
 from orderhub.errors import Forbidden
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import PartnerDep
@@ -67,6 +68,19 @@ def view(order: Row, changes: list[Row]) -> dict[str, Any]:
         created_at=order.created_at,
         updated_at=order.updated_at,
     ).model_dump(mode="json", by_alias=True)
+
+
+def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The body as the resend check hashes it: a voicemail PIN only as its keyed digest,
+    since the rest of the body can be read back and a short PIN tried against a hash."""
+    changes = []
+    for change in body["careOrderRequest"]["changeRequest"]:
+        reset = change.get("resetVoiceMail") or {}
+        if reset.get("pin"):
+            digest = pin_digest(key, change["ctn"], reset["pin"])
+            change = change | {"resetVoiceMail": reset | {"pin": digest}}
+        changes.append(change)
+    return body | {"careOrderRequest": body["careOrderRequest"] | {"changeRequest": changes}}
 
 
 @router.post(
@@ -128,7 +142,7 @@ async def create_care_order(
         session,
         scope=f"care:{client_id}",
         key=message_id,
-        body=request_body,
+        body=_fingerprinted(request_body, runtime.key),
         status_code=202,
         produce=produce,
         key_field="X-ATT-MessageId",
