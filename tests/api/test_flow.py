@@ -78,8 +78,10 @@ def test_whole_sequence_submits_an_order_with_its_history(client):
     assert {e["actor"] for e in final["events"]} == {"cus_alex_bell"}
 
 
-def test_a_submitted_orders_numbers_become_preactive_lines_in_the_inventory(client):
+def test_a_submitted_orders_numbers_become_preactive_lines_then_active_when_completed(client):
+    from orderhub.ids import utcnow
     from orderhub.inventory import service as inventory
+    from orderhub.orders.service import ORDERS
     from tests.helpers import create_order as new_order
     from tests.helpers import credit_body as credit
     from tests.helpers import fulfillment_body as fulfillment
@@ -109,6 +111,22 @@ def test_a_submitted_orders_numbers_become_preactive_lines_in_the_inventory(clie
     )
     assert line.rate_plan_id.startswith("plan-")
     assert [(e.type, e.data["orderId"]) for e in history] == [("subscriber.created", order_id)]
+
+    # Fulfilment done: the order completes and its line goes live.
+    from orderhub.orders import lifecycle
+    from orderhub.orders.states import OrderStatus
+
+    with client.app.state.runtime.database.transaction() as session:
+        for target in (OrderStatus.IN_FULFILLMENT, OrderStatus.COMPLETED):
+            order_row = session.execute(ORDERS.select().where(ORDERS.c.id == order_id)).one()
+            lifecycle.change_status(session, order=order_row, target=target, actor="test")
+    with client.app.state.runtime.database.transaction(write=False) as session:
+        line = session.execute(
+            inventory.SUBSCRIBERS.select().where(inventory.SUBSCRIBERS.c.ctn == number)
+        ).one()
+        history = inventory.history_of(session, ctn=number)
+    assert (line.status, line.activated_on) == ("active", utcnow().date())
+    assert [e.type for e in history] == ["subscriber.created", "subscriber.activated"]
 
 
 def test_a_cancelled_orders_number_can_be_sold_again(client):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
@@ -334,6 +334,35 @@ def service_for_partner(session: Session, *, partner_id: str, service_id: str) -
 class ServiceNotFound(NotFound):
     code = "service_not_found"
     title = "Service not found"
+
+
+def activate_lines(session: Session, *, order_id: str, actor: str) -> list[str]:
+    """Fulfilment done: the order's PreActive lines become active (with a history event
+    each); returns their CTNs."""
+    now = utcnow()
+    ctns = list(
+        session.execute(
+            update(SUBSCRIBERS)
+            .where(SUBSCRIBERS.c.source_order_id == order_id, SUBSCRIBERS.c.status == "preActive")
+            .values(status="active", activated_on=now.date(), updated_at=now)
+            .returning(SUBSCRIBERS.c.ctn)
+        ).scalars()
+    )
+    if ctns:
+        session.execute(
+            _INSERT_EVENT,
+            [
+                {
+                    "ctn": ctn,
+                    "type": "subscriber.activated",
+                    "actor": actor,
+                    "data": {"orderId": order_id},
+                    "created_at": now,
+                }
+                for ctn in ctns
+            ],
+        )
+    return ctns
 
 
 def remove_preactive_lines(session: Session, *, order_id: str) -> int:

@@ -41,6 +41,9 @@ def change_status(
         _SET_STATUS,
         {"order_id": order.id, "new_status": transition(order.status, target), "now": utcnow()},
     ).one()
+    if target == OrderStatus.COMPLETED:
+        # Fulfilled: the lines the order sold go live.
+        inventory.activate_lines(session, order_id=order.id, actor=actor)
     if target in RELEASES_NUMBERS:
         # The lines were never activated: they leave the inventory with their numbers.
         inventory.remove_preactive_lines(session, order_id=order.id)
