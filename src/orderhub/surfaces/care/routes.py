@@ -87,7 +87,23 @@ def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
     "/careOrder",
     status_code=202,
     response_model=CareOrderOut,
-    responses=problem_responses(400, 401, 403, 409, 422, 500, 503),
+    responses={
+        202: {
+            "description": "Accepted: the worker applies each change at its effective date",
+            "headers": {
+                "Location": {
+                    "description": "The care order's status URL",
+                    "schema": {"type": "string"},
+                },
+                "X-ATT-MessageId": {"description": "As sent", "schema": {"type": "string"}},
+                "X-ATT-ConversationId": {
+                    "description": "As sent, when sent",
+                    "schema": {"type": "string"},
+                },
+            },
+        }
+    }
+    | problem_responses(400, 401, 403, 409, 422, 500, 503),
 )
 async def create_care_order(
     body: CareOrderIn,
