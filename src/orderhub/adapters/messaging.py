@@ -25,6 +25,9 @@ class SentMessage(Base):
 
 
 class Messenger(Protocol):
+    # False when nothing can be sent: callers refuse up front what would need a message.
+    can_send: bool
+
     def send(self, session: Session, *, to: str, channel: str, body: str) -> None: ...
 
 
@@ -39,7 +42,11 @@ _MESSAGES_TO = (
 
 
 class SandboxMessenger:
-    """Writes the message in the request's transaction: a rolled-back request sends nothing."""
+    """Writes the message in the request's transaction: a rolled-back request sends nothing.
+    (A real provider sends over the network: it should queue the message in the session
+    and send it after commit, so a rolled-back transaction sends nothing either.)"""
+
+    can_send = True
 
     def send(self, session: Session, *, to: str, channel: str, body: str) -> None:
         session.execute(
@@ -60,6 +67,8 @@ class MessagingUnavailable(OrderHubError):
 
 class UnconfiguredMessenger:
     """Production without a provider: refuse clearly rather than pretend to send."""
+
+    can_send = False
 
     def send(self, session: Session, *, to: str, channel: str, body: str) -> None:
         raise MessagingUnavailable("No SMS/e-mail provider is configured for this deployment.")

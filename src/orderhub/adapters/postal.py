@@ -96,8 +96,8 @@ ABBREVIATIONS = {
     "SOUTHWEST": "SW",
 }
 
-_ZIP = re.compile(r"^(\d{5})(?:-(\d{4}))?$")
-_STREET = re.compile(r"^(\d+[A-Z]?|PO BOX \d+)\b")
+_ZIP = re.compile(r"^([0-9]{5})(?:-([0-9]{4}))?$")
+_STREET = re.compile(r"^([0-9]+[A-Z]?|PO BOX [0-9]+)\b")
 _CITY = re.compile(r"^[A-Z][A-Z .'-]*$")
 
 

@@ -83,7 +83,8 @@ def apply(
         done.notes.append(f"Line {target} ({payload.get(reason)}).")
         if target == "cancelled":
             for feature in session.execute(_ACTIVE_FEATURES, {"b_ctn": line.ctn}):
-                session.execute(_REMOVE_FEATURE, {"b_id": feature.id, "b_now": at})
+                if feature.expires_at is None or feature.expires_at > at:  # else: it ended
+                    session.execute(_REMOVE_FEATURE, {"b_id": feature.id, "b_now": at})
     else:
         _update(session, payload, line, at, key, messenger, done)
     values = done.line | {"updated_at": now}

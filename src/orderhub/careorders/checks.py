@@ -60,7 +60,7 @@ _PENDING_MOVES = (
         CHANGES.c.status.in_(("received", "scheduled")),
         CHANGES.c.type.in_(bindparam("moves", expanding=True)),
     )
-    .order_by(CHANGES.c.due_at, CHANGES.c.received_at, CHANGES.c.care_order_id)
+    .order_by(CHANGES.c.due_at, CHANGES.c.received_at, CHANGES.c.care_order_id, CHANGES.c.position)
 )
 STATUS_MOVES = ("suspendSubscriber", "resumeSubscriber", "cancelSubscriber")
 _DEVICES_IN_USE = select(SUBSCRIBERS.c.ctn, SUBSCRIBERS.c.imei).where(
@@ -107,7 +107,6 @@ def check(
         )
     group = request.get("accountGroupId")
     if group and session.execute(_GROUP, {"b_group": group, "b_number": number}).first() is None:
-        group = None  # reported once here, not again on every line
         problems.append(
             FieldProblem(
                 f"{ROOT}.accountGroupId",
@@ -115,6 +114,7 @@ def check(
                 f"Account '{number}' has no account group '{group}'.",
             )
         )
+        group = None  # reported once here, not again on every line
     ctns = sorted({c["ctn"] for c in changes if isinstance(c.get("ctn"), str)})
     lines = {row.ctn: row for row in session.execute(_LINES, {"ctns": ctns})}
     line_features: dict[str, list[Row]] = {}
@@ -163,7 +163,10 @@ def check(
     devices_claimed: dict[str, str] = {}
     recurring: list[str] = []
     accepted = []
-    for index, change in enumerate(changes):
+    # In the order they take effect (the worker's order), so each change meets the
+    # features the order's earlier ones leave.
+    for index in sorted(range(len(changes)), key=lambda i: (dues[i][1] if i in dues else now, i)):
+        change = changes[index]
         at = f"{ROOT}.changeRequest.{index}"
         line = lines.get(change.get("ctn"))
         change_request_id = change.get("changeRequestId")
@@ -210,7 +213,7 @@ def check(
             problems += updates.item_problems(
                 at, change, items, plan, catalog, line_features.get(line.ctn, []), recurring
             )
-            warnings += updates.item_warnings(at, items, now)
+            warnings += updates.item_warnings(at, items, due_at)
             problems += updates.device_problems(at, change, line, in_use, devices_claimed)
             problems += updates.voicemail_problems(at, change, warnings)
             if updates.changes_nothing(change):
@@ -244,7 +247,7 @@ def check(
         )
     if problems:
         raise ValidationFailed("The care order is not valid.", errors=problems)
-    return accepted
+    return sorted(accepted, key=lambda change: change.position)
 
 
 # Fields that act only for some change types; elsewhere they are accepted and ignored.

@@ -24,11 +24,15 @@ CANCEL_SERVICE_REASONS = (
     "SwitchingCarrier",
 )
 ITEM_ACTIONS = ("add", "remove")
-IMEI = re.compile(r"^\d{15}$")
+# Dates outside these years are typing mistakes (and 9999-12-31 with a negative offset
+# is past the end of Python's calendar once in UTC).
+EARLIEST, LATEST = 1970, 2199
+# ASCII digits only: \d would also take other scripts' digits.
+IMEI = re.compile(r"^[0-9]{15}$")
 # 19-20 digits from the 89 (telecom) prefix; no Luhn check: the seed's own example
 # (89014704272630325832) does not carry a valid check digit.
-ICCID = re.compile(r"^89\d{17,18}$")
-CTN = re.compile(r"^\d{10}$")
+ICCID = re.compile(r"^89[0-9]{17,18}$")
+CTN = re.compile(r"^[0-9]{10}$")
 # Reason fields checked against their enumeration wherever they appear (the seed's
 # example carries all of them on an updateSubscriber); each acts only for its type.
 REASON_FIELDS = {
@@ -60,12 +64,16 @@ def parse_effective(value: Any) -> Effective | None:
         return None
     try:
         if len(value) == 10:
-            return Effective("at", datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC))
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+            moment = datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                return None  # a moment without a zone is ambiguous
+            moment = moment.astimezone(UTC)  # overflows at the calendar's ends
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        return None  # a moment without a zone is ambiguous
+    if not EARLIEST <= moment.year <= LATEST:
+        return None  # no line's change is meant for another century
     return Effective("at", moment)
 
 

@@ -128,7 +128,11 @@ def item_problems(at, change, items, plan, catalog, current, recurring) -> list[
     return problems
 
 
-def item_warnings(at: str, items: list[dict[str, Any]], now: datetime) -> list[dict[str, str]]:
+def item_warnings(
+    at: str, items: list[dict[str, Any]], applies_at: datetime
+) -> list[dict[str, str]]:
+    """Dates an added feature cannot keep: it starts no earlier than its change applies,
+    and an end on or before its start is dropped (as apply.py does)."""
     warnings = []
     for position, item in enumerate(items):
         if item.get("action") != "add":
@@ -136,20 +140,21 @@ def item_warnings(at: str, items: list[dict[str, Any]], now: datetime) -> list[d
         starts = rules.parse_moment(item.get("effectiveDate"))
         ends = rules.parse_moment(item.get("expirationDate"))
         where = f"{at}.items.{position}"
-        if starts is not None and starts < now:
+        if starts is not None and starts < applies_at:
             warnings.append(
                 warning(
                     f"{where}.effectiveDate",
                     "date_past",
-                    "The date is past: the feature starts when the change is applied.",
+                    "The date is before the change applies: the feature starts then.",
                 )
             )
-        if ends is not None and ends <= now:
+        if ends is not None and ends <= max(starts or applies_at, applies_at):
             warnings.append(
                 warning(
                     f"{where}.expirationDate",
                     "expiration_past",
-                    "The date is past: the feature is added without an expiration date.",
+                    "The date is not after the feature starts: "
+                    "it is added without an expiration date.",
                 )
             )
     return warnings

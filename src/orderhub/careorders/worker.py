@@ -24,7 +24,7 @@ from orderhub.adapters.messaging import Messenger
 from orderhub.careorders import states
 from orderhub.careorders.apply import Refused, apply
 from orderhub.careorders.service import CHANGES, ORDERS, owner
-from orderhub.db import Database
+from orderhub.db import Database, serialize_on
 from orderhub.inventory.service import SUBSCRIBERS
 from orderhub.webhooks import service as webhooks
 
@@ -70,13 +70,15 @@ _RECEIVED_ON_LINE = (
     .where(CHANGES.c.ctn == bindparam("b_ctn"), CHANGES.c.status == "received")
     .limit(1)
 )
+# Due by their effective time, whatever their retry time: a change waiting to be retried
+# holds back the line's later changes (they must not overtake it).
 _DUE_OF_LINE = (
     select(CHANGES, ORDERS.c.partner_id)
     .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
     .where(
         CHANGES.c.ctn == bindparam("b_ctn"),
         CHANGES.c.status == "scheduled",
-        CHANGES.c.available_at <= bindparam("now"),
+        CHANGES.c.due_at <= bindparam("now"),
     )
     .order_by(CHANGES.c.due_at, CHANGES.c.received_at, CHANGES.c.care_order_id, CHANGES.c.position)
 )
@@ -137,13 +139,25 @@ async def process_due(
     async with database.request_transaction(write=False) as session:
         ctns = list(session.execute(_DUE_LINES, {"now": now}).scalars())
     for ctn in ctns:
-        async with database.request_transaction(write=True) as session:
-            moved += apply_due_on_line(session, ctn=ctn, now=now, key=key, messenger=messenger)
+        try:
+            async with database.request_transaction(write=True) as session:
+                moved += apply_due_on_line(session, ctn=ctn, now=now, key=key, messenger=messenger)
+        except Exception as exc:  # one line's trouble must not hold up the others
+            log.error("care changes of a line failed to apply: %s", type(exc).__name__)
     return moved
+
+
+def _lock_owners(session: Session, partner_ids: Iterable[str]) -> None:
+    """Take the outbox locks this transaction will need, all at once and in one order:
+    taken one by one as events are published, two workers whose batches span the same
+    partners in different orders would deadlock."""
+    for partner_id in sorted(set(partner_ids)):
+        serialize_on(session, f"outbox:{owner(partner_id)}")
 
 
 def schedule_received(session: Session, *, now: datetime) -> int:
     rows = session.execute(_RECEIVED).all()
+    _lock_owners(session, (row.partner_id for row in rows))
     for row in rows:
         _move(session, row, "scheduled", now=now, available=row.due_at)
     _settle_orders(session, {row.care_order_id for row in rows}, now)
@@ -158,9 +172,17 @@ def apply_due_on_line(
         return 0  # another worker is applying this line's changes right now
     if session.execute(_RECEIVED_ON_LINE, {"b_ctn": ctn}).first() is not None:
         return 0  # an earlier change is still to be scheduled (next cycle)
+    due = session.execute(_DUE_OF_LINE, {"b_ctn": ctn, "now": now}).all()
+    # Locks a change may take, before any is taken (devices first, then the outbox, as
+    # everywhere): see _lock_owners.
+    for imei in sorted({(c.payload.get("device") or {}).get("imei") for c in due} - {None}):
+        serialize_on(session, f"device:{imei}")
+    _lock_owners(session, (c.partner_id for c in due))
     done = 0
     orders = set()
-    for change in session.execute(_DUE_OF_LINE, {"b_ctn": ctn, "now": now}).all():
+    for change in due:
+        if change.available_at > now:
+            break  # waiting to be retried: the line's later changes wait behind it
         line = session.execute(_LINE, {"b_ctn": ctn}).one()  # as the last change left it
         savepoint = session.begin_nested()
         try:
@@ -168,10 +190,10 @@ def apply_due_on_line(
         except Refused as refused:
             savepoint.rollback()
             _move(session, change, "failed", now=now, code=refused.code, detail=refused.detail)
-        except Exception as exc:  # a bug or an outage must not wedge the line's queue
+        except Exception as exc:  # a bug or an outage: retried later, then failed
             savepoint.rollback()
-            _retry_or_fail(session, change, now, exc)
-            continue
+            if not _retry_or_fail(session, change, now, exc):
+                break  # the line's later changes wait for this one's retry
         else:
             savepoint.commit()
             _move(session, change, "completed", now=now, notes=notes)
@@ -181,7 +203,8 @@ def apply_due_on_line(
     return done
 
 
-def _retry_or_fail(session: Session, change: Row, now: datetime, exc: Exception) -> None:
+def _retry_or_fail(session: Session, change: Row, now: datetime, exc: Exception) -> bool:
+    """Fail the change after its last attempt (True), or put it back for later (False)."""
     log.error("care change %s failed to apply: %s", change.id, type(exc).__name__)
     if change.attempts + 1 >= MAX_ATTEMPTS:
         _move(
@@ -192,11 +215,12 @@ def _retry_or_fail(session: Session, change: Row, now: datetime, exc: Exception)
             code="processing_error",
             detail="The change could not be applied after several attempts.",
         )
-        return
+        return True
     delay = RETRY_BASE_SECONDS * 2**change.attempts
     session.execute(
         _RETRY_LATER, {"b_id": change.id, "b_available": now + timedelta(seconds=delay)}
     )
+    return False
 
 
 def _move(

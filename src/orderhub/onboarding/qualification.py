@@ -21,7 +21,7 @@ from orderhub.onboarding.orders import SQ
 
 LOCATIONS = Location.__table__
 _LOCATION = select(LOCATIONS).where(LOCATIONS.c.id == bindparam("b_id"))
-PHONE = re.compile(r"^\d{10}$")
+PHONE = re.compile(r"^[0-9]{10}$")
 
 
 def _service_type(session: Session, type_id: str, kind: str) -> Row:

@@ -73,7 +73,7 @@ async def list_offers(
     principal: PrincipalDep,
     session: SessionDep,
     category: Literal["plan", "device", "accessory", "addon", "bundle"] | None = None,
-    zip_code: Annotated[str | None, Query(alias="zipCode", pattern=r"^\d{5}$")] = None,
+    zip_code: Annotated[str | None, Query(alias="zipCode", pattern=r"^[0-9]{5}$")] = None,
     customer_type: Annotated[
         Literal["consumer", "business"] | None, Query(alias="customerType")
     ] = None,

@@ -46,7 +46,7 @@ class OtpOut(WireModel):
 class OtpAuthIn(RequestModel):
     method: Literal["otp"]
     otp_id: Id
-    code: Annotated[str, Field(pattern=r"^\d{6}$")]
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
 
 
 class PasswordAuthIn(RequestModel):
@@ -317,7 +317,7 @@ class CreditSubmitIn(RequestModel):
     first_name: Name
     last_name: Name
     date_of_birth: date
-    ssn: Annotated[str, Field(pattern=r"^\d{3}-?\d{2}-?\d{4}$", examples=["123-45-6789"])]
+    ssn: Annotated[str, Field(pattern=r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$", examples=["123-45-6789"])]
     address: AddressIn
 
 
@@ -338,7 +338,7 @@ class CreditPolicyOut(WireModel):
 
 
 class NumberSearchIn(RequestModel):
-    area_code: Annotated[str, Field(pattern=r"^[2-9]\d{2}$", examples=["214"])]
+    area_code: Annotated[str, Field(pattern=r"^[2-9][0-9]{2}$", examples=["214"])]
     count: Annotated[int, Field(ge=1, le=50)] = 5
 
 
@@ -348,7 +348,7 @@ class NumbersOut(WireModel):
 
 
 class NumberReserveIn(RequestModel):
-    number: Annotated[str, Field(pattern=r"^[2-9]\d{9}$", examples=["2145550123"])]
+    number: Annotated[str, Field(pattern=r"^[2-9][0-9]{9}$", examples=["2145550123"])]
     item_id: Id
 
 

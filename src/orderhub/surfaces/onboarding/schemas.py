@@ -18,7 +18,7 @@ class ContactIn(RequestModel):
     first_name: Name
     last_name: Name
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-    phone: str = Field(pattern=r"^\d{10}$")
+    phone: str = Field(pattern=r"^[0-9]{10}$")
 
 
 class CustomerIn(RequestModel):
@@ -241,13 +241,15 @@ class NotesOut(WireModel):
 
 
 class CardIn(RequestModel):
-    number: str = Field(pattern=r"^\d{12,19}$")
-    expiry: str = Field(pattern=r"^\d{2}/\d{2}$", description="MM/YY")
-    cvc: str = Field(pattern=r"^\d{3,4}$")
+    number: str = Field(pattern=r"^[0-9]{12,19}$")
+    expiry: str = Field(pattern=r"^[0-9]{2}/[0-9]{2}$", description="MM/YY")
+    cvc: str = Field(pattern=r"^[0-9]{3,4}$")
 
 
 class PaymentIn(RequestModel):
-    amount: str = Field(pattern=r"^\d{1,6}(\.\d{2})?$", description="Decimal string, e.g. 25.00")
+    amount: str = Field(
+        pattern=r"^[0-9]{1,6}(\.[0-9]{2})?$", description="Decimal string, e.g. 25.00"
+    )
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     card: CardIn
 
