@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orderhub import demo_onboarding
-from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
+from tests.api.b2b_helpers import OPERATOR, SANDBOX_CLIENT_B, partner_headers
 from tests.helpers import is_problem, sign_in
 
 ONB = "/onboarding/v1"
@@ -277,6 +277,21 @@ def test_the_whole_flow_creates_preactive_services_in_the_inventory(client):
     assert order["status"] == "submitted"
     assert order["events"][-1]["type"] == "order.submitted"
     assert is_problem(client.post(f"{ONB}/orders/{oid}/submit", headers=headers), 409)
+
+    # Fulfilment done: operations activate each service, once.
+    first = result["serviceIds"][0]
+    activate = f"/operator/v1/inventory/services/{first}/activate"
+    assert is_problem(client.post(activate, headers=headers), 401)  # a partner may not
+    activated = client.post(activate, headers=OPERATOR)
+    assert activated.status_code == 200, activated.text
+    assert activated.json()["status"] == "active"
+    svc = client.get(f"/inventory/v1/services/{first}", headers=headers).json()
+    assert svc["status"] == "active"
+    again = client.post(activate, headers=OPERATOR)
+    assert is_problem(again, 409, "service_not_preactive")
+    assert again.json()["currentStatus"] == "active"
+    missing = "/operator/v1/inventory/services/svc_missing/activate"
+    assert is_problem(client.post(missing, headers=OPERATOR), 404, "service_not_found")
 
 
 def test_steps_out_of_order_are_409_naming_the_missing_step(client):

@@ -11,7 +11,7 @@ from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
-from orderhub.errors import NotFound
+from orderhub.errors import Conflict, NotFound
 from orderhub.ids import new_id, utcnow
 from orderhub.inventory.models import (
     AccountAccess,
@@ -329,6 +329,32 @@ def service_for_partner(session: Session, *, partner_id: str, service_id: str) -
     if row is None:
         raise ServiceNotFound(f"No service '{service_id}' was found.")
     return row
+
+
+class ServiceNotPreActive(Conflict):
+    code = "service_not_preactive"
+    title = "Service is not PreActive"
+
+
+def activate_service(session: Session, *, service_id: str) -> Row:
+    """Fulfilment done: a PreActive service becomes active (409 from any other status).
+    The conditional update makes two activations race safely: one wins, one gets 409."""
+    row = session.execute(
+        update(SERVICES)
+        .where(SERVICES.c.id == service_id, SERVICES.c.status == "preActive")
+        .values(status="active", updated_at=utcnow())
+        .returning(*SERVICES.c)
+    ).first()
+    if row is not None:
+        return row
+    current = session.execute(select(SERVICES.c.status).where(SERVICES.c.id == service_id))
+    status = current.scalar()
+    if status is None:
+        raise ServiceNotFound(f"No service '{service_id}' was found.")
+    raise ServiceNotPreActive(
+        f"The service is '{status}': only a PreActive service is activated.",
+        extra={"currentStatus": status},
+    )
 
 
 class ServiceNotFound(NotFound):

@@ -1,20 +1,23 @@
-"""The operations API under `/operator/v1`: deciding partners' exception requests."""
+"""The operations API under `/operator/v1`: deciding partners' exception requests, and
+activating onboarded services once fulfilment is done."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from orderhub.business import exceptions
 from orderhub.business.states import ExceptionStatus
+from orderhub.inventory import service as inventory
 from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.schemas import ExceptionRequestId
 from orderhub.surfaces.deps import SessionDep
 from orderhub.surfaces.operator.deps import OperatorDep
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import WireModel, problem_responses
 
 router = APIRouter(prefix="/operator/v1", tags=["operations"])
 
@@ -98,3 +101,33 @@ async def reject_exception_request(
 ) -> s.OperatorExceptionRequestOut:
     """Reject a pending request (the partner may file a new one). Decided: 409."""
     return _decide(session, id, ExceptionStatus.REJECTED, body, operator)
+
+
+class ActivatedServiceOut(WireModel):
+    id: str
+    status: str
+    account_number: str
+    service_type_id: str
+    updated_at: datetime
+
+
+@router.post(
+    "/inventory/services/{id}/activate",
+    response_model=ActivatedServiceOut,
+    responses=problem_responses(401, 403, 404, 409, 422, 500),
+)
+async def activate_service(
+    id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+    operator: OperatorDep,
+    session: SessionDep,
+) -> ActivatedServiceOut:
+    """Fulfilment is done: the onboarded service goes from PreActive to active (409 from
+    any other status). Consumer lines go active when their order completes."""
+    row = inventory.activate_service(session, service_id=id)
+    return ActivatedServiceOut(
+        id=row.id,
+        status=row.status,
+        account_number=row.account_number,
+        service_type_id=row.service_type_id,
+        updated_at=row.updated_at,
+    )
