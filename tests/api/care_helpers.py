@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from orderhub.adapters.messaging import Messenger
 from orderhub.careorders import worker
 from tests.api.b2b_helpers import SANDBOX_CLIENT, partner_headers
 
@@ -74,6 +75,14 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def assert_no_pin(text: str, pin: str, digest: str) -> None:
+    assert f'"{pin}"' not in text and digest not in text and "pinDigest" not in text
+
+
 def problems(response: httpx.Response) -> set[tuple[str, str]]:
     """The (field, rule) pairs of a 422 problem."""
     assert response.status_code == 422, response.text
@@ -131,17 +140,25 @@ class Partner:
             f["sku"]: f["status"] for f in self.line(ctn)["features"] if f["status"] != "removed"
         }
 
-    def process(self) -> int:
-        """One pass of the care-order worker (test apps do not run it themselves)."""
+    def process(self, *, messenger: Messenger | None = None, now: datetime | None = None) -> int:
+        """One pass of the care-order worker (test apps do not run it themselves), with
+        the app's messenger and the test clock's time unless given."""
         runtime = self.http.app.state.runtime
         return asyncio.run(
             worker.process_due(
                 runtime.database,
                 key=runtime.key,
-                messenger=runtime.adapters.messenger,
+                messenger=messenger or runtime.adapters.messenger,
                 sandbox=True,
+                now=now,
             )
         )
+
+    def events(self, type: str) -> list[dict[str, Any]]:
+        """The data of the partner's events of this type, oldest first."""
+        response = self.http.get("/b2b/v1/events", params={"limit": 200}, headers=self.auth)
+        assert response.status_code == 200, response.text
+        return [e["data"] for e in response.json()["events"] if e["type"] == type]
 
     def texts_to(self, ctn: str) -> list[str]:
         """SMS bodies the sandbox sent to the line, newest first."""

@@ -1,52 +1,49 @@
-"""Care orders (seed 004) through the HTTP API: accepted with 202 after every check,
-applied by the worker at their effective dates as the sandbox test clock moves."""
+"""Care orders (seed 004) through the HTTP API: the seed's example end to end, the seed's
+headers and who may see what, resends (replay and fingerprint) and the list.
+
+The rule table and warnings are in test_care_validation.py; applying at effective dates
+in test_care_processing.py; retries in test_care_retries.py.
+"""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from orderhub.app import create_app
 from orderhub.careorders.checks import pin_digest
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.idempotency.service import fingerprint
-from tests.api.b2b_helpers import SANDBOX_CLIENT_B
+from orderhub.inventory.service import grant_access
+from tests.api.b2b_helpers import SANDBOX_CLIENT_B, new_partner
 from tests.api.care_helpers import (
-    CANCELLED,
     CARE,
-    DALLAS,
     DATA_ONLY,
     DAY_PASS,
     ELITE,
-    ELITE_IMEI,
     FAN,
-    HOTSPOT_30,
-    HOTSPOT_100,
-    INTL_UNLIMITED,
-    NEW_DEVICE,
     OTHER_FAN,
     OTHER_LINE,
-    PLANO,
     POOLED,
     SEED,
-    SUSPENDED,
     VISUAL_VOICEMAIL,
-    VOICE_PACK,
     Partner,
-    add,
+    assert_no_pin,
     care_body,
     change,
+    midnight,
     moment,
     pairs,
     problems,
-    remove,
 )
 from tests.helpers import is_problem
-
-SEED_CHANGE = SEED["careOrderRequest"]["changeRequest"][0]
 
 
 @pytest.fixture
@@ -54,13 +51,7 @@ def care(client) -> Partner:
     return Partner(client)
 
 
-def midnight(day) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
-def assert_no_pin(text: str, pin: str, digest: str) -> None:
-    assert f'"{pin}"' not in text and digest not in text and "pinDigest" not in text
-
+SEED_CHANGE = SEED["careOrderRequest"]["changeRequest"][0]
 
 # ---- the seed's example, end to end ----------------------------------------------------
 
@@ -186,397 +177,7 @@ def test_another_partners_care_orders_and_account_do_not_exist(care, client):
     assert is_problem(client.get(f"{CARE}/careOrder/care_unknown", headers=care.auth), 404)
 
 
-# ---- every validation rule ---------------------------------------------------------------
-
-
-def refusal(field, rule, *changes, why="", also=(), **overrides):
-    """An order refused for this rule on this field (under careOrderRequest)."""
-    return f"{rule} {why}".strip(), list(changes), overrides, {(field, rule), *also}
-
-
-C0 = "changeRequest.0"
-CTN0, ITEM0 = f"{C0}.ctn", f"{C0}.items.0"
-ADD_PACK = change(items=[add(VOICE_PACK)])
-REFUSALS = [
-    refusal(f"{C0}.type", "change_type", change("upgradeSubscriber")),
-    refusal(CTN0, "ctn_format", change(ctn="12345")),
-    refusal(f"{C0}.effectiveDate", "effective_date", change(effectiveDate="soon")),
-    refusal(
-        f"{C0}.cancelEffectiveDate",
-        "effective_date",
-        change(
-            "cancelSubscriber",
-            cancelServiceReason="DeviceLost",
-            cancelEffectiveDate="2030-01-01T10:00",
-        ),
-        why="no time zone",
-    ),
-    refusal(
-        f"{C0}.suspendServiceReason",
-        "reason",
-        change("suspendSubscriber", suspendServiceReason="?"),
-    ),
-    refusal(f"{C0}.suspendServiceReason", "required", change("suspendSubscriber"), why="suspend"),
-    refusal(
-        f"{C0}.resumeServiceReason",
-        "required",
-        change("resumeSubscriber", SUSPENDED),
-        why="resume",
-        accountGroupId=PLANO,
-    ),
-    refusal(f"{C0}.cancelServiceReason", "required", change("cancelSubscriber"), why="cancel"),
-    refusal(f"{C0}.resetVoiceMail.pin", "required", change(resetVoiceMail={}), why="pin"),
-    refusal(f"{ITEM0}.action", "item_action", change(items=[{"id": VOICE_PACK, "action": "on"}])),
-    refusal(
-        f"{ITEM0}.effectiveDate",
-        "date_time",
-        change(items=[add(VOICE_PACK, effectiveDate="tomorrow")]),
-    ),
-    refusal(
-        f"{ITEM0}.expirationDate",
-        "after_effective",
-        change(items=[add(VOICE_PACK, effectiveDate="2030-03-01", expirationDate="2030-02-01")]),
-    ),
-    refusal(f"{C0}.device.imei", "imei_format", change(device={"imei": "3591940771652"})),
-    refusal(f"{C0}.device.iccid", "iccid_format", change(device={"iccid": "1201470427263032583"})),
-    refusal(f"{C0}.device.networkBlock", "boolean", change(device={"networkBlock": "maybe"})),
-    refusal(
-        "foundationAccountNumber",
-        "account_access",
-        change("upgradeSubscriber"),
-        why="unknown account: its only problem",
-        foundationAccountNumber="99999999",
-    ),
-    refusal(
-        "foundationAccountNumber",
-        "account_access",
-        change(ctn=OTHER_LINE),
-        why="another client's account",
-        foundationAccountNumber=OTHER_FAN,
-        accountGroupId=None,
-    ),
-    refusal(
-        "accountGroupId",
-        "unknown_account_group",
-        change(),
-        accountGroupId="73001012789",
-    ),
-    refusal(CTN0, "ctn_not_on_account", change(ctn=OTHER_LINE), why="another account's line"),
-    refusal(CTN0, "ctn_not_on_account", change(ctn="9999999999"), why="unknown line"),
-    refusal(CTN0, "ctn_not_in_group", change(), accountGroupId=PLANO),
-    refusal(
-        CTN0, "subscriber_status", change(ctn=CANCELLED), why="cancelled", accountGroupId=PLANO
-    ),
-    refusal(
-        CTN0,
-        "subscriber_status",
-        change("cancelSubscriber", CANCELLED, cancelServiceReason="DeviceLost"),
-        why="cancelled twice",
-        accountGroupId=PLANO,
-    ),
-    refusal(
-        CTN0,
-        "subscriber_status",
-        change(ctn=SUSPENDED, items=[add(VOICE_PACK)]),
-        why="suspended, feature change",
-        accountGroupId=PLANO,
-    ),
-    refusal(
-        CTN0,
-        "subscriber_status",
-        change("suspendSubscriber", SUSPENDED, suspendServiceReason="Lost"),
-        why="suspend a suspended line",
-        accountGroupId=PLANO,
-    ),
-    refusal(
-        CTN0,
-        "subscriber_status",
-        change("resumeSubscriber", resumeServiceReason="DeviceFound"),
-        why="resume an active line",
-    ),
-    refusal(f"{C0}.ratePlan", "unknown_rate_plan", change(ratePlan="galaxy")),
-    refusal(
-        f"{C0}.ratePlan", "feature_not_for_plan", change(ctn=ELITE, ratePlan="business-data-only")
-    ),
-    refusal(f"{ITEM0}.id", "unknown_sku", change(items=[add("sku00000000000")])),
-    refusal(f"{ITEM0}.id", "feature_not_on_line", change(items=[remove(VOICE_PACK)])),
-    refusal(f"{ITEM0}.id", "sku_not_for_plan", change(items=[add(HOTSPOT_100)])),
-    refusal(
-        f"{C0}.items.1.id", "conflicting_items", change(items=[add(DAY_PASS), add(INTL_UNLIMITED)])
-    ),
-    refusal(f"{ITEM0}.id", "duplicate_feature", change(items=[add(VISUAL_VOICEMAIL)])),
-    refusal(f"{ITEM0}.id", "conflicting_feature", change(ctn=ELITE, items=[add(DAY_PASS)])),
-    refusal(f"{C0}.device.imei", "device_in_use", change(device={"imei": ELITE_IMEI})),
-    refusal(
-        "changeRequest.1.device.imei",
-        "device_in_use",
-        change(device=NEW_DEVICE),
-        change(ctn=DATA_ONLY, device=NEW_DEVICE),
-        why="claimed twice in one order",
-    ),
-    refusal(
-        "consentToRecurringCharges", "consent_required", ADD_PACK, consentToRecurringCharges=False
-    ),
-    refusal(
-        "consentToRecurringCharges",
-        "consent_required",
-        ADD_PACK,
-        why="consent not sent",
-        consentToRecurringCharges=None,
-    ),
-    refusal(C0, "empty_change", {"type": "updateSubscriber", "ctn": POOLED}),
-    refusal(C0, "empty_change", change(items=[], udl=[]), why="empty lists"),
-    refusal(
-        "changeRequest.1.changeRequestId",
-        "duplicate_change_request_id",
-        change(changeRequestId="A"),
-        change(ctn=ELITE, changeRequestId="A"),
-    ),
-]
-
-
-def test_each_rule_refuses_with_its_field_and_rule(care, subtests):
-    # A refused order writes nothing, so the cases share one database.
-    for name, changes, overrides, expected in REFUSALS:
-        with subtests.test(name):
-            response = care.send(care_body(*changes, **overrides))
-            assert is_problem(response, 422, "validation_failed")
-            assert problems(response) == {(f"careOrderRequest.{f}", r) for f, r in expected}
-    assert care.orders() == []
-
-
-def test_every_problem_of_an_order_comes_back_at_once(care):
-    response = care.send(
-        care_body(
-            change(items=[add(HOTSPOT_100), add(VOICE_PACK)]),
-            change("suspendSubscriber", ELITE, suspendServiceReason="Bored"),
-            change(ctn=DATA_ONLY, device={"imei": "123", "networkBlock": "yes"}),
-            consentToRecurringCharges=False,
-        )
-    )
-    root = "careOrderRequest.changeRequest"
-    assert problems(response) == {
-        (f"{root}.0.items.0.id", "sku_not_for_plan"),
-        (f"{root}.1.suspendServiceReason", "reason"),
-        (f"{root}.2.device.imei", "imei_format"),
-        (f"{root}.2.device.networkBlock", "boolean"),
-        ("careOrderRequest.consentToRecurringCharges", "consent_required"),
-    }
-
-
-def test_accepted_orders_carry_warnings_for_what_they_ignore_or_find_past(care):
-    order = care.place(
-        change("suspendSubscriber", suspendServiceReason="Lost", udl=[{"type": "A", "value": "b"}]),
-        change(
-            ctn=ELITE,
-            effectiveDate="2022-05-01",
-            resetVoiceMail={"pin": "8642", "autogeneratedPin": True},
-        ),
-        change(ctn=DATA_ONLY),  # two changes without a changeRequestId are not duplicates
-    )
-    suspend, update, label = order["changeRequests"]
-    assert pairs(suspend["warnings"]) == {("careOrderRequest.changeRequest.0.udl", "ignored_field")}
-    assert pairs(update["warnings"]) == {
-        ("careOrderRequest.changeRequest.1.effectiveDate", "date_past"),
-        ("careOrderRequest.changeRequest.1.resetVoiceMail.pin", "ignored_field"),
-    }
-    assert update["effective"] == "date" and moment(update["dueAt"]) <= care.now()
-    assert label["warnings"] == [] and label["changeRequestId"] is None
-
-    care.process()  # a past date applies at once
-    assert [c["status"] for c in care.order(order["id"])["changeRequests"]] == ["completed"] * 3
-    assert care.line(POOLED)["status"] == "suspended"
-    assert care.line(POOLED)["udl"] == [{"type": "Cost Center", "value": "CC-1001"}]
-
-
-# ---- applying at the effective date ------------------------------------------------------
-
-# Per change type: the line it acts on, the line's group, and its fields.
-TYPES = {
-    "updateSubscriber": (POOLED, DALLAS, {"items": [add(VOICE_PACK)]}),
-    "suspendSubscriber": (POOLED, DALLAS, {"suspendServiceReason": "Lost"}),
-    "resumeSubscriber": (SUSPENDED, PLANO, {"resumeServiceReason": "DeviceFound"}),
-    "cancelSubscriber": (ELITE, DALLAS, {"cancelServiceReason": "EmployeeLeftCompany"}),
-}
-
-
-def effect(care: Partner, ctn: str) -> tuple[str, bool]:
-    """The line's status, and whether the update's feature is on it."""
-    return care.line(ctn)["status"], VOICE_PACK in care.features(ctn)
-
-
-# What `effect` shows before and after each type of change applies.
-BEFORE = {
-    "updateSubscriber": ("active", False),
-    "suspendSubscriber": ("active", False),
-    "resumeSubscriber": ("suspended", False),
-    "cancelSubscriber": ("active", False),
-}
-AFTER = {
-    "updateSubscriber": ("active", True),
-    "suspendSubscriber": ("suspended", False),
-    "resumeSubscriber": ("active", False),
-    "cancelSubscriber": ("cancelled", False),
-}
-
-
-@pytest.mark.parametrize("when", ["immediate", "nextBillingCycle", "date"])
-@pytest.mark.parametrize("kind", list(TYPES))
-def test_each_change_type_applies_at_its_effective_date(care, kind, when):
-    ctn, group, fields = TYPES[kind]
-    now = care.now()
-    value = {"date": (now + timedelta(days=10)).date().isoformat()}.get(when, when)
-    name = "cancelEffectiveDate" if kind == "cancelSubscriber" else "effectiveDate"
-    order = care.place(change(kind, ctn, **fields, **{name: value}), accountGroupId=group)
-    [accepted] = order["changeRequests"]
-    due = moment(accepted["dueAt"])
-    assert accepted["effective"] == when
-    expected_due = {
-        "nextBillingCycle": midnight(datetime.fromisoformat(care.line(ctn)["nextBillDate"])),
-        "date": midnight((now + timedelta(days=10)).date()),
-    }
-    if when == "immediate":
-        assert now - timedelta(seconds=5) <= due <= care.now()
-    else:
-        assert due == expected_due[when]
-        care.process()
-        care.run_until(due - timedelta(minutes=1))
-        assert care.order(order["id"])["changeRequests"][0]["status"] == "scheduled"
-        assert effect(care, ctn) == BEFORE[kind]
-        care.move_clock(to=due)
-
-    care.process()
-    done = care.order(order["id"])
-    assert done["status"] == "completed" and done["changeRequests"][0]["status"] == "completed"
-    assert effect(care, ctn) == AFTER[kind]
-    event = care.line(ctn)["history"][-1]
-    assert event["type"] == f"subscriber.{kind}"
-    assert abs(moment(event["createdAt"]) - due) < timedelta(seconds=5)
-
-
-def test_a_feature_change_fails_when_the_line_was_suspended_before_it_applied(care):
-    order = care.place(
-        change(items=[add(VOICE_PACK)], effectiveDate="nextBillingCycle"),
-        change(ctn=ELITE, effectiveDate="nextBillingCycle"),
-    )
-    suspend = care.place(change("suspendSubscriber", suspendServiceReason="Stolen"))
-    care.process()
-    assert care.order(suspend["id"])["status"] == "completed"
-    assert care.line(POOLED)["status"] == "suspended"
-
-    care.run_until(max(moment(c["dueAt"]) for c in order["changeRequests"]))
-    feature, label = care.order(order["id"])["changeRequests"]
-    assert feature["status"] == "failed" and feature["failure"]["code"] == "subscriber_status"
-    assert label["status"] == "completed" and label["failure"] is None
-    assert care.order(order["id"])["status"] == "partiallyCompleted"
-    assert VOICE_PACK not in care.features(POOLED)
-    assert care.line(POOLED)["history"][-1]["type"] == "subscriber.suspendSubscriber"
-
-
-def test_one_order_may_suspend_a_line_now_and_resume_it_at_the_next_billing_cycle(care):
-    order = care.place(
-        change("suspendSubscriber", suspendServiceReason="Vacation"),
-        change(
-            "resumeSubscriber",
-            resumeServiceReason="CustomerRequest",
-            effectiveDate="nextBillingCycle",
-        ),
-    )
-    care.process()
-    assert care.line(POOLED)["status"] == "suspended"
-    care.run_until(moment(order["changeRequests"][1]["dueAt"]))
-    assert care.order(order["id"])["status"] == "completed"
-    assert care.line(POOLED)["status"] == "active"
-    history = [e["type"] for e in care.line(POOLED)["history"]]
-    assert history[-2:] == ["subscriber.suspendSubscriber", "subscriber.resumeSubscriber"]
-
-
-def test_a_resume_is_checked_against_the_suspend_already_waiting_for_its_date(care):
-    care.place(
-        change("suspendSubscriber", suspendServiceReason="Lost", effectiveDate="nextBillingCycle")
-    )
-    too_early = care.send(care_body(change("resumeSubscriber", resumeServiceReason="DeviceFound")))
-    assert problems(too_early) == {("careOrderRequest.changeRequest.0.ctn", "subscriber_status")}
-    later = (care.now() + timedelta(days=40)).date().isoformat()
-    care.place(change("resumeSubscriber", resumeServiceReason="DeviceFound", effectiveDate=later))
-
-
-def test_one_order_cannot_add_the_same_feature_to_a_line_twice(care):
-    twice = care.send(care_body(change(items=[add(VOICE_PACK)]), change(items=[add(VOICE_PACK)])))
-    assert problems(twice) == {("careOrderRequest.changeRequest.1.items.0.id", "duplicate_feature")}
-
-
-def test_a_suspended_line_still_takes_changes_without_features(care):
-    order = care.place(change(ctn=SUSPENDED, device=NEW_DEVICE), accountGroupId=PLANO)
-    care.process()
-    assert care.order(order["id"])["status"] == "completed"
-    assert care.line(SUSPENDED)["device"]["imei"] == NEW_DEVICE["imei"]
-
-
-def test_a_change_that_no_longer_fits_fails_at_application_and_changes_nothing(care):
-    first = care.place(change(items=[add(VOICE_PACK)]))
-    second = care.place(change(items=[add(VOICE_PACK)], udl=[{"type": "A", "value": "b"}]))
-    care.process()
-    assert care.order(first["id"])["status"] == "completed"
-    failure = care.order(second["id"])["changeRequests"][0]["failure"]
-    assert failure["code"] == "duplicate_feature"
-    assert care.line(POOLED)["udl"] == [{"type": "Cost Center", "value": "CC-1001"}]
-
-
-def test_replace_conflicting_features_removes_the_old_one(care):
-    care.place(change(ctn=ELITE, items=[add(DAY_PASS)], replaceConflictingFeatures=True))
-    care.process()
-    line = care.line(ELITE)
-    assert care.features(ELITE) == {HOTSPOT_30: "active", DAY_PASS: "active"}
-    assert [f["status"] for f in line["features"] if f["sku"] == INTL_UNLIMITED] == ["removed"]
-
-
-def test_replace_duplicate_features_swaps_the_existing_feature_for_a_new_one(care):
-    care.place(change(items=[add(VISUAL_VOICEMAIL)], replaceDuplicateFeatures=True))
-    care.process()
-    kept = [f for f in care.line(POOLED)["features"] if f["sku"] == VISUAL_VOICEMAIL]
-    assert sorted(f["status"] for f in kept) == ["active", "removed"]
-
-
-def test_a_rate_plan_change_makes_its_features_sellable(care):
-    care.place(change(ratePlan="business-unlimited-elite", items=[add(HOTSPOT_100)]))
-    care.process()
-    line = care.line(POOLED)
-    assert line["ratePlan"] == "business-unlimited-elite"
-    assert care.features(POOLED) == {VISUAL_VOICEMAIL: "active", HOTSPOT_100: "active"}
-
-
-def test_future_item_dates_schedule_and_expire_the_feature(care):
-    now = care.now()
-    starts, ends = now + timedelta(days=5), now + timedelta(days=10)
-    care.place(
-        change(
-            items=[
-                add(VOICE_PACK, effectiveDate=starts.isoformat(), expirationDate=ends.isoformat())
-            ]
-        )
-    )
-    care.process()
-    assert care.features(POOLED)[VOICE_PACK] == "scheduled"
-    care.move_clock(days=6)
-    assert care.features(POOLED)[VOICE_PACK] == "active"
-    care.move_clock(days=5)
-    assert care.features(POOLED)[VOICE_PACK] == "expired"
-
-
-def test_a_chosen_voicemail_pin_is_never_shown_nor_sent(care):
-    order = care.place(change(ctn=ELITE, resetVoiceMail={"pin": "97531"}))
-    care.process()
-    voicemail = care.line(ELITE)["voicemail"]
-    assert voicemail["pinSet"] is True and voicemail["autogeneratedPin"] is False
-    assert care.texts_to(ELITE) == []
-    digest = pin_digest(care.http.app.state.runtime.key, ELITE, "97531")
-    for path in (
-        f"{CARE}/careOrder/{order['id']}",
-        f"{CARE}/careOrder",
-        f"/inventory/v1/subscribers/{ELITE}",
-    ):
-        assert_no_pin(care.http.get(path, headers=care.auth).text, "97531", digest)
+# ---- resends ----------------------------------------------------------------------------
 
 
 def test_a_pin_is_not_recoverable_from_the_resend_fingerprint(care):
@@ -598,22 +199,6 @@ def test_a_pin_is_not_recoverable_from_the_resend_fingerprint(care):
     other["careOrderRequest"]["changeRequest"][0]["resetVoiceMail"]["pin"] = "1357"
     assert problems(care.send(other, message_id="pin-1")) == {("X-ATT-MessageId", "key_reused")}
     assert care.send(body, message_id="pin-1").json()["id"] == first.json()["id"]
-
-
-def test_a_cancelled_line_loses_its_features_and_refuses_later_orders(care):
-    later = care.place(change(ctn=ELITE, effectiveDate="nextBillingCycle"))
-    care.place(change("cancelSubscriber", ELITE, cancelServiceReason="EmployeeLeftCompany"))
-    care.process()
-    line = care.line(ELITE)
-    assert line["status"] == "cancelled"
-    assert {f["status"] for f in line["features"]} == {"removed"}
-
-    refused = care.send(care_body(change("suspendSubscriber", ELITE, suspendServiceReason="Lost")))
-    assert problems(refused) == {("careOrderRequest.changeRequest.0.ctn", "subscriber_status")}
-    care.run_until(moment(later["changeRequests"][0]["dueAt"]))
-    assert care.order(later["id"])["changeRequests"][0]["failure"]["code"] == "subscriber_status"
-    # Its device is free again for another line.
-    care.place(change(device={"imei": ELITE_IMEI}))
 
 
 # ---- listing ----------------------------------------------------------------------------
@@ -640,3 +225,36 @@ def test_the_list_filters_by_status_and_account_and_pages_newest_first(care, cli
     assert (page["limit"], page["offset"], len(page["careOrders"])) == (2, 0, 2)
     for bad in ({"status": "done"}, {"limit": 0}, {"foundationAccountNumber": "abc"}):
         assert is_problem(client.get(f"{CARE}/careOrder", params=bad, headers=care.auth), 422)
+
+
+# ---- without an SMS provider ------------------------------------------------------------
+
+
+@pytest.fixture
+def production(settings, database) -> Iterator[Partner]:
+    """The API outside sandbox mode, where no SMS provider is configured, called by a
+    (non-sandbox) partner with access to the sandbox account: sandbox clients are refused."""
+    with database.transaction() as session:
+        issued = new_partner(session, "Production Partner")
+        grant_access(session, account_number=FAN, partner_id=issued.partner_id)
+    live = dataclasses.replace(settings, sandbox=False, secret_key="k" * 32)
+    with TestClient(create_app(live), raise_server_exceptions=False) as http:
+        yield Partner(http, (issued.client_id, issued.client_secret))
+
+
+def test_without_an_sms_provider_an_autogenerated_pin_is_refused_before_anything_is_stored(
+    production,
+):
+    refused = production.send(SEED, message_id="no-sms-1")
+    assert is_problem(refused, 503, "messaging_unavailable")
+    assert production.orders() == []
+
+    chosen = copy.deepcopy(SEED)
+    chosen["careOrderRequest"]["changeRequest"][0]["resetVoiceMail"] = {
+        "pin": "1234",
+        "autogeneratedPin": False,
+    }
+    accepted = production.send(chosen, message_id="no-sms-1")  # the id was not used up
+    assert accepted.status_code == 202, accepted.text
+    assert "Idempotent-Replayed" not in accepted.headers
+    assert production.orders() == [accepted.json()["id"]]

@@ -1,8 +1,9 @@
 """Care-order workers apply each change request exactly once, and each line's in order.
 
 Real `orderhub worker` processes run against the test's fresh database: two of them race
-over 500 queued change requests, and one is killed mid-batch and another finishes its
-work. What they did is compared with applying each line's changes in order, in Python.
+over 500 queued change requests of two partners, and one is killed mid-batch and another
+finishes its work. What they did is compared with applying each line's changes in order,
+in Python.
 In process: applying a line or scheduling twice does nothing the second time, a line
 another worker holds is skipped, and a line's changes keep their order however many
 batches the worker schedules them in.
@@ -19,11 +20,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain, zip_longest
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, select
 
 from orderhub.adapters.messaging import SandboxMessenger
 from orderhub.bench.server import ORDERHUB
@@ -43,8 +45,7 @@ from orderhub.inventory.service import (
 )
 from orderhub.webhooks.service import EVENTS
 
-PARTNER, CLIENT = "prt_sandbox", "sandbox-partner"
-FAN, GROUP, PLAN = "81730304", "73001012763", "mobile-select-pooled"
+PLAN = "mobile-select-pooled"
 ORDER_SIZE = 100  # the most change requests one care order may hold
 VOICEMAIL = "sku12037300058"  # no charge, no conflict group, sold with every plan
 CALLING = "sku12037300066"  # recurring: every order consents to recurring charges
@@ -54,24 +55,42 @@ FINISH_SECONDS = 120.0
 # -- Given: new lines and care orders queued for them -------------------------------------
 
 
+@dataclass(frozen=True)
+class Account:
+    """A sandbox partner's mobility account (src/orderhub/sandbox/data/inventory.json)."""
+
+    partner: str
+    client: str
+    fan: str
+    group: str
+    exchange: str  # the new lines' numbers: 469 <exchange> nnnn
+
+
+BLUEBONNET = Account("prt_sandbox", "sandbox-partner", "81730304", "73001012763", "999")
+GULF_COAST = Account("prt_sandbox_b", "sandbox-partner-b", "81730312", "73001012789", "998")
+
+# Care orders in the order they arrive, each one account's change requests.
+Plan = list[tuple[Account, list[dict[str, Any]]]]
+
+
 def _key(database: Database, settings: Settings) -> bytes:
     """The key the worker processes use too (made now, so they never race to create it)."""
     with database.transaction() as session:
         return signing_key(session, settings)
 
 
-def _new_lines(database: Database, count: int) -> list[str]:
-    ctns = [f"46999{n:05d}" for n in range(count)]
+def _new_lines(database: Database, count: int, account: Account = BLUEBONNET) -> list[str]:
+    ctns = [f"469{account.exchange}{n:04d}" for n in range(count)]
     with database.transaction() as session:
         add_lines(
             session,
             lines=[
                 NewLine(
                     ctn=ctn,
-                    account_number=FAN,
+                    account_number=account.fan,
                     rate_plan_id=PLAN,
                     status="active",
-                    account_group_id=GROUP,
+                    account_group_id=account.group,
                     bill_cycle_day=1,
                 )
                 for ctn in ctns
@@ -102,52 +121,52 @@ def _change(ctn: str, turn: int, *, pauses: bool) -> dict[str, Any]:
     return change
 
 
-def _plan(ctns: list[str], per_line: int) -> list[list[dict[str, Any]]]:
-    """Care orders of up to 100 change requests: turn by turn over all the lines, so each
-    order holds several changes of each line and each line's changes span several orders."""
+def _plan(
+    ctns: list[str], per_line: int, account: Account = BLUEBONNET, size: int = ORDER_SIZE
+) -> Plan:
+    """The account's care orders of `size` change requests: turn by turn over all the lines,
+    so each order holds changes of many lines and each line's changes span several orders."""
     queue = [
         _change(ctn, turn, pauses=index % 5 == 0)
         for turn in range(per_line)
         for index, ctn in enumerate(ctns)
     ]
-    return [queue[start : start + ORDER_SIZE] for start in range(0, len(queue), ORDER_SIZE)]
+    return [(account, queue[start : start + size]) for start in range(0, len(queue), size)]
 
 
-def _accept(database: Database, plan: list[list[dict[str, Any]]], key: bytes) -> list[str]:
-    """Accept each order, one after the other, effective a second apart; returns their ids."""
+def _interleaved(*plans: Plan) -> Plan:
+    """The accounts' orders arriving by turns: one of each, then the next of each."""
+    return [order for order in chain(*zip_longest(*plans)) if order is not None]
+
+
+def _changes(plan: Plan) -> list[dict[str, Any]]:
+    return [change for _, changes in plan for change in changes]
+
+
+def _accept(database: Database, plan: Plan, key: bytes) -> list[str]:
+    """Accept each order, one after the other, a second apart; returns their ids. A resume
+    is accepted because the suspend accepted before it is projected onto its line."""
     first = utcnow() - timedelta(hours=1)
     order_ids = []
-    for number, changes in enumerate(plan):
-        # Acceptance checks a change against the line as it is now, so a resume is only
-        # accepted for a suspended line: the line looks suspended to this transaction only.
-        resumed = sorted({c["ctn"] for c in changes if c["type"] == "resumeSubscriber"})
+    for number, (account, changes) in enumerate(plan):
         with database.transaction() as session:
-            _set_status(session, resumed, "suspended")
             order, _ = care.accept(
                 session,
-                partner_id=PARTNER,
-                client_id=CLIENT,
+                partner_id=account.partner,
+                client_id=account.client,
                 message_id=f"msg-{number}",
                 conversation_id=None,
                 request={
-                    "foundationAccountNumber": FAN,
-                    "accountGroupId": GROUP,
+                    "foundationAccountNumber": account.fan,
+                    "accountGroupId": account.group,
                     "consentToRecurringCharges": True,
                     "changeRequest": changes,
                 },
                 now=first + timedelta(seconds=number),
                 key=key,
             )
-            _set_status(session, resumed, "active")
         order_ids.append(order.id)
     return order_ids
-
-
-def _set_status(session, ctns: list[str], status: str) -> None:
-    if ctns:
-        session.execute(
-            update(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn.in_(ctns)).values(status=status)
-        )
 
 
 # -- What applying each line's changes in order gives --------------------------------------
@@ -161,24 +180,23 @@ class Line:
     history: list[str] = field(default_factory=list)  # change request ids, in order
 
 
-def _expected(plan: list[list[dict[str, Any]]]) -> dict[str, Line]:
+def _expected(plan: Plan) -> dict[str, Line]:
     lines: dict[str, Line] = {}
-    for changes in plan:
-        for change in changes:
-            line = lines.setdefault(change["ctn"], Line())
-            line.history.append(change["changeRequestId"])
-            if change["type"] == "suspendSubscriber":
-                line.status = "suspended"
-            elif change["type"] == "resumeSubscriber":
-                line.status = "active"
-            for item in change.get("items", []):
-                for index, (sku, status) in enumerate(line.features):
-                    if sku == item["id"] and status == "active":
-                        line.features[index] = (sku, "removed")
-                line.features.append((item["id"], "active"))
-            labels = {label["type"]: label for label in line.udl}
-            labels |= {label["type"]: label for label in change.get("udl", [])}
-            line.udl = list(labels.values())
+    for change in _changes(plan):
+        line = lines.setdefault(change["ctn"], Line())
+        line.history.append(change["changeRequestId"])
+        if change["type"] == "suspendSubscriber":
+            line.status = "suspended"
+        elif change["type"] == "resumeSubscriber":
+            line.status = "active"
+        for item in change.get("items", []):
+            for index, (sku, status) in enumerate(line.features):
+                if sku == item["id"] and status == "active":
+                    line.features[index] = (sku, "removed")
+            line.features.append((item["id"], "active"))
+        labels = {label["type"]: label for label in line.udl}
+        labels |= {label["type"]: label for label in change.get("udl", [])}
+        line.udl = list(labels.values())
     return lines
 
 
@@ -217,8 +235,8 @@ class Outcome:
     features: dict[str, list[tuple[str, str]]]  # ctn -> (sku, status) of each feature row
 
 
-def _outcome(database: Database, plan: list[list[dict[str, Any]]], order_ids: list[str]) -> Outcome:
-    ctns = sorted({change["ctn"] for changes in plan for change in changes})
+def _outcome(database: Database, plan: Plan, order_ids: list[str]) -> Outcome:
+    ctns = sorted({change["ctn"] for change in _changes(plan)})
     with database.transaction(write=False) as session:
         changes = session.execute(select(CHANGES).where(CHANGES.c.care_order_id.in_(order_ids)))
         orders = session.execute(
@@ -239,7 +257,7 @@ def _outcome(database: Database, plan: list[list[dict[str, Any]]], order_ids: li
         )
         for row in session.execute(select(LINE_FEATURES).where(LINE_FEATURES.c.ctn.in_(ctns))):
             outcome.features.setdefault(row.ctn, []).append((row.sku, row.status))
-    assert len(outcome.changes) == sum(map(len, plan))
+    assert len(outcome.changes) == len(_changes(plan))
     return outcome
 
 
@@ -274,18 +292,14 @@ def _assert_each_change_done_once(database: Database, outcome: Outcome) -> None:
     assert dict(order_moves) == outcome.orders  # each order's last event says where it is
 
 
-def _assert_lines_as_if_applied_in_order(
-    outcome: Outcome, plan: list[list[dict[str, Any]]]
-) -> None:
+def _assert_lines_as_if_applied_in_order(outcome: Outcome, plan: Plan) -> None:
     """Every change completed, and each line is what applying its changes in order gives.
 
-    Fails until the worker keeps each line's order (a bug these tests found): a cycle of
-    `worker.process_due` schedules at most `worker.BATCH` received changes, picked by
-    (received_at, id), and ids are random, so the changes of one order are scheduled in
-    random order over several cycles (or, on PostgreSQL, by two workers at once); then
-    `apply_due_on_line` applies a line's scheduled changes without waiting for the line's
-    earlier ones that are still `received`. A feature added just before a suspend can then
-    fail ("The line is suspended"), and a label keeps an older value.
+    The order is easily lost: a cycle of `worker.process_due` schedules at most
+    `worker.BATCH` received changes, so one order's changes are scheduled over several
+    cycles (or, on PostgreSQL, by two workers at once), and a line's scheduled changes
+    must wait for its earlier ones still `received`. Out of order, a feature added just
+    before a suspend fails ("The line is suspended"), and a label keeps an older value.
     """
     expected = _expected(plan)
     failed = [
@@ -311,9 +325,7 @@ def _assert_lines_as_if_applied_in_order(
     }
 
 
-def _assert_applied_once_in_order(
-    database: Database, plan: list[list[dict[str, Any]]], order_ids: list[str]
-) -> None:
+def _assert_applied_once_in_order(database: Database, plan: Plan, order_ids: list[str]) -> None:
     outcome = _outcome(database, plan, order_ids)
     _assert_each_change_done_once(database, outcome)
     _assert_lines_as_if_applied_in_order(outcome, plan)
@@ -384,6 +396,15 @@ class Workers:
             for process, log in self.started
         )
 
+    def failures(self) -> list[str]:
+        """The log lines of failed cycles or changes: a deadlock between workers, say."""
+        return [
+            line
+            for _, log in self.started
+            for line in log.read_text().splitlines()
+            if "cycle failed" in line or "failed to apply" in line
+        ]
+
     def wait_until_done(self, database: Database, order_ids: list[str]) -> None:
         """Until none of the orders' changes is left to schedule or apply; fails if a worker
         dies or it takes too long."""
@@ -411,14 +432,22 @@ def workers(database_url: str, tmp_path: Path) -> Iterator[Workers]:
 # -- The tests -----------------------------------------------------------------------------
 
 
-def test_two_workers_race_over_500_changes_and_apply_each_once_in_order(
+def test_two_workers_race_over_500_changes_of_two_partners_and_apply_each_once_in_order(
     database, settings, workers
 ):
     key = _key(database, settings)
-    ctns = _new_lines(database, 50)
-    plan = _plan(ctns, per_line=10)  # 5 orders of 100; 10 lines also suspend and resume
+    # 25 lines per partner, 10 changes each (5 lines also suspend and resume), in orders of
+    # 30 arriving by turns: most of a worker's batches of 50 hold both partners' changes,
+    # the one partner's first in some batches and the other's first in others.
+    plan = _interleaved(
+        *(
+            _plan(_new_lines(database, 25, account), per_line=10, account=account, size=30)
+            for account in (BLUEBONNET, GULF_COAST)
+        )
+    )
     order_ids = _accept(database, plan, key)
     assert _status_counts(database, order_ids) == {"received": 500}
+    assert {account.partner for account, _ in plan[:2]} == {"prt_sandbox", "prt_sandbox_b"}
 
     workers.start()
     workers.start()
@@ -426,6 +455,7 @@ def test_two_workers_race_over_500_changes_and_apply_each_once_in_order(
     workers.stop_all()
 
     _assert_applied_once_in_order(database, plan, order_ids)
+    assert workers.failures() == [], workers.output()
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_applies_nothing_twice(
@@ -514,23 +544,22 @@ def test_a_lines_changes_apply_in_order_even_when_scheduled_over_several_batches
     key = _key(database, settings)
     [ctn] = _new_lines(database, 1)
     count = worker.BATCH + 10
-    plan = [
-        [
-            {
-                "changeRequestId": f"{ctn}-{turn}",
-                "ctn": ctn,
-                "type": "updateSubscriber",
-                "effectiveDate": "immediate",
-                "udl": [{"type": "Seat", "value": str(turn)}],
-            }
-            for turn in range(count)
-        ]
+    changes = [
+        {
+            "changeRequestId": f"{ctn}-{turn}",
+            "ctn": ctn,
+            "type": "updateSubscriber",
+            "effectiveDate": "immediate",
+            "udl": [{"type": "Seat", "value": str(turn)}],
+        }
+        for turn in range(count)
     ]
+    plan = [(BLUEBONNET, changes)]
     order_ids = _accept(database, plan, key)
 
     asyncio.run(_process_until_idle(database, key, now=utcnow()))
 
-    # Fails until the worker keeps each line's order: see _assert_lines_as_if_applied_in_order.
+    # Not scheduled in one batch, yet applied in order: see _assert_lines_as_if_applied_in_order.
     _assert_applied_once_in_order(database, plan, order_ids)
 
 

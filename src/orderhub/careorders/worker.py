@@ -49,10 +49,13 @@ _ANY_WORK = (
     )
     .limit(1)
 )
+# Lines with due changes and none waiting for a retry: a line held behind a retry would
+# otherwise fill batches with work that cannot move, and keep other lines waiting.
 _DUE_LINES = (
     select(CHANGES.c.ctn)
-    .where(CHANGES.c.status == "scheduled", CHANGES.c.available_at <= bindparam("now"))
+    .where(CHANGES.c.status == "scheduled", CHANGES.c.due_at <= bindparam("now"))
     .group_by(CHANGES.c.ctn)
+    .having(func.max(CHANGES.c.available_at) <= bindparam("now"))
     .order_by(func.min(CHANGES.c.available_at), CHANGES.c.ctn)
     .limit(BATCH)
 )
