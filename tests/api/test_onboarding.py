@@ -71,6 +71,38 @@ def test_wrong_credentials_do_not_say_which_part_was_wrong(client):
     assert wrong_password.json()["detail"] == unknown_user.json()["detail"]
 
 
+def test_five_wrong_passwords_in_a_row_lock_the_portal_sign_in(client):
+    headers = partner_headers(client)
+    new_account(client, headers)
+
+    def sign_in(password: str):
+        return client.post(
+            f"{ONB}/accounts/find-by-credentials",
+            json={"username": "casey.jones", "password": password},
+            headers=headers,
+        )
+
+    # A right password clears the count: four wrong, one right, four wrong is no lock.
+    for _ in range(4):
+        assert is_problem(sign_in("wrong wrong wrong"), 401, "invalid_credentials")
+    assert sign_in("correct horse battery").status_code == 200
+    for _ in range(4):
+        assert is_problem(sign_in("wrong wrong wrong"), 401, "invalid_credentials")
+    assert is_problem(sign_in("wrong wrong wrong"), 401, "invalid_credentials")  # the fifth
+    locked = sign_in("correct horse battery")
+    assert is_problem(locked, 429, "sign_in_locked")
+    assert 800 < int(locked.headers["Retry-After"]) <= 901
+    assert "correct horse" not in locked.text
+    # Another account of the provider is not affected.
+    new_account(client, headers, username="robin.jones")
+    other = client.post(
+        f"{ONB}/accounts/find-by-credentials",
+        json={"username": "robin.jones", "password": "correct horse battery"},
+        headers=headers,
+    )
+    assert other.status_code == 200, other.text
+
+
 def test_a_taken_username_and_bad_fields_are_refused(client):
     headers = partner_headers(client)
     new_account(client, headers)

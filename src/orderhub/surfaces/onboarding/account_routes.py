@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends
 from sqlalchemy import Row
 
 from orderhub.identity.service import hash_password
+from orderhub.ids import utcnow
 from orderhub.onboarding import accounts
 from orderhub.surfaces.b2b.deps import PartnerDep
-from orderhub.surfaces.deps import ReadSessionDep, SessionDep
+from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import problem_responses
 
@@ -74,16 +75,26 @@ async def get_account(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.A
 @router.post(
     "/accounts/find-by-credentials",
     response_model=s.AccountOut,
-    responses=problem_responses(400, 401, 422, 500),
+    responses=problem_responses(400, 401, 422, 429, 500),
 )
 async def find_by_credentials(
-    body: s.CredentialsIn, partner: PartnerDep, session: ReadSessionDep
+    body: s.CredentialsIn, partner: PartnerDep, runtime: RuntimeDep, session: ReadSessionDep
 ) -> s.AccountOut:
     """Seed method GetAccountFromUsernameAndPassword. Wrong credentials are one 401 that
-    does not say which part was wrong, and cost the same either way."""
+    does not say which part was wrong, and cost the same either way; five wrong passwords
+    in a row lock the account's sign-in for 15 minutes (429 with Retry-After)."""
     found = accounts.by_username(
         session, partner_id=partner.partner_id, username=body.username.strip().lower()
     )
     # A read transaction holds no lock, so waiting on the thread here blocks nobody.
-    row = await asyncio.to_thread(accounts.check_password, found, body.password)
-    return account_out(row)
+    ok = await asyncio.to_thread(accounts.password_ok, found, body.password)
+    now = utcnow()
+    accounts.refuse_if_locked(found, now)
+    if found is not None and (not ok or found.failed_attempts):
+        # Its own short write, committed whatever this request answers: the count must
+        # survive the 401 (and the slow hash ran outside any write lock).
+        async with runtime.database.request_transaction(write=True) as writer:
+            accounts.record_sign_in(writer, account=found, ok=ok, now=now)
+    if not ok:
+        raise accounts.WrongCredentials("The username or password is wrong.")
+    return account_out(found)
