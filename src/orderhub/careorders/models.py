@@ -33,7 +33,7 @@ class CareOrder(Base):
     po_number: Mapped[str | None] = mapped_column(String(64))
     consent_to_recurring_charges: Mapped[bool] = mapped_column(Boolean)
     order_contact: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    # received | scheduled | completed | partiallyCompleted | failed (states.order_status)
+    # received | scheduled | completed | partiallyCompleted | failed | cancelled
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -61,7 +61,7 @@ class CareChange(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     effective: Mapped[str] = mapped_column(String(20))  # immediate | nextBillingCycle | date
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # received | scheduled | completed | failed (states.CHANGE_TRANSITIONS)
+    # received | scheduled | completed | failed | cancelled (states.CHANGE_TRANSITIONS)
     status: Mapped[str] = mapped_column(String(20))
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     notes: Mapped[list[str]] = mapped_column(JSON)  # what applying it did, for the reader

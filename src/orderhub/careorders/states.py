@@ -9,13 +9,16 @@ from collections.abc import Iterable
 
 # A change request: received (accepted, not yet on the worker's schedule) → scheduled
 # (waiting for its effective time) → completed or failed.
+# A change not applied yet may also be withdrawn by its client → cancelled.
 CHANGE_TRANSITIONS: dict[str, frozenset[str]] = {
-    "received": frozenset({"scheduled", "failed"}),
-    "scheduled": frozenset({"completed", "failed"}),
+    "received": frozenset({"scheduled", "failed", "cancelled"}),
+    "scheduled": frozenset({"completed", "failed", "cancelled"}),
     "completed": frozenset(),
     "failed": frozenset(),
+    "cancelled": frozenset(),
 }
-FINAL = frozenset({"completed", "failed"})
+FINAL = frozenset({"completed", "failed", "cancelled"})
+PENDING = frozenset({"received", "scheduled"})
 
 # What each change type does to a line's status, and from which statuses it may.
 SUBSCRIBER_MOVES: dict[str, tuple[frozenset[str], str | None]] = {
@@ -43,6 +46,8 @@ def order_status(change_statuses: Iterable[str]) -> str:
         return "completed"
     if statuses == {"failed"}:
         return "failed"
+    if statuses == {"cancelled"}:
+        return "cancelled"
     return "partiallyCompleted"
 
 

@@ -150,7 +150,7 @@ async def process_due(
     return moved
 
 
-def _lock_owners(session: Session, partner_ids: Iterable[str]) -> None:
+def lock_owners(session: Session, partner_ids: Iterable[str]) -> None:
     """Take the outbox locks this transaction will need, all at once and in one order:
     taken one by one as events are published, two workers whose batches span the same
     partners in different orders would deadlock."""
@@ -160,10 +160,10 @@ def _lock_owners(session: Session, partner_ids: Iterable[str]) -> None:
 
 def schedule_received(session: Session, *, now: datetime) -> int:
     rows = session.execute(_RECEIVED).all()
-    _lock_owners(session, (row.partner_id for row in rows))
+    lock_owners(session, (row.partner_id for row in rows))
     for row in rows:
-        _move(session, row, "scheduled", now=now, available=row.due_at)
-    _settle_orders(session, {row.care_order_id for row in rows}, now)
+        move(session, row, "scheduled", now=now, available=row.due_at)
+    settle_orders(session, {row.care_order_id for row in rows}, now)
     return len(rows)
 
 
@@ -177,10 +177,10 @@ def apply_due_on_line(
         return 0  # an earlier change is still to be scheduled (next cycle)
     due = session.execute(_DUE_OF_LINE, {"b_ctn": ctn, "now": now}).all()
     # Locks a change may take, before any is taken (devices first, then the outbox, as
-    # everywhere): see _lock_owners.
+    # everywhere): see lock_owners.
     for imei in sorted({(c.payload.get("device") or {}).get("imei") for c in due} - {None}):
         serialize_on(session, f"device:{imei}")
-    _lock_owners(session, (c.partner_id for c in due))
+    lock_owners(session, (c.partner_id for c in due))
     done = 0
     orders = set()
     for change in due:
@@ -192,17 +192,17 @@ def apply_due_on_line(
             notes = apply(session, change=change, line=line, now=now, key=key, messenger=messenger)
         except Refused as refused:
             savepoint.rollback()
-            _move(session, change, "failed", now=now, code=refused.code, detail=refused.detail)
+            move(session, change, "failed", now=now, code=refused.code, detail=refused.detail)
         except Exception as exc:  # a bug or an outage: retried later, then failed
             savepoint.rollback()
             if not _retry_or_fail(session, change, now, exc):
                 break  # the line's later changes wait for this one's retry
         else:
             savepoint.commit()
-            _move(session, change, "completed", now=now, notes=notes)
+            move(session, change, "completed", now=now, notes=notes)
         orders.add(change.care_order_id)
         done += 1
-    _settle_orders(session, orders, now)
+    settle_orders(session, orders, now)
     return done
 
 
@@ -210,7 +210,7 @@ def _retry_or_fail(session: Session, change: Row, now: datetime, exc: Exception)
     """Fail the change after its last attempt (True), or put it back for later (False)."""
     log.error("care change %s failed to apply: %s", change.id, type(exc).__name__)
     if change.attempts + 1 >= MAX_ATTEMPTS:
-        _move(
+        move(
             session,
             change,
             "failed",
@@ -226,7 +226,7 @@ def _retry_or_fail(session: Session, change: Row, now: datetime, exc: Exception)
     return False
 
 
-def _move(
+def move(
     session: Session,
     change: Row,
     target: str,
@@ -276,7 +276,7 @@ def _move(
     )
 
 
-def _settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> None:
+def settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> None:
     """Derive each order's status from its changes'; publish the orders that moved."""
     ids = sorted(order_ids)
     if not ids:

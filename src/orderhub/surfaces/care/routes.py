@@ -14,6 +14,7 @@ from orderhub import clock
 from orderhub.adapters.messaging import MessagingUnavailable
 from orderhub.careorders import service as care
 from orderhub.careorders.checks import pin_digest
+from orderhub.careorders.withdraw import withdraw
 from orderhub.errors import Forbidden
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import PartnerDep
@@ -28,7 +29,9 @@ HeaderText = dict(min_length=1, max_length=200)
 CareOrderId = Annotated[
     str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Care order ID")
 ]
-OrderStatus = Literal["received", "scheduled", "completed", "partiallyCompleted", "failed"]
+OrderStatus = Literal[
+    "received", "scheduled", "completed", "partiallyCompleted", "failed", "cancelled"
+]
 
 
 def _iso(moment) -> str | None:
@@ -197,6 +200,25 @@ async def get_care_order(
     (or failed, with the reason). Another partner's order does not exist (404)."""
     order, changes = care.get_for_partner(
         session, partner_id=partner.partner_id, care_order_id=care_order_id
+    )
+    return view(order, changes)
+
+
+@router.post(
+    "/careOrder/{care_order_id}/cancel",
+    response_model=CareOrderOut,
+    responses=problem_responses(401, 404, 409, 422, 500),
+)
+async def cancel_care_order(
+    care_order_id: CareOrderId, partner: PartnerDep, runtime: RuntimeDep, session: SessionDep
+) -> dict[str, Any]:
+    """Withdraw a care order: its change requests not applied yet become `cancelled`;
+    applied ones stay as they are. 409 `care_order_final` when none is left to cancel."""
+    order, changes = withdraw(
+        session,
+        partner_id=partner.partner_id,
+        care_order_id=care_order_id,
+        now=clock.now(session, sandbox=runtime.settings.sandbox),
     )
     return view(order, changes)
 

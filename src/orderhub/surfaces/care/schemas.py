@@ -153,7 +153,7 @@ class ChangeOut(WireModel):
     change_request_id: str | None = Field(description="The client's own id, as sent")
     type: str
     ctn: str
-    status: str = Field(description="received | scheduled | completed | failed")
+    status: str = Field(description="received | scheduled | completed | failed | cancelled")
     effective: str = Field(description="immediate | nextBillingCycle | date")
     due_at: datetime = Field(description="When it takes (or took) effect")
     warnings: list[ProblemNote]
@@ -167,7 +167,7 @@ class ChangeOut(WireModel):
 class CareOrderOut(WireModel):
     id: str
     status: str = Field(
-        description="received | scheduled | completed | partiallyCompleted | failed"
+        description="received | scheduled | completed | partiallyCompleted | failed | cancelled"
     )
     foundation_account_number: str
     account_group_id: str | None

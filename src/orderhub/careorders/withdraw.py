@@ -1,0 +1,70 @@
+"""Withdrawing a care order: its change requests not applied yet are cancelled.
+
+Serialized with the worker by the lines' row locks, taken in the worker's lock order
+(lines, then outbox, then the care order), so a change is either applied or cancelled,
+never both, and the two never deadlock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import Session
+
+from orderhub.careorders import states
+from orderhub.careorders.service import CHANGES, ORDERS, get_for_partner
+from orderhub.careorders.worker import lock_owners, move, settle_orders
+from orderhub.errors import Conflict
+from orderhub.inventory.service import SUBSCRIBERS
+
+_PENDING_LINES = (
+    select(CHANGES.c.ctn)
+    .where(
+        CHANGES.c.care_order_id == bindparam("b_id"),
+        CHANGES.c.status.in_(tuple(states.PENDING)),
+    )
+    .distinct()
+)
+# FOR NO KEY UPDATE: waits for a worker applying the line, not for a care order being
+# accepted for it (which only holds a key-share lock through its foreign key).
+_LOCK_LINES = (
+    select(SUBSCRIBERS.c.ctn)
+    .where(SUBSCRIBERS.c.ctn.in_(bindparam("ctns", expanding=True)))
+    .order_by(SUBSCRIBERS.c.ctn)
+    .with_for_update(key_share=True)
+)
+_PENDING = (
+    select(CHANGES, ORDERS.c.partner_id)
+    .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
+    .where(
+        CHANGES.c.care_order_id == bindparam("b_id"),
+        CHANGES.c.status.in_(tuple(states.PENDING)),
+    )
+    .order_by(CHANGES.c.position)
+)
+
+
+class NothingToWithdraw(Conflict):
+    code = "care_order_final"
+    title = "Nothing left to withdraw"
+
+
+def withdraw(
+    session: Session, *, partner_id: str, care_order_id: str, now: datetime
+) -> tuple[Row, list[Row]]:
+    """Cancel the order's changes that are not applied yet (409 if none is left)."""
+    order, _ = get_for_partner(session, partner_id=partner_id, care_order_id=care_order_id)
+    ctns = list(session.execute(_PENDING_LINES, {"b_id": order.id}).scalars())
+    session.execute(_LOCK_LINES, {"ctns": ctns}).all()
+    pending = session.execute(_PENDING, {"b_id": order.id}).all()  # as the worker left them
+    if not pending:
+        raise NothingToWithdraw(
+            "Every change request of this care order has already been applied or ended.",
+            extra={"currentStatus": order.status},
+        )
+    lock_owners(session, [partner_id])
+    for change in pending:
+        move(session, change, "cancelled", now=now, notes=["Withdrawn by the client."])
+    settle_orders(session, [order.id], now)
+    return get_for_partner(session, partner_id=partner_id, care_order_id=care_order_id)
