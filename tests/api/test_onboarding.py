@@ -526,3 +526,57 @@ def test_the_address_sq_bounds_technology_and_speed_and_submit_rechecks_sq(clien
     assert {(p.get("serviceTypeId"), p["field"], p["rule"]) for p in blocked["problems"]} >= {
         ("voip-line", "serviceQualification", "not_qualified")
     }
+
+
+def _ready_broadband_order(client, headers, username: str) -> str:
+    """A broadband-only order with every requirement set and the terms accepted."""
+    account = new_account(client, headers, username=username)
+    oid = client.post(f"{ONB}/accounts/{account['id']}/orders", headers=headers).json()["id"]
+    qualify(client, headers, oid)
+    chosen = client.post(
+        f"{ONB}/orders/{oid}/package", json={"packagePlanId": "broadband-only-m2m"}, headers=headers
+    )
+    assert chosen.status_code == 200, chosen.text
+    sid = services_by_type(client, headers, oid)["home-broadband"]
+    for kind, body in GOOD["home-broadband"].items():
+        r = client.put(f"{ONB}/orders/{oid}/services/{sid}/{kind}", json=body, headers=headers)
+        assert r.status_code == 200, (kind, r.text)
+    terms = client.get(f"{ONB}/orders/{oid}/terms", headers=headers).json()["blocks"]
+    client.post(
+        f"{ONB}/orders/{oid}/terms/acceptance",
+        json={"accepted": [{"id": t["id"], "version": t["version"]} for t in terms]},
+        headers=headers,
+    )
+    return oid
+
+
+def test_two_customers_never_hold_one_pppoe_username(client):
+    headers = partner_headers(client)
+    first = _ready_broadband_order(client, headers, "casey.one")
+    second = _ready_broadband_order(client, headers, "casey.two")  # same identifier, not held yet
+    assert client.post(f"{ONB}/orders/{first}/submit", headers=headers).status_code == 200
+
+    # Submitting the second now is refused whole: nothing of it reaches the inventory.
+    taken = client.post(f"{ONB}/orders/{second}/submit", headers=headers)
+    assert is_problem(taken, 409, "identifier_taken")
+    assert taken.json()["identifiers"] == [
+        {"realm": "isp.example", "name": "pppoeUsername", "value": "casey.jones"}
+    ]
+    assert client.get(f"{ONB}/orders/{second}", headers=headers).json()["status"] != "submitted"
+
+    # Setting it again says so at once.
+    sid = services_by_type(client, headers, second)["home-broadband"]
+    url = f"{ONB}/orders/{second}/services/{sid}/identifiers"
+    same = {
+        "identifiers": [{"name": "pppoeUsername", "value": "casey.jones", "realm": "isp.example"}]
+    }
+    refused = client.put(url, json=same, headers=headers)
+    assert is_problem(refused, 422)
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [
+        ("identifiers.0.value", "identifier_taken")
+    ]
+    other = {
+        "identifiers": [{"name": "pppoeUsername", "value": "casey.two", "realm": "isp.example"}]
+    }
+    assert client.put(url, json=other, headers=headers).status_code == 200
+    assert client.post(f"{ONB}/orders/{second}/submit", headers=headers).status_code == 200

@@ -168,3 +168,16 @@ class InventoryService(Base):
     identifiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ServiceIdentifier(Base):
+    """An identifier a provisioned service holds (a PPPoE or SIP username, a mailbox):
+    one service per realm, name and value, so two customers never share a login."""
+
+    __tablename__ = "inventory_service_identifiers"
+
+    realm: Mapped[str] = mapped_column(String(100), primary_key=True)  # "" when none
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)  # lower case
+    service_id: Mapped[str] = mapped_column(ForeignKey("inventory_services.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
@@ -19,6 +20,7 @@ from orderhub.inventory.models import (
     InventoryService,
     PackageSubscription,
     RatePlan,
+    ServiceIdentifier,
     ServiceSubscription,
     Subscriber,
     SubscriberEvent,
@@ -34,6 +36,7 @@ LINE_EVENTS = SubscriberEvent.__table__
 PACKAGE_SUBSCRIPTIONS = PackageSubscription.__table__
 SERVICE_SUBSCRIPTIONS = ServiceSubscription.__table__
 SERVICES = InventoryService.__table__
+IDENTIFIERS = ServiceIdentifier.__table__
 
 _ACCOUNT_FOR_PARTNER = (
     select(ACCOUNTS)
@@ -314,7 +317,65 @@ def add_package(
             for service_id, sid, svc in zip(service_ids, subscription_ids, services, strict=True)
         ],
     )
+    held = [
+        {**_identifier_key(identifier), "service_id": service_id, "created_at": now}
+        for service_id, svc in zip(service_ids, services, strict=True)
+        for identifier in svc.identifiers
+    ]
+    if held:
+        _hold_identifiers(session, held)
     return CreatedPackage(package_subscription_id, subscription_ids, service_ids)
+
+
+class IdentifierTaken(Conflict):
+    code = "identifier_taken"
+    title = "Identifier taken"
+
+
+def _identifier_key(identifier: dict[str, Any]) -> dict[str, str]:
+    return {
+        "realm": identifier.get("realm") or "",
+        "name": identifier["name"],
+        "value": str(identifier["value"]).lower(),
+    }
+
+
+def taken_identifiers(session: Session, identifiers: list[dict[str, Any]]) -> list[int]:
+    """Positions of the identifiers another service already holds."""
+    keys = [_identifier_key(i) for i in identifiers]
+    if not keys:
+        return []
+    held = {
+        (r.realm, r.name, r.value)
+        for r in session.execute(
+            # Each column narrowed in key order, so the primary key's index serves it.
+            select(IDENTIFIERS.c.realm, IDENTIFIERS.c.name, IDENTIFIERS.c.value).where(
+                IDENTIFIERS.c.realm.in_({k["realm"] for k in keys}),
+                IDENTIFIERS.c.name.in_({k["name"] for k in keys}),
+                IDENTIFIERS.c.value.in_({k["value"] for k in keys}),
+            )
+        )
+    }
+    return [n for n, k in enumerate(keys) if (k["realm"], k["name"], k["value"]) in held]
+
+
+def _hold_identifiers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Claim the identifiers; the primary key makes a concurrent claim of one fail."""
+    taken = taken_identifiers(session, rows)
+    try:
+        if not taken:
+            with session.begin_nested():
+                session.execute(insert(IDENTIFIERS), rows)
+    except IntegrityError:
+        taken = taken_identifiers(session, rows) or list(range(len(rows)))
+    if taken:
+        names = ", ".join(f"{rows[n]['name']} '{rows[n]['value']}'" for n in taken)
+        raise IdentifierTaken(
+            f"Another service already holds {names}: choose another and set it again.",
+            extra={
+                "identifiers": [{k: rows[n][k] for k in ("realm", "name", "value")} for n in taken]
+            },
+        )
 
 
 def service_for_partner(session: Session, *, partner_id: str, service_id: str) -> Row:

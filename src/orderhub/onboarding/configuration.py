@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
+from orderhub.inventory import service as inventory
 from orderhub.onboarding import catalog, orders, qualification, rules
 from orderhub.onboarding.packages import SERVICES
 from orderhub.onboarding.states import OrderStatus, require_at_least
@@ -83,6 +84,15 @@ def set_values(
     found = problems_of(
         kind, requirements(session, target.service_type_id), value, realms, delivery
     )
+    if not found and kind == "identifiers":
+        found = [
+            FieldProblem(
+                f"identifiers.{n}.value",
+                "identifier_taken",
+                "Another service already holds this identifier in this realm.",
+            )
+            for n in inventory.taken_identifiers(session, value)
+        ]
     if found:
         raise ValidationFailed(
             f"The {kind} does not meet the service's requirements.", errors=found
