@@ -301,10 +301,19 @@ def test_the_whole_flow_creates_preactive_services_in_the_inventory(client):
     )
     assert replay.json() == result
 
+    sold_on = {}
     for service_id in result["serviceIds"]:
         svc = client.get(f"/inventory/v1/services/{service_id}", headers=headers).json()
         assert svc["status"] == "preActive"
         assert svc["packageSubscriptionId"] == result["packageSubscriptionId"]
+        sold_on[svc["serviceTypeId"]] = svc["qualification"]
+    # Each service keeps the SQ it was sold on: where, or on which number.
+    assert sold_on["home-broadband"]["kind"] == "address"
+    assert sold_on["home-broadband"]["locationId"] == "LOC000000001"
+    assert (sold_on["voip-line"]["kind"], sold_on["voip-line"]["phoneNumber"]) == (
+        "phone",
+        "2175550101",
+    )
     order = client.get(f"{ONB}/orders/{oid}", headers=headers).json()
     assert order["status"] == "submitted"
     assert order["events"][-1]["type"] == "order.submitted"

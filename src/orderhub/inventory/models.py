@@ -166,6 +166,8 @@ class InventoryService(Base):
     features: Mapped[list[str]] = mapped_column(JSON)
     contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     identifiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The service qualification it was sold on (kind, sqId, location or phone found).
+    qualification: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -248,6 +248,7 @@ class NewService:
     features: list[str]
     contacts: list[dict[str, Any]]
     identifiers: list[dict[str, Any]]
+    qualification: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,7 @@ def add_package(
                 "features": svc.features,
                 "contacts": svc.contacts,
                 "identifiers": svc.identifiers,
+                "qualification": svc.qualification,
                 "created_at": now,
                 "updated_at": now,
             }

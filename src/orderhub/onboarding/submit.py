@@ -92,6 +92,7 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> invento
             f"{len(found)} problem(s) block submission.", extra={"problems": found}
         )
     chosen = packages.plan(session, order.package_plan_id)
+    sold_on = _qualifications(session, order.id)
     inventory.ensure_account(
         session,
         number=account.number,
@@ -108,7 +109,12 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> invento
         term_months=chosen.plan["termMonths"],
         services=[
             inventory.NewService(
-                s.service_type_id, s.configuration, s.features, s.contacts, s.identifiers
+                s.service_type_id,
+                s.configuration,
+                s.features,
+                s.contacts,
+                s.identifiers,
+                sold_on.get(s.service_type_id),
             )
             for s in configuration.services_of(session, order_id=order.id)
         ],
@@ -130,3 +136,17 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> invento
 
 def _account_name(customer: dict[str, Any]) -> str:
     return customer.get("companyName") or f"{customer.get('firstName')} {customer.get('lastName')}"
+
+
+def _qualifications(session: Session, order_id: str) -> dict[str, dict[str, Any]]:
+    """Per service type, the latest successful SQ the service is sold on (the provisioned
+    service keeps where, or on which number, it was found serviceable)."""
+    found: dict[str, dict[str, Any]] = {}
+    for sq in orders.qualifications_of(session, order_id=order_id):  # oldest first
+        if sq.qualified:
+            found[sq.service_type_id] = {
+                "kind": sq.kind,
+                "sqId": sq.id,
+                "qualifiedAt": sq.created_at.isoformat().replace("+00:00", "Z"),
+            } | sq.details
+    return found

@@ -166,6 +166,7 @@ class ServiceOut(WireModel):
     features: list[str]
     contacts: list[dict[str, Any]]
     identifiers: list[dict[str, Any]]
+    qualification: dict[str, Any] | None
     created_at: datetime
     updated_at: datetime
 
@@ -191,6 +192,7 @@ async def service(
         features=row.features,
         contacts=row.contacts,
         identifiers=row.identifiers,
+        qualification=row.qualification,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
