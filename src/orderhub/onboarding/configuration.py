@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
-from orderhub.inventory import service as inventory
+from orderhub.inventory import provisioned
 from orderhub.onboarding import catalog, orders, qualification, rules
 from orderhub.onboarding.packages import SERVICES
 from orderhub.onboarding.states import OrderStatus, require_at_least
@@ -91,7 +91,7 @@ def set_values(
                 "identifier_taken",
                 "Another service already holds this identifier in this realm.",
             )
-            for n in inventory.taken_identifiers(session, value)
+            for n in provisioned.taken_identifiers(session, value)
         ]
     if found:
         raise ValidationFailed(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.ids import utcnow
+from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.onboarding import catalog, configuration, orders, packages
 from orderhub.onboarding.states import OrderStatus, require_at_least
@@ -83,7 +84,7 @@ def problems(session: Session, *, order: Row, realms: list[str]) -> list[dict[st
     return found
 
 
-def submit(session: Session, *, order: Row, account: Row, actor: str) -> inventory.CreatedPackage:
+def submit(session: Session, *, order: Row, account: Row, actor: str) -> provisioned.CreatedPackage:
     """Create the package subscription, its service subscriptions and PreActive services."""
     require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "submit")
     found = problems(session, order=order, realms=account.realms)
@@ -101,14 +102,14 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> invento
         customer_id=account.id,
     )
     inventory.grant_access(session, account_number=account.number, partner_id=order.partner_id)
-    created = inventory.add_package(
+    created = provisioned.add_package(
         session,
         account_number=account.number,
         package_id=chosen.package.id,
         package_plan_id=order.package_plan_id,
         term_months=chosen.plan["termMonths"],
         services=[
-            inventory.NewService(
+            provisioned.NewService(
                 s.service_type_id,
                 s.configuration,
                 s.features,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import Row
 
 from orderhub import clock
+from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
@@ -180,7 +181,7 @@ async def service(
     session: SessionDep,
 ) -> ServiceOut:
     """A service as ordered through onboarding (PreActive until fulfilment activates it)."""
-    row = inventory.service_for_partner(session, partner_id=partner.partner_id, service_id=id)
+    row = provisioned.service_for_partner(session, partner_id=partner.partner_id, service_id=id)
     return ServiceOut(
         id=row.id,
         account_number=row.account_number,

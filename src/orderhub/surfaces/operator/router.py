@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.business import exceptions
 from orderhub.business.states import ExceptionStatus
-from orderhub.inventory import service as inventory
+from orderhub.inventory import provisioned
 from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.schemas import ExceptionRequestId
@@ -123,7 +123,7 @@ async def activate_service(
 ) -> ActivatedServiceOut:
     """Fulfilment is done: the onboarded service goes from PreActive to active (409 from
     any other status). Consumer lines go active when their order completes."""
-    row = inventory.activate_service(session, service_id=id)
+    row = provisioned.activate_service(session, service_id=id)
     return ActivatedServiceOut(
         id=row.id,
         status=row.status,
