@@ -14,3 +14,8 @@ def new_id(prefix: str) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def iso_z(moment: datetime) -> str:
+    """A UTC moment as ISO 8601 with `Z`, as every event and stored timestamp string."""
+    return moment.isoformat().replace("+00:00", "Z")

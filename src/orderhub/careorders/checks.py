@@ -22,10 +22,10 @@ from orderhub.careorders.models import CareChange
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.inventory.models import AccountGroup, Feature, RatePlan
 from orderhub.inventory.service import (
-    ACCESS,
-    ACCOUNTS,
     LINE_FEATURES,
     SUBSCRIBERS,
+    AccountNotFound,
+    account_for_partner,
     next_bill_date,
 )
 
@@ -35,13 +35,6 @@ CATALOG = Feature.__table__
 PLANS = RatePlan.__table__
 ROOT = "careOrderRequest"
 
-_ACCOUNT = (
-    select(ACCOUNTS.c.number)
-    .join(ACCESS, ACCESS.c.account_number == ACCOUNTS.c.number)
-    .where(
-        ACCOUNTS.c.number == bindparam("b_number"), ACCESS.c.partner_id == bindparam("b_partner")
-    )
-)
 _GROUP = select(GROUPS.c.id).where(
     GROUPS.c.id == bindparam("b_group"), GROUPS.c.account_number == bindparam("b_number")
 )
@@ -62,7 +55,7 @@ _PENDING_MOVES = (
     )
     .order_by(CHANGES.c.due_at, CHANGES.c.received_at, CHANGES.c.care_order_id, CHANGES.c.position)
 )
-STATUS_MOVES = ("suspendSubscriber", "resumeSubscriber", "cancelSubscriber")
+STATUS_MOVES = tuple(kind for kind, (_, to) in states.SUBSCRIBER_MOVES.items() if to)
 _DEVICES_IN_USE = select(SUBSCRIBERS.c.ctn, SUBSCRIBERS.c.imei).where(
     SUBSCRIBERS.c.imei.in_(bindparam("imeis", expanding=True)),
     SUBSCRIBERS.c.status != "cancelled",
@@ -98,13 +91,15 @@ def check(
             for p in rules.change_request_problems(index, change)
         ]
     number = request["foundationAccountNumber"]
-    if session.execute(_ACCOUNT, {"b_number": number, "b_partner": partner_id}).first() is None:
+    try:
+        account_for_partner(session, partner_id=partner_id, number=number)
+    except AccountNotFound:
         # One answer for "no such account" and "not yours": nothing leaks about others.
         raise ValidationFailed.one(
             f"{ROOT}.foundationAccountNumber",
             "account_access",
             f"No account '{number}' that this client may act on.",
-        )
+        ) from None
     group = request.get("accountGroupId")
     if group and session.execute(_GROUP, {"b_group": group, "b_number": number}).first() is None:
         problems.append(

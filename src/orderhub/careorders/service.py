@@ -17,8 +17,9 @@ from orderhub.webhooks import service as webhooks
 ORDERS = CareOrder.__table__
 CHANGES = CareChange.__table__
 
-_INSERT_ORDER = insert(ORDERS)
-_INSERT_CHANGES = insert(CHANGES)
+_INSERT_ORDER = insert(ORDERS).returning(*ORDERS.c)
+# In the order of the rows given (by position), which is how the answer lists them.
+_INSERT_CHANGES = insert(CHANGES).returning(*CHANGES.c, sort_by_parameter_order=True)
 _ORDER_FOR_PARTNER = select(ORDERS).where(
     ORDERS.c.id == bindparam("b_id"), ORDERS.c.partner_id == bindparam("b_partner")
 )
@@ -53,7 +54,7 @@ def accept(
     """Check the order against the inventory and store it with its change requests,
     all `received`; the worker schedules and applies them."""
     accepted = check(session, partner_id=partner_id, request=request, now=now, key=key)
-    stamp = now  # the test clock's time in sandbox mode, like every time the worker writes
+    # `now` is the test clock's time in sandbox mode, like every time the worker writes.
     order = {
         "id": new_id("care"),
         "partner_id": partner_id,
@@ -66,11 +67,13 @@ def accept(
         "consent_to_recurring_charges": bool(request.get("consentToRecurringCharges")),
         "order_contact": request.get("orderContact"),
         "status": "received",
-        "created_at": stamp,
-        "updated_at": stamp,
+        "created_at": now,
+        "updated_at": now,
     }
-    session.execute(_INSERT_ORDER, order)
-    session.execute(_INSERT_CHANGES, [_change_row(order["id"], c, stamp) for c in accepted])
+    row = session.execute(_INSERT_ORDER, order).one()
+    changes = session.execute(
+        _INSERT_CHANGES, [_change_row(order["id"], c, now) for c in accepted]
+    ).all()
     webhooks.publish(
         session,
         owner=owner(partner_id),
@@ -85,7 +88,7 @@ def accept(
             ],
         },
     )
-    return get_for_partner(session, partner_id=partner_id, care_order_id=order["id"])
+    return row, changes
 
 
 def _change_row(order_id: str, change: AcceptedChange, now: datetime) -> dict[str, Any]:

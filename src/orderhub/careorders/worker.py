@@ -25,6 +25,7 @@ from orderhub.careorders import states
 from orderhub.careorders.apply import Refused, apply
 from orderhub.careorders.service import CHANGES, ORDERS, owner
 from orderhub.db import Database, serialize_on
+from orderhub.ids import iso_z
 from orderhub.inventory.service import SUBSCRIBERS
 from orderhub.webhooks import service as webhooks
 
@@ -269,9 +270,9 @@ def move(
             "type": change.type,
             "status": target,
             "previousStatus": change.status,
-            "dueAt": _iso(change.due_at),
+            "dueAt": iso_z(change.due_at),
             "failure": {"code": code, "detail": detail} if code else None,
-            "changedAt": _iso(now),
+            "changedAt": iso_z(now),
         },
     )
 
@@ -299,13 +300,9 @@ def settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> 
                 "careOrderId": order.id,
                 "status": status,
                 "previousStatus": order.status,
-                "changedAt": _iso(now),
+                "changedAt": iso_z(now),
             },
         )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 async def run(

@@ -133,11 +133,24 @@ def feature_status(feature: Row, now: datetime) -> str:
 
 
 def record_event(
-    session: Session, *, ctn: str, type: str, actor: str, data: dict[str, Any] | None = None
+    session: Session,
+    *,
+    ctn: str,
+    type: str,
+    actor: str,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
+    """One row of the line's history; `at` when it happened (default: now)."""
     session.execute(
         _INSERT_EVENT,
-        {"ctn": ctn, "type": type, "actor": actor, "data": data or {}, "created_at": utcnow()},
+        {
+            "ctn": ctn,
+            "type": type,
+            "actor": actor,
+            "data": data or {},
+            "created_at": at or utcnow(),
+        },
     )
 
 

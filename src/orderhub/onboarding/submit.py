@@ -8,7 +8,7 @@ from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
-from orderhub.ids import utcnow
+from orderhub.ids import iso_z, utcnow
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.onboarding import catalog, configuration, orders, packages
@@ -148,6 +148,6 @@ def _qualifications(session: Session, order_id: str) -> dict[str, dict[str, Any]
             found[sq.service_type_id] = {
                 "kind": sq.kind,
                 "sqId": sq.id,
-                "qualifiedAt": sq.created_at.isoformat().replace("+00:00", "Z"),
+                "qualifiedAt": iso_z(sq.created_at),
             } | sq.details
     return found

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from orderhub.adapters.provisioning import Provisioning, SubOrderState
 from orderhub.db import Database
 from orderhub.errors import Conflict, OrderHubError
-from orderhub.ids import utcnow
+from orderhub.ids import iso_z, utcnow
 from orderhub.partner_orders import rules
 from orderhub.partner_orders.service import ORDERS, SUBS, event, record
 from orderhub.partner_orders.states import FINAL, PartnerOrderStatus, derived_status, transition
@@ -138,7 +138,7 @@ def apply(
                 "orderId": order.id,
                 "status": status,
                 "previousStatus": order.status,
-                "changedAt": now.isoformat().replace("+00:00", "Z"),
+                "changedAt": iso_z(now),
                 "subOrders": [
                     {
                         "id": sub.id,

@@ -23,7 +23,7 @@ import httpx
 from sqlalchemy import bindparam, select, update
 
 from orderhub.db import Database
-from orderhub.ids import utcnow
+from orderhub.ids import iso_z, utcnow
 from orderhub.webhooks import rules
 from orderhub.webhooks.service import DELIVERIES, EVENTS, SUBSCRIPTIONS
 
@@ -150,7 +150,7 @@ def _job(row, key: bytes, lease: datetime) -> Job:
             "id": row.event_id,
             "type": row.type,
             "subject": row.subject,
-            "createdAt": row.created_at.isoformat().replace("+00:00", "Z"),
+            "createdAt": iso_z(row.created_at),
             "data": row.data,
         },
         separators=(",", ":"),

@@ -34,11 +34,7 @@ OrderStatus = Literal[
 ]
 
 
-def _iso(moment) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
-def view(order: Row, changes: list[Row]) -> dict[str, Any]:
+def view(order: Row, changes: list[Row]) -> CareOrderOut:
     return CareOrderOut(
         id=order.id,
         status=order.status,
@@ -71,7 +67,7 @@ def view(order: Row, changes: list[Row]) -> dict[str, Any]:
         ],
         created_at=order.created_at,
         updated_at=order.updated_at,
-    ).model_dump(mode="json", by_alias=True)
+    )
 
 
 def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
@@ -169,7 +165,7 @@ async def create_care_order(
             now=clock.now(session, sandbox=runtime.settings.sandbox),
             key=runtime.key,
         )
-        return view(order, changes)
+        return view(order, changes).model_dump(mode="json", by_alias=True)
 
     response = idempotent.respond(
         request,
@@ -195,7 +191,7 @@ async def create_care_order(
 )
 async def get_care_order(
     care_order_id: CareOrderId, partner: PartnerDep, session: SessionDep
-) -> dict[str, Any]:
+) -> CareOrderOut:
     """A care order and each change request's status: received → scheduled → completed
     (or failed, with the reason). Another partner's order does not exist (404)."""
     order, changes = care.get_for_partner(
@@ -211,7 +207,7 @@ async def get_care_order(
 )
 async def cancel_care_order(
     care_order_id: CareOrderId, partner: PartnerDep, runtime: RuntimeDep, session: SessionDep
-) -> dict[str, Any]:
+) -> CareOrderOut:
     """Withdraw a care order: its change requests not applied yet become `cancelled`;
     applied ones stay as they are. 409 `care_order_final` when none is left to cancel."""
     order, changes = withdraw(
@@ -233,7 +229,7 @@ async def list_care_orders(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> dict[str, Any]:
+) -> CareOrdersOut:
     """The partner's care orders, newest first, filtered by status or account."""
     found = care.list_for_partner(
         session,
@@ -243,8 +239,6 @@ async def list_care_orders(
         limit=limit,
         offset=offset,
     )
-    return {
-        "careOrders": [view(order, changes) for order, changes in found],
-        "limit": limit,
-        "offset": offset,
-    }
+    return CareOrdersOut(
+        care_orders=[view(order, changes) for order, changes in found], limit=limit, offset=offset
+    )
