@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -15,7 +14,7 @@ from orderhub.config import Settings
 from orderhub.errors import install_error_handlers
 from orderhub.partner_orders import progress
 from orderhub.runtime import Runtime
-from orderhub.surfaces import ops
+from orderhub.surfaces import openapi, ops
 from orderhub.surfaces.b2b.router import oauth_router
 from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
@@ -24,7 +23,6 @@ from orderhub.surfaces.direct.router import router as direct_router
 from orderhub.surfaces.inventory.routes import router as inventory_router
 from orderhub.surfaces.onboarding.router import router as onboarding_router
 from orderhub.surfaces.operator.router import router as operator_router
-from orderhub.surfaces.schemas import ProblemOut
 from orderhub.webhooks import worker
 
 DESCRIPTION = """One telecom order engine with thin channel APIs.
@@ -102,7 +100,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await task
         runtime.database.dispose()
 
-    app = FastAPI(title="OrderHub", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="OrderHub",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # /docs and /redoc are served by surfaces/openapi.py.
+        docs_url=None,
+        redoc_url=None,
+    )
     install_error_handlers(app)
     app.include_router(ops.health)
     app.include_router(direct_router)
@@ -115,24 +121,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.sandbox:
         app.include_router(ops.sandbox)
         app.include_router(b2b_sandbox_router)
-    _document_problems(app)
+    openapi.install(app)
     return app
-
-
-def _document_problems(app: FastAPI) -> None:
-    """Put the ProblemOut schema that every error response refers to into the document."""
-    original = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = original()
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        problem = ProblemOut.model_json_schema(
-            by_alias=True, ref_template="#/components/schemas/{model}"
-        )
-        components.update(problem.pop("$defs", {}))
-        components["ProblemOut"] = problem
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

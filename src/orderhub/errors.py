@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,11 @@ log = logging.getLogger("orderhub.errors")
 
 PROBLEM_TYPE_BASE = "https://orderhub.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
+
+# Called with (request, status, code) for every problem the handlers render. Empty in
+# production; tests register a recorder to check the OpenAPI document lists each
+# operation's error codes.
+problem_observers: list[Callable[[Request, int, str], None]] = []
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,15 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def request_problem(
+    request: Request, status: int, code: str, title: str, detail: str, **kwargs: Any
+) -> JSONResponse:
+    """A problem answering `request`: its path as `instance`, observers told."""
+    for observe in problem_observers:
+        observe(request, status, code)
+    return problem(status, code, title, detail, instance=request.url.path, **kwargs)
+
+
 def _field_path(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or (str(loc[0]) if loc else "body")
@@ -136,12 +151,12 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 def _validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return problem(
+        return request_problem(
+            request,
             400,
             "malformed_json",
             "Malformed JSON",
             "The request body is not valid JSON.",
-            instance=request.url.path,
         )
     field_problems = [
         # `input` is never echoed: it may be an SSN, a password or an OTP code.
@@ -153,12 +168,12 @@ def _validation_problem(request: Request, exc: RequestValidationError) -> JSONRe
         for e in errors
     ]
     fields = ", ".join(sorted({p["field"] for p in field_problems}))
-    return problem(
+    return request_problem(
+        request,
         422,
         "validation_failed",
         "Request is not valid",
         f"{len(field_problems)} problem(s) with: {fields}.",
-        instance=request.url.path,
         errors=field_problems,
     )
 
@@ -166,12 +181,12 @@ def _validation_problem(request: Request, exc: RequestValidationError) -> JSONRe
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OrderHubError)
     async def _orderhub_error(request: Request, exc: OrderHubError) -> JSONResponse:
-        return problem(
+        return request_problem(
+            request,
             exc.status,
             exc.code,
             exc.title,
             exc.detail,
-            instance=request.url.path,
             errors=[e.to_dict() for e in exc.errors] or None,
             extra=exc.extra,
             headers=exc.headers,
@@ -186,12 +201,12 @@ def install_error_handlers(app: FastAPI) -> None:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated"}
         detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return problem(
+        return request_problem(
+            request,
             exc.status_code,
             code,
             titles.get(exc.status_code, "Error"),
             detail,
-            instance=request.url.path,
             headers=getattr(exc, "headers", None),
         )
 
@@ -203,13 +218,13 @@ def install_error_handlers(app: FastAPI) -> None:
         # database restart the first request on each stale connection lands here, and
         # SQLAlchemy has already dropped the pool, so a retry gets a fresh connection.
         log.warning("database connection lost on %s %s", request.method, request.url.path)
-        return problem(
+        return request_problem(
+            request,
             503,
             "database_unavailable",
             "Database unavailable",
             "The connection to the database was lost; the request may not have completed. "
             "Retry it (with the same Idempotency-Key, for a create or submit).",
-            instance=request.url.path,
             headers={"Retry-After": "1"},
         )
 
@@ -224,10 +239,10 @@ def install_error_handlers(app: FastAPI) -> None:
             request.url.path,
             "".join(traceback.format_tb(exc.__traceback__)),
         )
-        return problem(
+        return request_problem(
+            request,
             500,
             "internal_error",
             "Internal server error",
             "The server failed to handle the request; nothing was changed.",
-            instance=request.url.path,
         )
