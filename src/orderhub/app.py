@@ -21,6 +21,7 @@ from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
 from orderhub.surfaces.care.routes import router as care_router
 from orderhub.surfaces.direct.router import router as direct_router
 from orderhub.surfaces.inventory.routes import router as inventory_router
+from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
 from orderhub.surfaces.onboarding.router import router as onboarding_router
 from orderhub.surfaces.operator.router import router as operator_router
 from orderhub.webhooks import worker
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for task in (delivering, provisioning, caring):
             if task is not None:
                 await task
-        runtime.database.dispose()
+        runtime.close()
 
     app = FastAPI(
         title="OrderHub",
@@ -108,8 +109,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # /docs and /redoc are served by surfaces/openapi.py.
         docs_url=None,
         redoc_url=None,
+        # No slash redirects: their Location would be built from the request's Host header.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
+    # Added last runs first: the request id and access line wrap everything, then the
+    # sign-in gate, then the request-body checks.
+    app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SignInGate)
+    app.add_middleware(RequestContext)
     app.include_router(ops.health)
     app.include_router(direct_router)
     app.include_router(oauth_router)

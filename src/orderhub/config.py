@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 
 DEFAULT_SQLITE_URL = "sqlite:///./orderhub.db"
+# Password hashing gets half the cores by default; the event loop keeps the rest.
+HASH_THREADS = max(1, (os.cpu_count() or 2) // 2)
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -52,6 +54,17 @@ class Settings:
     # The sandbox provisioning system moves each submitted B2B order one milestone per
     # this many seconds (adapters/provisioning.py); the worker applies what is due.
     provisioning_step_seconds: float = 30.0
+    # Password and client-secret checks (identity/hashing.py): threads that run them, and
+    # how many more sign-ins may wait for one before the next is refused with 429.
+    password_check_threads: int = 1
+    password_check_queue: int = 8
+    # Request bodies over this many bytes are refused with 413 before they are parsed.
+    max_body_bytes: int = 1_048_576
+    # Log lines: `text` for people, `json` (one object per line) for log shippers.
+    log_format: str = "text"
+    log_level: str = "info"
+    # When set, GET /metrics needs `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,4 +84,10 @@ class Settings:
             worker_poll_seconds=_float("ORDERHUB_WORKER_POLL_SECONDS", 1.0),
             webhook_retry_base_seconds=_float("ORDERHUB_WEBHOOK_RETRY_BASE_SECONDS", 10.0),
             provisioning_step_seconds=_float("ORDERHUB_PROVISIONING_STEP_SECONDS", 30.0),
+            password_check_threads=_int("ORDERHUB_PASSWORD_CHECK_THREADS", HASH_THREADS),
+            password_check_queue=_int("ORDERHUB_PASSWORD_CHECK_QUEUE", 8 * HASH_THREADS),
+            max_body_bytes=_int("ORDERHUB_MAX_BODY_BYTES", 1_048_576),
+            log_format=(os.environ.get("ORDERHUB_LOG_FORMAT") or "text").strip().lower(),
+            log_level=(os.environ.get("ORDERHUB_LOG_LEVEL") or "info").strip().lower(),
+            metrics_token=os.environ.get("ORDERHUB_METRICS_TOKEN") or None,
         )

@@ -15,8 +15,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from orderhub import metrics
+from orderhub.logs import REQUEST_ID, route_template
 
 log = logging.getLogger("orderhub.errors")
 
@@ -127,6 +131,9 @@ def problem(
     }
     if instance:
         body["instance"] = instance
+    request_id = REQUEST_ID.get()
+    if request_id:
+        body["requestId"] = request_id
     if errors:
         body["errors"] = errors
     if extra:
@@ -178,6 +185,57 @@ def _validation_problem(request: Request, exc: RequestValidationError) -> JSONRe
     )
 
 
+_HTTP_PROBLEMS = {
+    401: ("unauthorized", "Not authenticated"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    413: ("payload_too_large", "Payload too large"),
+}
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this path (asked of the routes themselves)."""
+    from starlette.routing import Match
+
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
+def _connection_trouble(exc: DBAPIError) -> bool:
+    """Whether the database could not be reached or dropped the connection (a restart, a
+    network failure, a server out of connections, SQLite's file locked or unreadable), as
+    opposed to a statement the database refused (a constraint, a bad value: a bug)."""
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+
+
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Connections are not pinged before use (a round trip per request): after a database
+    # restart the first request on each stale connection lands here, and SQLAlchemy has
+    # already dropped the pool, so a retry gets a fresh connection.
+    metrics.DB_UNAVAILABLE.inc()
+    log.warning(
+        "database unavailable (%s) on %s %s",
+        type(getattr(exc, "orig", None) or exc).__name__,
+        request.method,
+        route_template(request.scope),
+    )
+    return request_problem(
+        request,
+        503,
+        "database_unavailable",
+        "Database unavailable",
+        "The database could not be reached or the connection was lost; the request may not "
+        "have completed. Retry it (with the same Idempotency-Key, for a create or submit).",
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OrderHubError)
     async def _orderhub_error(request: Request, exc: OrderHubError) -> JSONResponse:
@@ -198,35 +256,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated"}
         detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return request_problem(
-            request,
-            exc.status_code,
-            code,
-            titles.get(exc.status_code, "Error"),
-            detail,
-            headers=getattr(exc, "headers", None),
-        )
+        code, title = _HTTP_PROBLEMS.get(exc.status_code, ("http_error", "Error"))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; list them all.
+            headers = {"Allow": ", ".join(_allowed_methods(request))}
+        return request_problem(request, exc.status_code, code, title, detail, headers=headers)
 
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
-        if not exc.connection_invalidated:
+        if not _connection_trouble(exc):
             return await _unexpected(request, exc)
-        # Connections are not pinged before use (a round trip per request): after a
-        # database restart the first request on each stale connection lands here, and
-        # SQLAlchemy has already dropped the pool, so a retry gets a fresh connection.
-        log.warning("database connection lost on %s %s", request.method, request.url.path)
-        return request_problem(
-            request,
-            503,
-            "database_unavailable",
-            "Database unavailable",
-            "The connection to the database was lost; the request may not have completed. "
-            "Retry it (with the same Idempotency-Key, for a create or submit).",
-            headers={"Retry-After": "1"},
-        )
+        return _database_unavailable(request, exc)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
+        return _database_unavailable(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -236,7 +282,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "unhandled %s on %s %s\n%s",
             type(exc).__name__,
             request.method,
-            request.url.path,
+            route_template(request.scope),
             "".join(traceback.format_tb(exc.__traceback__)),
         )
         return request_problem(

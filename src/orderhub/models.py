@@ -17,7 +17,12 @@ from orderhub.customers.models import Account, Address, Customer
 from orderhub.db import Base
 from orderhub.fulfillment.models import Fulfillment, Store
 from orderhub.idempotency.models import IdempotencyRecord
-from orderhub.identity.models import InstanceSecret, OtpChallenge, PasswordCredential
+from orderhub.identity.models import (
+    AttemptBudget,
+    InstanceSecret,
+    OtpChallenge,
+    PasswordCredential,
+)
 from orderhub.inventory.models import (
     AccountAccess,
     AccountGroup,
@@ -58,6 +63,7 @@ __all__ = [
     "AccountGroup",
     "AccountNote",
     "Address",
+    "AttemptBudget",
     "Base",
     "BusinessCreditDecision",
     "BusinessCustomer",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from orderhub.adapters.registry import Adapters
 from orderhub.config import Settings
 from orderhub.db import Database
+from orderhub.identity.hashing import PasswordChecks
 from orderhub.identity.service import signing_key
 
 
@@ -16,10 +17,18 @@ class Runtime:
     database: Database
     adapters: Adapters
     key: bytes
+    passwords: PasswordChecks
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
         database = Database(settings.database_url)
         with database.transaction() as session:
             key = signing_key(session, settings)
-        return cls(settings, database, Adapters.for_settings(settings), key)
+        passwords = PasswordChecks(
+            threads=settings.password_check_threads, queue=settings.password_check_queue
+        )
+        return cls(settings, database, Adapters.for_settings(settings), key, passwords)
+
+    def close(self) -> None:
+        self.passwords.close()
+        self.database.dispose()

@@ -30,8 +30,6 @@ class PasswordCredential(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True)
     username: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InstanceSecret(Base):
@@ -41,3 +39,22 @@ class InstanceSecret(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class AttemptBudget(Base):
+    """Failed sign-in attempts in a row for one credential, claimed before each check.
+
+    `key` names the credential: `password:<username>`, `portal:<account id>`,
+    `client:<client id>`, `otp:<phone or e-mail>` (identity/attempts.py). A row exists
+    only while a credential has failures in a row; a successful sign-in deletes it.
+    """
+
+    __tablename__ = "attempt_budgets"
+    __table_args__ = (Index("ix_attempt_budgets_updated_at", "updated_at"),)
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer)
+    # Locks in a row: each lock may last longer than the one before (AttemptPolicy).
+    locks: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

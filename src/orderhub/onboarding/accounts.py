@@ -6,12 +6,13 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, case, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from orderhub.errors import Conflict, NotFound, TooManyRequests, Unauthorized
-from orderhub.identity.service import PASSWORD_LOCK, PASSWORD_MAX_FAILURES, password_matches
+from orderhub.errors import Conflict, NotFound, Unauthorized
+from orderhub.identity import attempts
+from orderhub.identity.service import password_matches
 from orderhub.ids import new_id, utcnow
 from orderhub.onboarding.models import OnboardingAccount
 
@@ -21,24 +22,6 @@ _OF_PARTNER = select(ACCOUNTS).where(
 )
 _BY_USERNAME = select(ACCOUNTS).where(
     ACCOUNTS.c.username == bindparam("b_username"), ACCOUNTS.c.partner_id == bindparam("b_partner")
-)
-_FAILED = ACCOUNTS.c.failed_attempts + 1
-# One statement, so concurrent wrong tries all count: the fifth in a row locks sign-in.
-_RECORD_FAILURE = (
-    update(ACCOUNTS)
-    .where(ACCOUNTS.c.id == bindparam("b_id"))
-    .values(
-        failed_attempts=case((_FAILED >= PASSWORD_MAX_FAILURES, 0), else_=_FAILED),
-        locked_until=case(
-            (_FAILED >= PASSWORD_MAX_FAILURES, bindparam("b_until")),
-            else_=ACCOUNTS.c.locked_until,
-        ),
-    )
-)
-_RESET_FAILURES = (
-    update(ACCOUNTS)
-    .where(ACCOUNTS.c.id == bindparam("b_id"))
-    .values(failed_attempts=0, locked_until=None)
 )
 # Realms an account's service identifiers may use (sandbox: every account gets these).
 DEFAULT_REALMS = ["isp.example", "voice.example"]
@@ -52,11 +35,6 @@ class AccountNotFound(NotFound):
 class WrongCredentials(Unauthorized):
     code = "invalid_credentials"
     title = "Sign-in failed"
-
-
-class SignInLocked(TooManyRequests):
-    code = "sign_in_locked"
-    title = "Sign-in locked"
 
 
 def create(
@@ -113,20 +91,16 @@ def password_ok(account: Row | None, password: str) -> bool:
     return password_matches(account.password_hash if account else None, password)
 
 
-def refuse_if_locked(account: Row | None, now: datetime) -> None:
-    """429 while the account's sign-in is locked (checked after the password, so a locked
-    account costs the same time as any other)."""
-    if account is not None and account.locked_until and account.locked_until > now:
-        raise SignInLocked(
-            "Sign-in is locked after too many wrong passwords; try again later.",
-            headers={"Retry-After": str(int((account.locked_until - now).total_seconds()) + 1)},
-        )
+def claim_sign_in(session: Session, *, account: Row, now: datetime) -> None:
+    """Count this portal sign-in as failed before the (slow) password check: 429 once five
+    in a row have (identity/attempts.py)."""
+    attempts.claim(session, key=_budget_key(account), policy=attempts.PORTAL_PASSWORD, now=now)
 
 
-def record_sign_in(session: Session, *, account: Row, ok: bool, now: datetime) -> None:
-    """Count a wrong password (the fifth in a row locks sign-in for 15 minutes); a right
-    one clears the count."""
-    if not ok:
-        session.execute(_RECORD_FAILURE, {"b_id": account.id, "b_until": now + PASSWORD_LOCK})
-    elif account.failed_attempts:
-        session.execute(_RESET_FAILURES, {"b_id": account.id})
+def signed_in(session: Session, *, account: Row) -> None:
+    """The password was right: clear the failures in a row."""
+    attempts.succeeded(session, key=_budget_key(account))
+
+
+def _budget_key(account: Row) -> str:
+    return f"portal:{account.id}"

@@ -76,9 +76,6 @@ class OnboardingAccount(Base):
     # Unique per provider, so a provider's customers sign in without naming the provider.
     username: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
-    # Portal sign-in throttle: wrong passwords in a row, and the lock they lead to.
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     realms: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from orderhub.ids import utcnow
 from orderhub.partners import rules
 from orderhub.partners import service as partners
 from orderhub.surfaces.b2b import schemas as s
-from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep
+from orderhub.surfaces.deps import RuntimeDep
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["partner authentication"])
@@ -45,12 +46,11 @@ async def token_request(request: Request) -> rules.ClientCredentials:
 @router.post(
     "/oauth/token",
     response_model=s.TokenOut,
-    responses=problem_responses(400, 401, 500),
+    responses=problem_responses(400, 401, 429, 500),
     openapi_extra={"requestBody": _FORM_BODY},
 )
 async def issue_token(
     credentials: Annotated[rules.ClientCredentials, Depends(token_request)],
-    session: ReadSessionDep,
     runtime: RuntimeDep,
     response: Response,
 ) -> s.TokenOut:
@@ -59,10 +59,22 @@ async def issue_token(
     Form-encoded `grant_type=client_credentials` with `client_id` and `client_secret`, or
     the client's id and secret as HTTP Basic credentials. Errors carry RFC 6749 `error` and
     `error_description` (also as `code` and `detail`) in an application/problem+json body.
+    Ten wrong secrets in a row for one client id make it wait a minute (429, Retry-After).
     """
-    partner_id = partners.authenticate(
-        session, credentials=credentials, sandbox_mode=runtime.settings.sandbox
+    database = runtime.database
+    # Short transactions around the slow secret check, never one held across it.
+    async with database.request_transaction(write=False) as session:
+        client = partners.find_client(session, client_id=credentials.client_id)
+    if client is not None:
+        async with database.request_transaction(write=True) as session:
+            partners.claim_attempt(session, client=client, now=utcnow())
+    verified = await runtime.passwords.run(
+        partners.secret_matches, client, credentials.client_secret
     )
+    async with database.request_transaction(write=True) as session:
+        partner_id = partners.authenticated(
+            session, client=client, verified=verified, sandbox_mode=runtime.settings.sandbox
+        )
     ttl = runtime.settings.token_ttl_seconds
     token = partners.issue_token(
         runtime.key, partner_id=partner_id, client_id=credentials.client_id, ttl_seconds=ttl

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from orderhub.identity import service as identity
+from orderhub.ids import utcnow
+from orderhub.runtime import Runtime
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.schemas import problem_responses
@@ -50,20 +52,37 @@ async def generate_otp(body: s.GenerateOtpIn, session: SessionDep, runtime: Runt
 @router.post(
     "/v1/auth", response_model=s.TokenOut, responses=problem_responses(400, 401, 422, 429, 500)
 )
-async def authenticate(
-    body: Annotated[s.AuthIn, Body()], session: SessionDep, runtime: RuntimeDep
-) -> s.TokenOut:
-    """Exchange an OTP (single use, 10 minutes, 5 tries) or a password for an access token."""
+async def authenticate(body: Annotated[s.AuthIn, Body()], runtime: RuntimeDep) -> s.TokenOut:
+    """Exchange an OTP (single use, 10 minutes, 5 tries; ten wrong codes in a row lock the
+    phone or e-mail) or a password (five wrong in a row lock it for 15 minutes) for an
+    access token."""
     if isinstance(body, s.OtpAuthIn):
-        token = identity.sign_in_with_otp(
-            session, otp_id=body.otp_id, code=body.code, settings=runtime.settings, key=runtime.key
-        )
+        async with runtime.database.request_transaction(write=True) as session:
+            token = identity.sign_in_with_otp(
+                session,
+                otp_id=body.otp_id,
+                code=body.code,
+                settings=runtime.settings,
+                key=runtime.key,
+            )
     else:
-        token = identity.sign_in_with_password(
-            session,
-            username=body.username,
-            password=body.password,
-            settings=runtime.settings,
-            key=runtime.key,
-        )
+        token = await _sign_in_with_password(body, runtime)
     return s.TokenOut(access_token=token, expires_in=runtime.settings.token_ttl_seconds)
+
+
+async def _sign_in_with_password(body: s.PasswordAuthIn, runtime: Runtime) -> str:
+    """Short transactions around the slow hash, never one held across it: find the
+    credential, claim the attempt, check the password off the event loop, then settle."""
+    database = runtime.database
+    async with database.request_transaction(write=False) as session:
+        login = identity.find_password_credential(session, username=body.username)
+    if login is not None:
+        async with database.request_transaction(write=True) as session:
+            identity.claim_password_attempt(session, login=login, now=utcnow())
+    hashed = login.password_hash if login else None
+    if not await runtime.passwords.run(identity.password_matches, hashed, body.password):
+        raise identity.SignInFailed("The username or password is wrong.")
+    async with database.request_transaction(write=True) as session:
+        return identity.password_signed_in(
+            session, login=login, settings=runtime.settings, key=runtime.key
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,17 +11,17 @@ from orderhub.identity.service import hash_password
 from orderhub.ids import utcnow
 from orderhub.onboarding import accounts
 from orderhub.surfaces.b2b.deps import PartnerDep
-from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
+from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["onboarding accounts"])
 
 
-async def _portal_password_hash(body: s.AccountIn) -> str:
-    # ~0.2 s of CPU in a thread, and before the transaction opens (routes list this
-    # dependency before SessionDep), so no lock is held meanwhile.
-    return await asyncio.to_thread(hash_password, body.portal.password)
+async def _portal_password_hash(body: s.AccountIn, runtime: RuntimeDep) -> str:
+    # ~0.1 s of CPU on the hashing threads, and before the transaction opens (routes list
+    # this dependency before SessionDep), so no connection or lock is held meanwhile.
+    return await runtime.passwords.run(hash_password, body.portal.password)
 
 
 PasswordHash = Annotated[str, Depends(_portal_password_hash)]
@@ -78,23 +77,25 @@ async def get_account(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.A
     responses=problem_responses(400, 401, 422, 429, 500),
 )
 async def find_by_credentials(
-    body: s.CredentialsIn, partner: PartnerDep, runtime: RuntimeDep, session: ReadSessionDep
+    body: s.CredentialsIn, partner: PartnerDep, runtime: RuntimeDep
 ) -> s.AccountOut:
     """Seed method GetAccountFromUsernameAndPassword. Wrong credentials are one 401 that
     does not say which part was wrong, and cost the same either way; five wrong passwords
-    in a row lock the account's sign-in for 15 minutes (429 with Retry-After)."""
-    found = accounts.by_username(
-        session, partner_id=partner.partner_id, username=body.username.strip().lower()
-    )
-    # A read transaction holds no lock, so waiting on the thread here blocks nobody.
-    ok = await asyncio.to_thread(accounts.password_ok, found, body.password)
-    now = utcnow()
-    accounts.refuse_if_locked(found, now)
-    if found is not None and (not ok or found.failed_attempts):
-        # Its own short write, committed whatever this request answers: the count must
-        # survive the 401 (and the slow hash ran outside any write lock).
-        async with runtime.database.request_transaction(write=True) as writer:
-            accounts.record_sign_in(writer, account=found, ok=ok, now=now)
-    if not ok:
+    in a row lock the account's sign-in for 15 minutes (429 with Retry-After).
+
+    Short transactions around the slow hash, never one held across it: find the account,
+    claim the attempt (so parallel guesses cannot outrun the lock), check the password off
+    the event loop, then clear the failures."""
+    database = runtime.database
+    async with database.request_transaction(write=False) as session:
+        found = accounts.by_username(
+            session, partner_id=partner.partner_id, username=body.username.strip().lower()
+        )
+    if found is not None:
+        async with database.request_transaction(write=True) as session:
+            accounts.claim_sign_in(session, account=found, now=utcnow())
+    if not await runtime.passwords.run(accounts.password_ok, found, body.password):
         raise accounts.WrongCredentials("The username or password is wrong.")
+    async with database.request_transaction(write=True) as session:
+        accounts.signed_in(session, account=found)
     return account_out(found)
