@@ -1,14 +1,83 @@
-"""Wire conventions shared by every surface: camelCase JSON, no unknown fields, problems."""
+"""Wire conventions shared by every surface: camelCase JSON, no unknown fields, bounded
+text, lists and integers, and the problem schema."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from fastapi import Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from orderhub.errors import PROBLEM_JSON
+
+# ---- bounded values ---------------------------------------------------------------------
+#
+# Every string, list and free-form object a request may carry has an upper bound, so a
+# request's size is known from the document and nothing unbounded is stored
+# (tests/api/test_request_bounds.py walks /openapi.json and holds every surface to it).
+# The bounds below are the shared ones; a surface declares its own where its vocabulary
+# (seed documents) fixes another.
+
+# An opaque id we issued (`ord_...`, `whk_...`) or a catalog id (`plan-unlimited`).
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+# A name of a person, a role, a label.
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+# A name of a business, a site, a contact's full name.
+LongName = Annotated[str, Field(min_length=1, max_length=200)]
+# An e-mail address (RFC 5321 caps a path at 254 characters); checked by the domain.
+Email = Annotated[str, Field(min_length=3, max_length=254)]
+# Free text a person writes: a reason, a note.
+Text = Annotated[str, Field(min_length=1, max_length=1000)]
+# How many keys a free-form object may have.
+MAX_PROPERTIES = 50
+
+
+def path_id(description: str | None = None) -> Any:
+    """A path segment naming one of our ids: letters, digits, `_` and `-`, 1 to 64."""
+    return Annotated[
+        str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description=description)
+    ]
+
+
+# ---- integers ---------------------------------------------------------------------------
+#
+# A JSON integer is an integer: `1.0`, `"1"` and `true` are refused (pydantic's lax mode
+# would take all three). Body fields use `StrictInt` with their bounds:
+# `Annotated[StrictInt, Field(ge=1, le=10)]`.
+JsonInt = StrictInt
+
+# A query value is an integer only as ASCII digits with an optional minus: `+0.0`, `1e3`,
+# ` 1`, `1_000` and fullwidth `\uff10` are refused before the integer parse, which would
+# take some of them.
+_ASCII_INTEGER = re.compile(r"-?[0-9]{1,20}")
+
+
+def _ascii_integer(value: Any) -> Any:
+    if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value):
+        raise PydanticCustomError(
+            "int_parsing", "Input should be a whole number in ASCII digits (e.g. 20)"
+        )
+    return value
+
+
+def query_int(*, ge: int, le: int, description: str | None = None) -> Any:
+    """A bounded integer query parameter of ASCII digits.
+
+    The digits check comes after the bounds in `Annotated`: the other way round, pydantic
+    writes the bounds into the document as `ge`/`le` instead of `minimum`/`maximum`."""
+    return Annotated[
+        int, Query(ge=ge, le=le, description=description), BeforeValidator(_ascii_integer)
+    ]
+
+
+# Paging as most lists publish it (docs/api-conventions.md#pagination); a list whose
+# published bounds differ declares its own with query_int().
+Limit = query_int(ge=1, le=100, description="How many to return, 1 to 100.")
+Offset = query_int(ge=0, le=100_000, description="How many to skip, 0 to 100000.")
 
 
 class WireModel(BaseModel):
@@ -57,9 +126,22 @@ class RequestModel(WireModel):
 
 
 class FieldProblemOut(WireModel):
+    """One problem: the field (dotted path in wire names), the rule it breaks, a message.
+
+    Every surface lists its problems this way, in `errors`. An item may carry more keys
+    where a surface needs them (`serviceId`, `itemId`, `maxLines`)."""
+
+    model_config = ConfigDict(extra="allow")
+
     field: str
     rule: str
     message: str
+    code: str | None = Field(
+        None,
+        deprecated=True,
+        description="Deprecated: the same as `rule`, on the problems that used to carry "
+        "`code` (consumer submission, quote validation). Read `rule`.",
+    )
 
 
 class ProblemOut(WireModel):
@@ -74,6 +156,12 @@ class ProblemOut(WireModel):
     code: str
     instance: str | None = None
     errors: list[FieldProblemOut] | None = None
+    problems: list[FieldProblemOut] | None = Field(
+        None,
+        deprecated=True,
+        description="Deprecated: the same list as `errors`, on the 409s that used to name "
+        "it `problems` (consumer and onboarding submit). Read `errors`.",
+    )
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

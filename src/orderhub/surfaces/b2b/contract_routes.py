@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import Row
@@ -19,14 +19,21 @@ from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_s
 from orderhub.surfaces.b2b.quote_schemas import QuoteId
 from orderhub.surfaces.b2b.schemas import AddressOut
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import RequestModel, WireModel, money, problem_responses
+from orderhub.surfaces.schemas import (
+    Email,
+    JsonInt,
+    LongName,
+    Name,
+    RequestModel,
+    WireModel,
+    money,
+    path_id,
+    problem_responses,
+)
 
 router = APIRouter(tags=["credit and contracts"])
 
-ContractId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Contract ID")
-]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+ContractId = path_id("Contract ID")
 
 
 class CreditCheckOut(WireModel):
@@ -46,9 +53,9 @@ class CreditCheckOut(WireModel):
 
 
 class ContactIn(RequestModel):
-    name: Name
-    title: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    name: LongName
+    title: Name | None = None
+    email: Email
     phone: Annotated[str, Field(min_length=7, max_length=20)]
 
 
@@ -62,12 +69,12 @@ class ContactOut(WireModel):
 class ContractIn(RequestModel):
     contact: ContactIn = Field(description="The end customer's contact for the contract.")
     effective_date: date
-    term_months: Annotated[int, Field(ge=1, le=120)]
+    term_months: Annotated[JsonInt, Field(ge=1, le=120)]
 
 
 class SignatoryIn(RequestModel):
-    name: Name
-    title: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    name: LongName
+    title: Name | None = None
 
 
 class SignIn(RequestModel):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from orderhub.business import exceptions
@@ -18,7 +16,7 @@ from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import Limit, Offset, problem_responses
 
 router = APIRouter(tags=["end customers"])
 
@@ -116,8 +114,8 @@ async def list_exception_requests(
     partner: PartnerDep,
     session: SessionDep,
     status: ExceptionStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> s.ExceptionRequestsOut:
     """Your exception requests, newest first."""
     found = exceptions.list_for_partner(

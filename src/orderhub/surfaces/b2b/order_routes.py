@@ -15,7 +15,7 @@ from orderhub.surfaces.b2b import order_schemas as o
 from orderhub.surfaces.b2b import order_views as views
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import ID_PATTERN, Limit, Offset, problem_responses
 
 router = APIRouter(tags=["orders"])
 
@@ -66,10 +66,10 @@ async def list_orders(
         ),
     ] = None,
     customer_id: Annotated[
-        str | None, Query(alias="customerId", max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+        str | None, Query(alias="customerId", max_length=64, pattern=ID_PATTERN)
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> o.OrdersOut:
     """Your orders, newest first; by status, customer-defined group (`cdg`) or customer."""
     found = orders.list_for_partner(

@@ -5,24 +5,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import Path
 from pydantic import Field
 
 from orderhub.partner_orders.states import PartnerOrderStatus
 from orderhub.surfaces.b2b.quote_schemas import TotalsOut
-from orderhub.surfaces.b2b.schemas import AddressIn, AddressOut, Id
-from orderhub.surfaces.schemas import RequestModel, WireModel
+from orderhub.surfaces.b2b.schemas import AddressIn, AddressOut
+from orderhub.surfaces.schemas import (
+    Email,
+    Id,
+    LongName,
+    Name,
+    RequestModel,
+    Text,
+    WireModel,
+    path_id,
+)
 
-_ID = {"min_length": 1, "max_length": 64, "pattern": r"^[A-Za-z0-9_-]+$"}
-OrderId = Annotated[str, Path(description="Order ID", **_ID)]
-SubOrderId = Annotated[str, Path(description="Sub-order ID", **_ID)]
+OrderId = path_id("Order ID")
+SubOrderId = path_id("Sub-order ID")
 # A customer-defined group is a label: printable text only, in the body and in `?cdg=`
 # (where a NUL would reach PostgreSQL, which refuses it, as a 500).
 GROUP_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 Group = Annotated[str, Field(min_length=1, max_length=100, pattern=GROUP_PATTERN)]
-Short = Annotated[str, Field(min_length=1, max_length=100)]
-Notes = Annotated[str, Field(min_length=1, max_length=1000)]
-Email = Annotated[str, Field(min_length=3, max_length=254)]
 
 # ---- requests ---------------------------------------------------------------------------
 
@@ -32,32 +36,32 @@ class OrderCreateIn(RequestModel):
 
 
 class InstallationContactIn(RequestModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: LongName
     phone: Annotated[str, Field(min_length=7, max_length=20)]
     email: Email | None = None
-    role: Short | None = None
+    role: Name | None = None
 
 
 class InstallationIn(RequestModel):
     contacts: Annotated[list[InstallationContactIn], Field(max_length=5)] = []
     requested_start_date: date | None = None
     requested_due_date: date | None = None
-    premise_notes: Notes | None = None
+    premise_notes: Text | None = None
 
 
 class ShippingIn(RequestModel):
     email: Email | None = None
     address: AddressIn | None = None
-    notes: Notes | None = None
+    notes: Text | None = None
 
 
 class BillingConfigurationIn(RequestModel):
     """All optional: what the partner's billing needs to see on the invoice."""
 
-    process_id: Short | None = None
-    ordered_items: Annotated[list[Short], Field(max_length=50)] = []
-    sub_orders: Annotated[list[Short], Field(max_length=50)] = []
-    invoice_number: Short | None = None
+    process_id: Name | None = None
+    ordered_items: Annotated[list[Name], Field(max_length=50)] = []
+    sub_orders: Annotated[list[Name], Field(max_length=50)] = []
+    invoice_number: Name | None = None
 
 
 class SubOrderEnrichmentIn(RequestModel):

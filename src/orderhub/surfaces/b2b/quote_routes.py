@@ -20,7 +20,7 @@ from orderhub.surfaces.b2b import quote_views as views
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
 from orderhub.surfaces.b2b.views import postal_address
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import ID_PATTERN, Limit, Offset, problem_responses
 
 router = APIRouter(tags=["quotes"])
 
@@ -118,11 +118,11 @@ async def list_quotes(
     partner: PartnerDep,
     session: SessionDep,
     customer_id: Annotated[
-        str | None, Query(alias="customerId", max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+        str | None, Query(alias="customerId", max_length=64, pattern=ID_PATTERN)
     ] = None,
     status: QuoteStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> q.QuotesOut:
     """Your quotes, newest first."""
     found = quotes.list_for_partner(

@@ -8,24 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Path
 from pydantic import BaseModel, Field
 
-from orderhub.surfaces.schemas import RequestModel, WireModel
+from orderhub.surfaces.schemas import RequestModel, Text, WireModel, path_id
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-CustomerId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Customer ID")
-]
-ExceptionRequestId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="Exception request ID",
-    ),
-]
+CustomerId = path_id("Customer ID")
+ExceptionRequestId = path_id("Exception request ID")
 
 
 # ---- OAuth 2 ---------------------------------------------------------------------------
@@ -116,7 +104,7 @@ class CustomersOut(WireModel):
 
 
 class ExceptionRequestIn(RequestModel):
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    reason: Text
 
 
 class ExceptionRequestOut(WireModel):
@@ -136,7 +124,7 @@ class ExceptionRequestsOut(WireModel):
 
 
 class DecisionIn(RequestModel):
-    note: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    note: Text | None = None
 
 
 class OperatorExceptionRequestOut(ExceptionRequestOut):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Row
 
@@ -20,15 +20,15 @@ from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.care.schemas import CareOrderIn, CareOrderOut, CareOrdersOut
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import path_id, problem_responses, query_int
 
 BASE = "/api/orderingMobility/v1"
 router = APIRouter(prefix=BASE, tags=["care orders"])
 
 HeaderText = dict(min_length=1, max_length=200)
-CareOrderId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Care order ID")
-]
+CareOrderId = path_id("Care order ID")
+CareLimit = query_int(ge=1, le=200, description="How many to return, 1 to 200.")
+CareOffset = query_int(ge=0, le=1_000_000, description="How many to skip, 0 to 1000000.")
 OrderStatus = Literal[
     "received", "scheduled", "completed", "partiallyCompleted", "failed", "cancelled"
 ]
@@ -225,10 +225,11 @@ async def list_care_orders(
     session: SessionDep,
     status: OrderStatus | None = None,
     foundation_account_number: Annotated[
-        str | None, Query(alias="foundationAccountNumber", pattern=r"^[0-9]{6,20}$")
+        str | None,
+        Query(alias="foundationAccountNumber", max_length=20, pattern=r"^[0-9]{6,20}$"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: CareLimit = 50,
+    offset: CareOffset = 0,
 ) -> CareOrdersOut:
     """The partner's care orders, newest first, filtered by status or account."""
     found = care.list_for_partner(

@@ -16,9 +16,10 @@ from orderhub.orders.service import caller_customer_id
 from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import Limit, problem_responses, query_int
 
 router = APIRouter()
+OffersOffset = query_int(ge=0, le=10_000, description="How many to skip, 0 to 10000.")
 
 TERMS_TEXT = (
     "Service is provided month to month. Devices bought on instalments are payable in full "
@@ -73,12 +74,14 @@ async def list_offers(
     principal: PrincipalDep,
     session: SessionDep,
     category: Literal["plan", "device", "accessory", "addon", "bundle"] | None = None,
-    zip_code: Annotated[str | None, Query(alias="zipCode", pattern=r"^[0-9]{5}$")] = None,
+    zip_code: Annotated[
+        str | None, Query(alias="zipCode", max_length=5, pattern=r"^[0-9]{5}$")
+    ] = None,
     customer_type: Annotated[
         Literal["consumer", "business"] | None, Query(alias="customerType")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Limit = 50,
+    offset: OffersOffset = 0,
 ) -> s.OffersOut:
     """Current offers and bundles, filtered by category and by who and where may buy them."""
     offers, total = catalog.list_offers(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from orderhub.customers.rules import normalize_email, normalize_phone
@@ -18,7 +18,7 @@ from orderhub.surfaces import idempotent
 from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
-from orderhub.surfaces.schemas import problem_responses
+from orderhub.surfaces.schemas import Limit, Offset, problem_responses
 
 router = APIRouter(tags=["orders"])
 
@@ -91,8 +91,8 @@ async def list_orders(
     principal: PrincipalDep,
     session: SessionDep,
     status: OrderStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> s.OrdersOut:
     """The caller's orders, newest first."""
     found = orders.list_for_caller(

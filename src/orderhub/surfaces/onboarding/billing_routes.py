@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Row
 
@@ -16,11 +15,10 @@ from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
-from orderhub.surfaces.schemas import money, problem_responses
+from orderhub.surfaces.schemas import Limit, money, problem_responses
 
 router = APIRouter(tags=["onboarding notes and payments"])
 _ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 def _payment_out(row: Row) -> s.PaymentOut:

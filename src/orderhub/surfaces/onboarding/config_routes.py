@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from sqlalchemy import Row
 
+from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.onboarding import accounts, catalog, configuration, orders, packages
 from orderhub.onboarding import submit as submission
 from orderhub.surfaces import idempotent
@@ -24,6 +23,22 @@ Kind = Annotated[
     Path(description="Which requirement set"),
 ]
 _ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
+
+
+def _requirement_value(kind: str, body: s.RequirementsIn) -> Any:
+    """The member the kind is set with; the body's shape depends on the path, so which
+    member must be there (and alone) is checked here, with the schema's rule names."""
+    member = s.REQUIREMENT_MEMBERS[kind]
+    errors = [
+        FieldProblem(other, "extra_forbidden", "Extra inputs are not permitted")
+        for other in sorted(body.model_fields_set - {member})
+    ]
+    value = getattr(body, member)
+    if value is None:
+        errors.insert(0, FieldProblem(member, "missing", "Field required"))
+    if errors:
+        raise ValidationFailed(f"The body sets {kind} with '{member}' only.", errors=errors)
+    return value
 
 
 def _plan_out(plan: dict[str, Any]) -> s.PlanOut:
@@ -130,7 +145,7 @@ async def set_service_requirements(
     id: s.Id,
     service_id: s.Id,
     kind: Kind,
-    body: Annotated[dict[str, Any], Body()],
+    body: s.RequirementsIn,
     partner: PartnerDep,
     session: SessionDep,
 ) -> s.ServiceOut:
@@ -138,19 +153,7 @@ async def set_service_requirements(
     SetServiceContacts and SetServiceIdentifiers. Body: `{"values": {...}}`,
     `{"features": [...]}`, `{"contacts": [...]}` or `{"identifiers": [...]}`. Before a
     package is selected: 409."""
-    model = {
-        "configuration": s.ConfigurationIn,
-        "features": s.FeaturesIn,
-        "contacts": s.ContactsIn,
-        "identifiers": s.IdentifiersIn,
-    }[kind]
-    try:
-        parsed = model.model_validate(body)
-    except ValidationError as exc:  # the body's shape depends on the path: checked here
-        raise RequestValidationError(
-            [e | {"loc": ("body", *e["loc"])} for e in exc.errors()]
-        ) from exc
-    value = parsed.values if kind == "configuration" else getattr(parsed, kind)
+    value = _requirement_value(kind, body)
     if kind == "identifiers":
         value = [i.model_dump(exclude_none=True) for i in value]
     order = orders.claim(session, partner_id=partner.partner_id, order_id=id)

@@ -5,20 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Path
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
-from orderhub.surfaces.schemas import RequestModel, WireModel
+from orderhub.surfaces.schemas import (
+    MAX_PROPERTIES,
+    JsonInt,
+    Name,
+    RequestModel,
+    WireModel,
+    path_id,
+)
 
-Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
+Id = path_id()
 
 
 class ContactIn(RequestModel):
     first_name: Name
     last_name: Name
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-    phone: str = Field(pattern=r"^[0-9]{10}$")
+    phone: str = Field(max_length=10, pattern=r"^[0-9]{10}$")
 
 
 class CustomerIn(RequestModel):
@@ -165,22 +170,14 @@ class RealmsOut(WireModel):
     realms: list[str]
 
 
-class ConfigurationIn(RequestModel):
-    values: dict[str, Any] = Field(description="Field name to value, per the requirements.")
-
-
-class FeaturesIn(RequestModel):
-    features: list[str] = Field(max_length=50)
-
-
-# A service contact: its role and text fields; which fields a role takes is data
-# (the service type's contact requirements), so they are checked there, not here.
-ContactField = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+# Which fields, features, contact fields and identifiers a service takes, and the rule of
+# each value, are data (the service type's requirements, checked by onboarding.rules);
+# here only the shapes and sizes.
+ContactField = Annotated[str, Field(min_length=1, max_length=40)]
+# A configuration value: text, a date as text, a whole number, true/false, or null (not
+# set). A number with a fraction is taken so that the requirement's rule names it.
+ConfigurationValue = StrictBool | JsonInt | float | Annotated[str, Field(max_length=2000)] | None
 ContactValue = Annotated[str, Field(max_length=200)]
-
-
-class ContactsIn(RequestModel):
-    contacts: list[dict[ContactField, ContactValue]] = Field(max_length=20)
 
 
 class IdentifierIn(RequestModel):
@@ -189,8 +186,45 @@ class IdentifierIn(RequestModel):
     realm: str | None = Field(default=None, max_length=100)
 
 
-class IdentifiersIn(RequestModel):
-    identifiers: list[IdentifierIn] = Field(max_length=20)
+class RequirementsIn(RequestModel):
+    """The body of `PUT .../services/{id}/{kind}`: exactly the member its kind names."""
+
+    values: (
+        Annotated[
+            dict[Annotated[str, Field(min_length=1, max_length=64)], ConfigurationValue],
+            Field(
+                max_length=MAX_PROPERTIES,
+                description="configuration: field name to value, per the requirements.",
+            ),
+        ]
+        | None
+    ) = None
+    features: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=64)]],
+            Field(max_length=50, description="features: the ids of the features chosen."),
+        ]
+        | None
+    ) = None
+    contacts: (
+        Annotated[
+            list[Annotated[dict[ContactField, ContactValue], Field(max_length=20)]],
+            Field(max_length=20, description="contacts: each with its `role` and fields."),
+        ]
+        | None
+    ) = None
+    identifiers: (
+        Annotated[list[IdentifierIn], Field(max_length=20, description="identifiers")] | None
+    ) = None
+
+
+# The member of RequirementsIn each kind of requirement is set with.
+REQUIREMENT_MEMBERS = {
+    "configuration": "values",
+    "features": "features",
+    "contacts": "contacts",
+    "identifiers": "identifiers",
+}
 
 
 class TermsBlockOut(WireModel):
@@ -241,16 +275,16 @@ class NotesOut(WireModel):
 
 
 class CardIn(RequestModel):
-    number: str = Field(pattern=r"^[0-9]{12,19}$")
-    expiry: str = Field(pattern=r"^[0-9]{2}/[0-9]{2}$", description="MM/YY")
-    cvc: str = Field(pattern=r"^[0-9]{3,4}$")
+    number: str = Field(max_length=19, pattern=r"^[0-9]{12,19}$")
+    expiry: str = Field(max_length=5, pattern=r"^[0-9]{2}/[0-9]{2}$", description="MM/YY")
+    cvc: str = Field(max_length=4, pattern=r"^[0-9]{3,4}$")
 
 
 class PaymentIn(RequestModel):
     amount: str = Field(
-        pattern=r"^[0-9]{1,6}(\.[0-9]{2})?$", description="Decimal string, e.g. 25.00"
+        max_length=9, pattern=r"^[0-9]{1,6}(\.[0-9]{2})?$", description="Decimal string, e.g. 25.00"
     )
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    currency: str = Field(max_length=3, pattern=r"^[A-Z]{3}$")
     card: CardIn
 
 

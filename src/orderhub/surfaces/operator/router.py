@@ -4,9 +4,8 @@ activating onboarded services once fulfilment is done."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from orderhub.business import exceptions
@@ -17,9 +16,10 @@ from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.schemas import ExceptionRequestId
 from orderhub.surfaces.deps import SessionDep
 from orderhub.surfaces.operator.deps import OperatorDep
-from orderhub.surfaces.schemas import WireModel, problem_responses
+from orderhub.surfaces.schemas import Limit, Offset, WireModel, path_id, problem_responses
 
 router = APIRouter(prefix="/operator/v1", tags=["operations"])
+ServiceId = path_id("Service ID")
 
 
 @router.get(
@@ -31,8 +31,8 @@ async def list_exception_requests(
     operator: OperatorDep,
     session: SessionDep,
     status: ExceptionStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> s.OperatorExceptionRequestsOut:
     """Every partner's exception requests, oldest first (`status=pending`: the queue)."""
     found = exceptions.list_all(session, status=status, limit=limit, offset=offset)
@@ -117,7 +117,7 @@ class ActivatedServiceOut(WireModel):
     responses=problem_responses(401, 403, 404, 409, 422, 500),
 )
 async def activate_service(
-    id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+    id: ServiceId,
     operator: OperatorDep,
     session: SessionDep,
 ) -> ActivatedServiceOut:
