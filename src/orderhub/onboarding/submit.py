@@ -90,7 +90,9 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> provisi
     found = problems(session, order=order, realms=account.realms)
     if found:
         raise OrderIncomplete(
-            f"{len(found)} problem(s) block submission.", extra={"problems": found}
+            f"{len(found)} problem(s) block submission.",
+            # `problems`, the list's name before `errors`, is kept for one release.
+            extra={"errors": found, "problems": found},
         )
     chosen = packages.plan(session, order.package_plan_id)
     sold_on = _qualifications(session, order.id)

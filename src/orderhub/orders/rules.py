@@ -24,6 +24,12 @@ class Problem:
         data.update(self.details)
         return data
 
+    def to_field_problem(self) -> dict[str, Any]:
+        """The shape every error lists its problems in (`field`, `rule`, `message`), with
+        `code` kept beside `rule` for the clients of the older shape; a problem of the
+        whole order (`order_not_draft`) names the field `order`."""
+        return {"field": self.field or "order", "rule": self.code} | self.to_dict()
+
 
 @dataclass(frozen=True)
 class LineItem:

@@ -108,9 +108,11 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
     items = orders.items_of(session, order_id=order.id)
     found = _problems(session, order, items, terms_version, now)
     if found:
+        listed = [p.to_field_problem() for p in found]
         raise OrderNotSubmittable(
             f"{len(found)} problem(s) block submission.",
-            extra={"problems": [p.to_dict() for p in found]},
+            # `problems`, the list's name before `errors`, is kept for one release.
+            extra={"errors": listed, "problems": listed},
         )
     assigned = numbers.assign(
         session, order_id=order.id, expected=sum(i.lines for i in items), now=now

@@ -13,7 +13,9 @@ class QuoteProblem:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "field": self.field, "message": self.message}
+        """The shape of every problem (`field`, `rule`, `message`); `code`, the rule's
+        name before `rule`, is kept beside it for one release."""
+        return {"field": self.field, "rule": self.code, "message": self.message, "code": self.code}
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Path
 from pydantic import Field
 
-from orderhub.surfaces.b2b.schemas import AddressIn, AddressOut, AddressValidationOut, Id
-from orderhub.surfaces.schemas import RequestModel, WireModel
+from orderhub.surfaces.b2b.schemas import AddressIn, AddressOut, AddressValidationOut
+from orderhub.surfaces.schemas import Email, Id, JsonInt, RequestModel, WireModel, path_id
 
-QuoteId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Quote ID")
-]
+QuoteId = path_id("Quote ID")
 Option = Annotated[str, Field(min_length=1, max_length=40)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -74,7 +71,7 @@ class ProductChoiceIn(RequestModel):
     access_speed: Option | None = None
     port_speed: Option | None = None
     installation_option: Option | None = None
-    discount_percent: Annotated[int, Field(ge=0, le=100)] = 0
+    discount_percent: Annotated[JsonInt, Field(ge=0, le=100)] = 0
     promotion_ids: Annotated[list[Id], Field(max_length=5)] = []
 
 
@@ -88,7 +85,7 @@ class SiteIn(RequestModel):
 class BillingPreferencesIn(RequestModel):
     sub_account_id: Id | None = None
     invoice_delivery: Literal["email", "paper"] = "email"
-    billing_email: Annotated[str, Field(min_length=3, max_length=254)] | None = None
+    billing_email: Email | None = None
     purchase_order_number: Annotated[str, Field(min_length=1, max_length=40)] | None = None
 
 
@@ -197,9 +194,10 @@ class QuotesOut(WireModel):
 
 
 class QuoteProblemOut(WireModel):
-    code: str
     field: str
+    rule: str
     message: str
+    code: str = Field(deprecated=True, description="Deprecated: the same as `rule`.")
 
 
 class QuoteValidationOut(WireModel):

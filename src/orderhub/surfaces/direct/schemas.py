@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Path
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from orderhub.surfaces.schemas import RequestModel, WireModel
+from orderhub.surfaces.schemas import Email, Id, JsonInt, Name, RequestModel, WireModel, path_id
 
-Name = Annotated[str, Field(min_length=1, max_length=100)]
-OrderId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Order ID")
-]
-Id = Annotated[str, Field(min_length=1, max_length=64)]
+OrderId = path_id("Order ID")
 Phone = Annotated[str, Field(min_length=10, max_length=20, examples=["2145550100"])]
-Email = Annotated[str, Field(min_length=3, max_length=254, examples=["alex.bell@example.com"])]
 
 
 # ---- authentication -------------------------------------------------------------------
@@ -46,7 +40,7 @@ class OtpOut(WireModel):
 class OtpAuthIn(RequestModel):
     method: Literal["otp"]
     otp_id: Id
-    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+    code: Annotated[str, Field(max_length=6, pattern=r"^[0-9]{6}$")]
 
 
 class PasswordAuthIn(RequestModel):
@@ -158,7 +152,7 @@ class NewCustomerIn(RequestModel):
 
 class ItemIn(RequestModel):
     offer_id: Id
-    quantity: Annotated[int, Field(ge=1, le=10)] = 1
+    quantity: Annotated[JsonInt, Field(ge=1, le=10)] = 1
 
 
 class OrderCreateIn(RequestModel):
@@ -317,7 +311,10 @@ class CreditSubmitIn(RequestModel):
     first_name: Name
     last_name: Name
     date_of_birth: date
-    ssn: Annotated[str, Field(pattern=r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$", examples=["123-45-6789"])]
+    ssn: Annotated[
+        str,
+        Field(max_length=11, pattern=r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$", examples=["123-45-6789"]),
+    ]
     address: AddressIn
 
 
@@ -338,8 +335,8 @@ class CreditPolicyOut(WireModel):
 
 
 class NumberSearchIn(RequestModel):
-    area_code: Annotated[str, Field(pattern=r"^[2-9][0-9]{2}$", examples=["214"])]
-    count: Annotated[int, Field(ge=1, le=50)] = 5
+    area_code: Annotated[str, Field(max_length=3, pattern=r"^[2-9][0-9]{2}$", examples=["214"])]
+    count: Annotated[JsonInt, Field(ge=1, le=50)] = 5
 
 
 class NumbersOut(WireModel):
@@ -348,7 +345,9 @@ class NumbersOut(WireModel):
 
 
 class NumberReserveIn(RequestModel):
-    number: Annotated[str, Field(pattern=r"^[2-9][0-9]{9}$", examples=["2145550123"])]
+    number: Annotated[
+        str, Field(max_length=10, pattern=r"^[2-9][0-9]{9}$", examples=["2145550123"])
+    ]
     item_id: Id
 
 
@@ -359,11 +358,25 @@ class ReservationOut(WireModel):
 
 
 class ValidationProblemOut(WireModel):
+    """A problem blocking submission, in the shape of every problem (`field`, `rule`,
+    `message`), with `code` kept as a deprecated copy of `rule` and the problem's details
+    (`itemId`, `maxLines`...) beside them."""
+
     model_config = ConfigDict(extra="allow")
 
-    code: str
+    field: str
+    rule: str
     message: str
-    field: str | None = None
+    code: str = Field(deprecated=True, description="Deprecated: the same as `rule`.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_from_code(cls, data: Any) -> Any:
+        # orders.rules.Problem names its rule `code` and has no field for a problem of
+        # the whole order (`order_not_draft`).
+        if isinstance(data, dict):
+            data = {"field": "order", "rule": data.get("code")} | data
+        return data
 
 
 class ValidateOut(WireModel):
