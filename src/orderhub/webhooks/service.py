@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
@@ -49,6 +49,9 @@ _DELIVERIES_OF = (
     .order_by(DELIVERIES.c.created_at.desc(), DELIVERIES.c.id)
     .limit(bindparam("limit"))
 )
+
+_DELETE_DELIVERIES = delete(DELIVERIES).where(DELIVERIES.c.subscription_id == bindparam("b_id"))
+_DELETE_SUBSCRIPTION = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("b_id"))
 
 
 class SubscriptionNotFound(NotFound):
@@ -140,9 +143,14 @@ def current_secret(subscription: Row, *, key: bytes) -> str:
     return rules.signing_secret(key, subscription.id, subscription.secret_version)
 
 
+def find(session: Session, *, owner: str, subscription_id: str) -> Row | None:
+    """The owner's subscription, or None (anybody else's does not exist)."""
+    return session.execute(_SUBSCRIPTION, {"b_id": subscription_id, "b_owner": owner}).first()
+
+
 def get(session: Session, *, owner: str, subscription_id: str) -> Row:
     """The owner's subscription; anybody else's does not exist (404)."""
-    row = session.execute(_SUBSCRIPTION, {"b_id": subscription_id, "b_owner": owner}).first()
+    row = find(session, owner=owner, subscription_id=subscription_id)
     if row is None:
         raise SubscriptionNotFound(f"No webhook '{subscription_id}' was found.")
     return row
@@ -157,21 +165,21 @@ def deliveries_of(session: Session, *, owner: str, subscription_id: str, limit: 
     return list(session.execute(_DELIVERIES_OF, {"b_id": subscription_id, "limit": limit}))
 
 
-def deactivate(session: Session, *, owner: str, subscription_id: str) -> Row:
-    """Stop sending to this subscription; its pending deliveries are dropped as failed."""
-    get(session, owner=owner, subscription_id=subscription_id)
-    now = utcnow()
-    session.execute(
-        update(DELIVERIES)
-        .where(DELIVERIES.c.subscription_id == subscription_id, DELIVERIES.c.status == "pending")
-        .values(status="failed", last_error="webhook deactivated", next_attempt_at=None)
-    )
-    return session.execute(
-        update(SUBSCRIPTIONS)
-        .where(SUBSCRIPTIONS.c.id == subscription_id)
-        .values(active=False, updated_at=now)
-        .returning(*SUBSCRIPTIONS.c)
-    ).one()
+def remove(session: Session, *, owner: str, subscription_id: str) -> Row:
+    """Delete the subscription and every delivery to it; returns the deleted row.
+
+    Deliveries not made yet are dropped (nothing more is sent); delivered and failed ones
+    go too, as their foreign key requires: they are the log of a webhook that no longer
+    exists, and the events themselves stay in the outbox for polling. A worker posting
+    one of them meanwhile finds its row gone and records nothing."""
+    # Under publish's lock, so no event queues a delivery to the subscription between
+    # these deletes (on PostgreSQL that insert would fail its foreign key: a 500 on the
+    # change that published the event).
+    serialize_on(session, f"outbox:{owner}")
+    row = get(session, owner=owner, subscription_id=subscription_id)
+    session.execute(_DELETE_DELIVERIES, {"b_id": subscription_id})
+    session.execute(_DELETE_SUBSCRIPTION, {"b_id": subscription_id})
+    return row
 
 
 def rotate_secret(

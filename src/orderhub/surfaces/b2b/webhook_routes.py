@@ -9,27 +9,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import Row
 
+from orderhub.errors import Conflict
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import RequestModel, WireModel, problem_responses
+from orderhub.surfaces.schemas import (
+    Limit,
+    RequestModel,
+    WireModel,
+    path_id,
+    problem_responses,
+    query_int,
+)
 from orderhub.webhooks import service as webhooks
 
 router = APIRouter(tags=["status updates"])
 
-WebhookId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Webhook ID")
-]
+WebhookId = path_id("Webhook ID")
+Cursor = query_int(ge=0, le=2**53, description="The last cursor you have seen.")
+EventsLimit = query_int(ge=1, le=200, description="How many to return, 1 to 200.")
+# An event type is at most 80 characters (the outbox's column), and so is a pattern of
+# them; the checks of its form are webhooks.service's (rule `event_type_pattern`).
+EventPattern = Annotated[str, Field(max_length=80)]
 
 
 class WebhookIn(RequestModel):
     url: str = Field(max_length=2000, description="https (http allowed in sandbox mode).")
-    event_types: list[str] = Field(
+    event_types: list[EventPattern] = Field(
         max_length=20,
         description="Event types ('order.status_changed'), families ('order.*') or '*'.",
     )
@@ -138,8 +149,14 @@ async def create_webhook(
 
     def reveal(answer: dict) -> dict:
         # The secret is derived, never stored, not even in the kept idempotent answer:
-        # a replay shows the webhook's current secret.
-        current = webhooks.get(session, owner=_owner(partner), subscription_id=answer["id"])
+        # a replay shows the webhook's current secret, and there is none once it is deleted.
+        current = webhooks.find(session, owner=_owner(partner), subscription_id=answer["id"])
+        if current is None:
+            raise Conflict(
+                "The webhook this Idempotency-Key registered has been deleted; register "
+                "it again with a new key.",
+                code="webhook_deleted",
+            )
         secret = webhooks.current_secret(current, key=runtime.key)
         return answer | {"secret": secret}
 
@@ -173,9 +190,11 @@ async def get_webhook(id: WebhookId, partner: PartnerDep, session: SessionDep) -
     "/webhooks/{id}", response_model=WebhookOut, responses=problem_responses(401, 404, 422, 500)
 )
 async def deactivate_webhook(id: WebhookId, partner: PartnerDep, session: SessionDep) -> WebhookOut:
-    """Stop deliveries to this webhook; pending ones are dropped (events stay pollable)."""
-    row = webhooks.deactivate(session, owner=_owner(partner), subscription_id=id)
-    return WebhookOut(**_webhook(row))
+    """Delete this webhook and its delivery records; nothing more is sent to it. The
+    events stay pollable (`GET /events`). Answers the deleted webhook (`active` false);
+    afterwards the id is a 404."""
+    row = webhooks.remove(session, owner=_owner(partner), subscription_id=id)
+    return WebhookOut(**_webhook(row) | {"active": False})
 
 
 @router.post(
@@ -202,7 +221,7 @@ async def list_deliveries(
     id: WebhookId,
     partner: PartnerDep,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    limit: Limit = 50,
 ) -> DeliveriesOut:
     """The latest deliveries to this webhook, newest first, with their outcome."""
     rows = webhooks.deliveries_of(session, owner=_owner(partner), subscription_id=id, limit=limit)
@@ -240,8 +259,8 @@ async def redeliver(id: WebhookId, partner: PartnerDep, session: SessionDep) -> 
 async def poll_events(
     partner: PartnerDep,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0, le=2**53, description="The last cursor you have seen.")] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+    after: Cursor = 0,
+    limit: EventsLimit = 100,
 ) -> EventsOut:
     """Your events after a cursor, oldest first: the polling alternative to webhooks."""
     rows = webhooks.events_after(session, owner=_owner(partner), after=after, limit=limit)
