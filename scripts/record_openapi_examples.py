@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import tempfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--codes", type=Path, help="write the problem codes seen here")
     args = parser.parse_args()
+    logging.disable(logging.INFO)  # no access log line per recorded call
     with tempfile.TemporaryDirectory() as workdir:
         recorder = record(Path(workdir))
     examples = recorder.examples_seen()

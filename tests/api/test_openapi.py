@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
+from fastapi import Request
 
 from orderhub.surfaces.openapi import annotate
 from orderhub.surfaces.openapi.names import readable_names
 from orderhub.surfaces.openapi.operations import operations
+from tests.api.conftest import DocumentedCodes
 
 # Every operation's id. A change here is a breaking change for generated clients: make it
 # on purpose (orderhub/surfaces/openapi/operations.py), never by renaming a function.
@@ -196,3 +199,30 @@ def test_every_listed_code_is_in_a_documented_problem_response(openapi_document)
             if "x-problem-codes" in response:
                 assert int(status) >= 400
                 assert "application/problem+json" in response["content"], op["operationId"]
+
+
+def _request(method: str, path: str, route_path: str | None) -> Request:
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "scheme": "http",
+        "server": ("testserver", 80),
+        "query_string": b"",
+        "headers": [],
+    }
+    if route_path:
+        scope["route"] = SimpleNamespace(path=route_path)
+    return Request(scope)
+
+
+def test_the_api_tests_report_a_code_the_document_does_not_list(openapi_document):
+    codes = DocumentedCodes(openapi_document)
+    locked_quote = _request("PATCH", "/b2b/v1/quotes/quo_1", "/quotes/{id}")
+
+    assert codes.undocumented(locked_quote, 409, "quote_locked") is None
+    assert codes.undocumented(locked_quote, 422, "validation_failed") is None  # shared
+    assert "updateQuote" in codes.undocumented(locked_quote, 409, "made_up_code")
+    assert "updateQuote" in codes.undocumented(locked_quote, 404, "quote_locked")
+    assert codes.undocumented(_request("GET", "/nowhere", None), 404, "not_found") is None
+    assert codes.seen["updateQuote"]["409"] == {"quote_locked", "made_up_code"}
