@@ -116,6 +116,13 @@ def test_commands_and_their_stated_statuses_are_read():
     assert [c.expect for c in blocks[1].commands] == [None, 202]
 
 
+def test_a_status_comment_must_belong_to_a_curl_call():
+    with pytest.raises(ValueError, match="states a status for no curl call"):
+        walkthrough.runnable_blocks("```sh\necho hi\n# HTTP 409: {}\n```\n")
+    with pytest.raises(ValueError, match="line 4"):
+        walkthrough.runnable_blocks("```sh\ncurl -s x\n# HTTP 201: {}\n# HTTP 409: {}\n```\n")
+
+
 def test_a_walkthrough_that_holds_passes(stub, tmp_path):
     result = walkthrough.run("sample.md", walkthrough.runnable_blocks(SAMPLE), stub, tmp_path, 30)
     assert result.failure is None, result.failure
@@ -134,8 +141,9 @@ def test_a_walkthrough_that_holds_passes(stub, tmp_path):
     ],
 )
 def test_a_walkthrough_that_drifted_fails_naming_block_command_and_answer(
-    stub, tmp_path, command, reason
+    stub, tmp_path, monkeypatch, command, reason
 ):
+    monkeypatch.setenv("UNDEFINED", "set outside: the docs must set what they use")
     doc = f"```sh\nBASE={DOC_BASE}\n```\n\ntext\n\n```sh\n{command}\n```\n"
     result = walkthrough.run("drift.md", walkthrough.runnable_blocks(doc), stub, tmp_path, 30)
     assert result.failure is not None

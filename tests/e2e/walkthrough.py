@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +126,9 @@ def runnable_blocks(markdown: str) -> list[Block]:
         for line, kind, piece in _pieces(text, start):
             if kind == "comment":
                 status = _STATUS.match(piece)
-                if status and last_curl is not None and last_curl.expect is None:
+                if status and (last_curl is None or last_curl.expect is not None):
+                    raise ValueError(f"line {line}: {piece!r} states a status for no curl call")
+                if status:
                     last_curl.expect = int(status.group(1))
                 continue
             command = Command(next_id, block.index, line, piece, bool(_CURL.search(piece)))
@@ -171,7 +174,11 @@ def _complete(command: str) -> bool:
 
 def script(blocks: list[Block], base_url: str) -> str:
     """One bash script: the prelude, then each command followed by its status check."""
-    lines = ["set -euo pipefail", "shopt -s inherit_errexit", 'source "$OH_DIR/prelude.sh"']
+    lines = [
+        "set -euo pipefail",
+        "shopt -s inherit_errexit 2> /dev/null || true",  # bash 4.4+: $(...) fails too
+        'source "$OH_DIR/prelude.sh"',
+    ]
     for block in blocks:
         for command in block.commands:
             lines.append(f"oh_at {command.id}")
@@ -200,7 +207,7 @@ def run(name: str, blocks: list[Block], base_url: str, workdir: Path, timeout: f
         done = subprocess.run(
             ["bash", str(path)],
             cwd=ROOT,
-            env=os.environ | {"OH_DIR": str(workdir)},
+            env=_environment(workdir),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -214,6 +221,14 @@ def run(name: str, blocks: list[Block], base_url: str, workdir: Path, timeout: f
     if returncode != 0:
         failure = _report(name, blocks, workdir, returncode, stderr)
     return Run(returncode, stdout, stderr, failure)
+
+
+def _environment(workdir: Path) -> dict[str, str]:
+    """A clean environment, so a variable the docs forgot to set is not found in ours;
+    python3 is this interpreter's when the system has none."""
+    path = os.pathsep.join([os.environ.get("PATH", ""), str(Path(sys.executable).parent)])
+    kept = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "LC_ALL", "TMPDIR")}
+    return kept | {"PATH": path, "OH_DIR": str(workdir)}
 
 
 def _text(output: str | bytes | None) -> str:
