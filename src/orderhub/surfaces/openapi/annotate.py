@@ -68,7 +68,10 @@ def add_problem_codes(document: dict[str, Any], table: dict[str, Any]) -> None:
         for status, response in sorted(responses.items()):
             if not status.isdigit() or PROBLEM_JSON not in response.get("content", {}):
                 continue  # a success, or an answer that is no problem (/readyz's 503)
-            codes = sorted(set(own.get(status, [])) | set(shared.get(status, [])))
+            common = shared.get(status, [])
+            if status == "401" and not operation.get("security"):
+                common = []  # the shared 401s are about a bearer token this one takes none of
+            codes = sorted(set(own.get(status, [])) | set(common))
             if codes:
                 response["x-problem-codes"] = codes
                 listed = ", ".join(f"`{code}`" for code in codes)
@@ -82,9 +85,10 @@ def add_problem_codes(document: dict[str, Any], table: dict[str, Any]) -> None:
 def shared_codes_text(table: dict[str, Any]) -> str:
     """A paragraph for the document's description: the codes any operation may answer."""
     lines = [
-        "**Problem codes.** Every error is `application/problem+json` with a stable `code`. "
-        "Each operation's error responses list the codes they carry (`x-problem-codes`). "
-        "Any operation may also answer:",
+        "**Problem codes.** Every error is `application/problem+json` with a stable `code`; "
+        "each operation's error responses list the codes they carry (`x-problem-codes`). "
+        "These are common to the operations (the 401s to those taking a bearer token), "
+        "listed once here as `x-problem-codes-shared`:",
         "",
     ]
     for status, codes in sorted(table.get("shared", {}).items()):
