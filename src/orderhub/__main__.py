@@ -1,5 +1,5 @@
 """`python -m orderhub ...`: the `orderhub` command, for when its script is not on PATH."""
 
-from orderhub.cli import app
+from orderhub.cli import main
 
-app()
+main()

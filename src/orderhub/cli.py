@@ -4,16 +4,16 @@ orders; demo (cli_demo), partners and exceptions (cli_partners), b2b (cli_b2b)."
 from __future__ import annotations
 
 import json
-import logging
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 from rich.console import Console
 
-from orderhub.config import Settings
+from orderhub import __version__, logs
+from orderhub.config import ConfigError, Settings
 
 app = typer.Typer(
     help="OrderHub: one telecom order engine with thin channel APIs.", no_args_is_help=True
@@ -38,10 +38,22 @@ DatabaseUrl = Annotated[
 ]
 
 
-def _settings(database_url: str | None) -> Settings:
-    if database_url:
-        os.environ["ORDERHUB_DATABASE_URL"] = database_url  # worker processes read it too
-    return Settings.from_env()
+def _settings(
+    database_url: str | None, *, log_level: str | None = None, log_format: str | None = None
+) -> Settings:
+    """The process's settings, checked; the CLI's flags are put in the environment first,
+    since server worker processes read their settings from it."""
+    for name, value in (
+        ("ORDERHUB_DATABASE_URL", database_url),
+        ("ORDERHUB_LOG_LEVEL", log_level),
+        ("ORDERHUB_LOG_FORMAT", log_format),
+    ):
+        if value:
+            os.environ[name] = value
+    settings = Settings.from_env()
+    settings.check()
+    logs.configure(level=settings.log_level, fmt=settings.log_format)
+    return settings
 
 
 def prepare(settings: Settings, *, load_sandbox: bool | None = None) -> None:
@@ -68,36 +80,45 @@ def prepare(settings: Settings, *, load_sandbox: bool | None = None) -> None:
         database.dispose()
 
 
+LogFormat = Annotated[
+    str,
+    typer.Option(
+        "--log-format",
+        envvar="ORDERHUB_LOG_FORMAT",
+        help="text (for people) or json (one object per line, for log shippers).",
+    ),
+]
+LogLevel = Annotated[
+    str, typer.Option("--log-level", envvar="ORDERHUB_LOG_LEVEL", help="debug, info, warning...")
+]
+
+
 @app.command()
 def serve(
     database_url: DatabaseUrl = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
-    workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    log_level: LogLevel = "info",
+    log_format: LogFormat = "text",
 ) -> None:
     """Apply migrations, load sandbox data on first start, and serve the API."""
-    import uvicorn
+    from orderhub import serving
 
-    settings = _settings(database_url)
-    if not settings.sandbox and not settings.secret_key:
-        console.print(
-            "[red]ORDERHUB_SECRET_KEY must be set when sandbox mode is off[/] "
-            "(ORDERHUB_SANDBOX=0): it signs access tokens and keys SSN hashes."
-        )
-        raise typer.Exit(2)
+    settings = _settings(database_url, log_level=log_level, log_format=log_format)
     prepare(settings)
     mode = "sandbox" if settings.sandbox else "production"
-    console.print(f"OrderHub ({mode}) on http://{host}:{port}  docs: http://{host}:{port}/docs")
-    uvicorn.run(
-        "orderhub.app:create_app",
-        factory=True,
+    started = serving.run(
         host=host,
         port=port,
         workers=workers,
-        log_level=log_level,
-        access_log=log_level == "debug",
+        log_level=settings.log_level,
+        log_format=settings.log_format,
+        banner=f"OrderHub {__version__} ({mode}) on http://{host}:{port}  "
+        f"docs: http://{host}:{port}/docs",
     )
+    if not started:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -113,6 +134,7 @@ def worker(
     from orderhub import cli_b2b as b2b
     from orderhub.careorders import worker as care
     from orderhub.runtime import Runtime
+    from orderhub.webhooks import egress
     from orderhub.webhooks import worker as delivery
 
     settings = _settings(database_url)
@@ -129,7 +151,9 @@ def worker(
             await b2b.apply_due_now(runtime)
             while await care.process_due(runtime.database, **care_args):
                 pass
-            async with httpx.AsyncClient(timeout=delivery.TIMEOUT_SECONDS) as client:
+            async with egress.client(
+                allow_private=settings.sandbox, timeout=delivery.TIMEOUT_SECONDS
+            ) as client:
                 tried = 1
                 while tried:
                     tried = await delivery.deliver_due(
@@ -137,7 +161,6 @@ def worker(
                         runtime.key,
                         client,
                         retry_base_seconds=settings.webhook_retry_base_seconds,
-                        allow_private_hosts=settings.sandbox,
                     )
             return
         console.print(
@@ -294,9 +317,52 @@ def orders_set_status(
     console.print(f"order {order_id} is now [bold]{target}[/]")
 
 
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"orderhub {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """OrderHub: one telecom order engine with thin channel APIs."""
+
+
+def main() -> None:
+    """The `orderhub` command. A configuration mistake is one line on stderr and exit
+    code 2, never a traceback: an operator should see what to fix, not where it broke."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    try:
+        app()
+    except ConfigError as exc:
+        print(f"orderhub: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except (OperationalError, InterfaceError) as exc:
+        where = unreachable_database(Settings.from_env().database_url, exc)
+        print(f"orderhub: {where}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def unreachable_database(url: str, exc: Exception) -> str:
+    """What to tell an operator whose database did not answer: where we tried (host and
+    port, or the SQLite file) and why, never the password."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+    if target.password:
+        reason = reason.replace(str(target.password), "***")
+    if target.get_backend_name() == "sqlite":
+        return f"cannot open the SQLite database {target.database!r}: {reason}"
+    where = f"{target.host or 'localhost'}:{target.port or 5432}/{target.database or ''}"
+    return f"cannot reach the database at {where}: {reason}"
+
+
 # The other command groups register themselves on `app` when imported.
 from orderhub import cli_b2b, cli_demo, cli_partners  # noqa: E402, F401
-
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-for noisy in ("httpx", "alembic"):
-    logging.getLogger(noisy).setLevel(logging.WARNING)

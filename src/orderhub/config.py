@@ -19,12 +19,49 @@ def _flag(name: str, default: bool) -> bool:
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw else default
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name)
-    return float(raw) if raw else default
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+
+
+def check_database_url(url: str) -> None:
+    """A URL we can use, or a ConfigError saying which forms are supported."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"ORDERHUB_DATABASE_URL is not a database URL; use {SUPPORTED_DATABASES}."
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in ("sqlite", "postgresql", "postgres") or driver not in ("", "psycopg"):
+        raise ConfigError(
+            f"ORDERHUB_DATABASE_URL uses the unsupported scheme '{parsed.drivername}'; "
+            f"use {SUPPORTED_DATABASES}."
+        )
+    if backend == "sqlite" and not parsed.database:
+        raise ConfigError(
+            "ORDERHUB_DATABASE_URL names no SQLite file; use sqlite:///path/to/file.db."
+        )
+
+
+class ConfigError(Exception):
+    """A setting an operator must fix; the CLI prints it as one line and exits with 2."""
+
+
+SUPPORTED_DATABASES = "sqlite:///path/to/file.db or postgresql://user@host:port/database"
+MIN_SECRET_KEY_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -65,6 +102,30 @@ class Settings:
     log_level: str = "info"
     # When set, GET /metrics needs `Authorization: Bearer <token>`.
     metrics_token: str | None = None
+
+    def check(self) -> None:
+        """Refuse settings a process must not start with (ConfigError, one line each)."""
+        check_database_url(self.database_url)
+        if not self.sandbox:
+            if not self.secret_key:
+                raise ConfigError(
+                    "ORDERHUB_SECRET_KEY must be set when sandbox mode is off "
+                    "(ORDERHUB_SANDBOX=0): it signs access tokens and keys SSN hashes."
+                )
+            if len(self.secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+                raise ConfigError(
+                    f"ORDERHUB_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes "
+                    "outside the sandbox (e.g. the output of `openssl rand -hex 32`)."
+                )
+        if self.log_format not in ("text", "json"):
+            raise ConfigError(
+                f"ORDERHUB_LOG_FORMAT must be 'text' or 'json', not {self.log_format!r}."
+            )
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError(
+                "ORDERHUB_LOG_LEVEL must be debug, info, warning, error or critical, "
+                f"not {self.log_level!r}."
+            )
 
     @classmethod
     def from_env(cls) -> Settings:

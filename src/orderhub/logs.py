@@ -74,7 +74,7 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
         fields = _fields(record)
-        if fields:
+        if fields and not getattr(record, "fields_in_message", False):
             line += " " + " ".join(f"{key}={value}" for key, value in fields.items())
         return line
 
@@ -102,6 +102,9 @@ def dict_config(*, level: str = "info", fmt: str = "text") -> dict[str, Any]:
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.error": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": False},
+            # A line per outbound request or migration step is noise at info level.
+            "httpx": {"level": "WARNING"},
+            "alembic": {"level": "WARNING"},
         },
     }
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
-
-from orderhub.webhooks import rules, worker
+from orderhub.webhooks import egress, rules, worker
 from orderhub.webhooks import service as webhooks
 from tests.api.b2b_helpers import B2B, OPERATOR, SANDBOX_CLIENT_B, file_exception, partner_headers
 from tests.helpers import is_problem, sign_in
@@ -34,9 +32,9 @@ def _deliver(client) -> int:
     runtime = client.app.state.runtime
 
     async def once() -> int:
-        async with httpx.AsyncClient(timeout=5) as http:
+        async with egress.client(allow_private=True, timeout=5) as http:
             return await worker.deliver_due(
-                runtime.database, runtime.key, http, retry_base_seconds=10, allow_private_hosts=True
+                runtime.database, runtime.key, http, retry_base_seconds=10
             )
 
     return asyncio.run(once())

@@ -6,13 +6,12 @@ import asyncio
 import json
 from datetime import timedelta
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from orderhub.db import Database
 from orderhub.ids import utcnow
-from orderhub.webhooks import rules, worker
+from orderhub.webhooks import egress, rules, worker
 from orderhub.webhooks import service as webhooks
 from orderhub.webhooks.service import DELIVERIES, EVENTS
 from tests.receiver import Receiver
@@ -44,10 +43,8 @@ def _publish(database: Database, type: str = "order.status_changed", **data) -> 
 
 def _deliver(database: Database, now=None) -> int:
     async def once() -> int:
-        async with httpx.AsyncClient(timeout=5) as client:
-            return await worker.deliver_due(
-                database, KEY, client, retry_base_seconds=10, allow_private_hosts=True, now=now
-            )
+        async with egress.client(allow_private=True, timeout=5) as client:
+            return await worker.deliver_due(database, KEY, client, retry_base_seconds=10, now=now)
 
     return asyncio.run(once())
 
@@ -166,12 +163,10 @@ def test_two_workers_at_once_send_each_delivery_once(database, settings, receive
     other = Database(settings.database_url)  # a second process's engine and pool
 
     async def both() -> list[int]:
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with egress.client(allow_private=True, timeout=5) as client:
             return await asyncio.gather(
                 *(
-                    worker.deliver_due(
-                        db, KEY, client, retry_base_seconds=10, allow_private_hosts=True
-                    )
+                    worker.deliver_due(db, KEY, client, retry_base_seconds=10)
                     for db in (database, other, database, other)
                 )
             )
@@ -191,7 +186,7 @@ def test_outside_the_sandbox_a_private_receiver_gets_nothing(database, receiver)
     _publish(database)
 
     async def production_worker() -> int:
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with egress.client(allow_private=False, timeout=5) as client:
             return await worker.deliver_due(database, KEY, client, retry_base_seconds=10)
 
     assert asyncio.run(production_worker()) == 1

@@ -77,6 +77,19 @@ def test_callback_urls(url, allow_http, problem):
         ("169.254.169.254", False),
         ("::1", False),
         ("fe80::1%eth0", False),
+        ("2001:4860:4860::8888", True),
+        # IPv6 forms that carry the metadata address (or another private IPv4) inside:
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64, well-known prefix
+        ("64:ff9b::5db8:d822", True),  # NAT64 of a public address
+        ("64:ff9b:1::a9fe:a9fe", False),  # NAT64, local-use prefix
+        ("2002:a9fe:a9fe::1", False),  # 6to4
+        ("2002:5db8:d822::1", True),  # 6to4 of a public address
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("::ffff:169.254.169.254", False),  # IPv4-mapped
+        ("::ffff:93.184.216.34", True),  # IPv4-mapped public: the same host
+        ("::169.254.169.254", False),  # IPv4-compatible (deprecated)
+        ("::a00:1", False),  # IPv4-compatible 10.0.0.1
+        ("100.64.0.1", False),  # carrier-grade NAT
     ],
 )
 def test_only_public_addresses_get_deliveries(address, public):

@@ -11,15 +11,15 @@ which the database rolls back: the changes are due again, and nothing was applie
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from orderhub import clock
+from orderhub import clock, metrics, worker_loop
 from orderhub.adapters.messaging import Messenger
 from orderhub.careorders import states
 from orderhub.careorders.apply import Refused, apply
@@ -30,6 +30,8 @@ from orderhub.inventory.service import SUBSCRIBERS
 from orderhub.webhooks import service as webhooks
 
 log = logging.getLogger(__name__)
+# Where a transaction notes the changes it finished, by outcome, for /metrics.
+_FINISHED = "orderhub.care_finished"
 
 BATCH = 50
 MAX_ATTEMPTS = 5
@@ -147,7 +149,11 @@ async def process_due(
             async with database.request_transaction(write=True) as session:
                 moved += apply_due_on_line(session, ctn=ctn, now=now, key=key, messenger=messenger)
         except Exception as exc:  # one line's trouble must not hold up the others
+            metrics.WORKER_FAILURES.labels("care").inc()
             log.error("care changes of a line failed to apply: %s", type(exc).__name__)
+            continue
+        for outcome, count in session.info.pop(_FINISHED, {}).items():
+            metrics.CARE_CHANGES_APPLIED.labels(outcome).inc(count)
     return moved
 
 
@@ -257,6 +263,8 @@ def move(
     ).rowcount
     if moved != 1:  # cannot happen under the line lock; refuse to publish a false event
         raise RuntimeError(f"care change {change.id} was moved by someone else")
+    if final:  # counted in /metrics once the transaction commits (process_due)
+        session.info.setdefault(_FINISHED, Counter())[target] += 1
     webhooks.publish(
         session,
         owner=owner(change.partner_id),
@@ -314,13 +322,9 @@ async def run(
     poll_seconds: float,
     stop: asyncio.Event,
 ) -> None:
-    """Process care changes until `stop` is set; a failing cycle is logged, never fatal."""
-    while not stop.is_set():
-        try:
-            moved = await process_due(database, key=key, messenger=messenger, sandbox=sandbox)
-        except Exception as exc:  # the loop must outlive one bad cycle
-            log.error("care-order cycle failed: %s", type(exc).__name__)
-            moved = 0
-        if moved == 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+    """Process care changes until `stop` is set (worker_loop.run: failures logged)."""
+
+    async def cycle() -> int:
+        return await process_due(database, key=key, messenger=messenger, sandbox=sandbox)
+
+    await worker_loop.run("care", cycle, poll_seconds=poll_seconds, stop=stop)

@@ -9,7 +9,6 @@ the transaction of the change.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from orderhub import worker_loop
 from orderhub.adapters.provisioning import Provisioning, SubOrderState
 from orderhub.db import Database
 from orderhub.errors import Conflict, OrderHubError
@@ -241,18 +241,14 @@ def apply_due(session: Session, *, provisioning: Provisioning, now: datetime) ->
 async def run(
     database: Database, provisioning: Provisioning, *, poll_seconds: float, stop: asyncio.Event
 ) -> None:
-    """Apply due milestones until `stop` is set; a failing cycle is logged, never fatal."""
-    while not stop.is_set():
-        applied = 0
-        try:
-            now = utcnow()
-            async with database.request_transaction(write=False) as session:
-                idle = session.execute(_ANY_DUE, {"now": now}).first() is None
-            if not idle:
-                async with database.request_transaction(write=True) as session:
-                    applied = apply_due(session, provisioning=provisioning, now=now)
-        except Exception as exc:  # the loop must outlive one bad cycle
-            log.error("provisioning cycle failed: %s", type(exc).__name__)
-        if applied == 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+    """Apply due milestones until `stop` is set (worker_loop.run: failures logged)."""
+
+    async def cycle() -> int:
+        now = utcnow()
+        async with database.request_transaction(write=False) as session:
+            if session.execute(_ANY_DUE, {"now": now}).first() is None:
+                return 0
+        async with database.request_transaction(write=True) as session:
+            return apply_due(session, provisioning=provisioning, now=now)
+
+    await worker_loop.run("provisioning", cycle, poll_seconds=poll_seconds, stop=stop)

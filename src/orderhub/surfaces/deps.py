@@ -59,6 +59,10 @@ async def current_principal(
             code="invalid_token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    # For the access line: the customer's id, never a prospect's phone or e-mail.
+    request.state.caller = (
+        f"customer:{principal.customer_id}" if principal.customer_id else "prospect"
+    )
     return principal
 
 

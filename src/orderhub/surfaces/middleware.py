@@ -85,12 +85,14 @@ def _record(scope: Scope, status: int, seconds: float) -> None:
     metrics.observe_request(method, template, status, seconds)
     caller = scope.get("state", {}).get("caller", "anonymous")
     access.info(
-        "%s %s %d %.1fms",
+        "%s %s %d %.1fms %s",
         method,
         template,
         status,
         seconds * 1000,
+        caller,
         extra={
+            "fields_in_message": True,
             "fields": {
                 "method": method,
                 "route": template,

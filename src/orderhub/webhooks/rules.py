@@ -57,7 +57,40 @@ def url_problem(url: str, *, allow_http: bool) -> str | None:
     return None
 
 
+# IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits: NAT64's
+# well-known prefix (RFC 6052) and the deprecated IPv4-compatible form (RFC 4291).
+_IPV4_IN_LAST_32_BITS = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("::/96"),
+)
+# NAT64's local-use prefix (RFC 8215): where the IPv4 address sits depends on the
+# operator's prefix length, so nothing in it counts as public.
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+
+
 def public_address(address: str) -> bool:
-    """Whether a resolved address is on the public internet (not loopback, private,
-    link-local such as cloud metadata at 169.254.169.254, or reserved)."""
-    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    """Whether a resolved address is on the public internet: not loopback, private,
+    link-local (cloud metadata at 169.254.169.254) or reserved, and, for IPv6, not a form
+    that embeds such an IPv4 address (IPv4-mapped and -compatible, NAT64, 6to4, Teredo),
+    which a host may route to that IPv4 address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if not ip.is_global:
+        return False
+    if ip.version == 6:
+        if ip in _NAT64_LOCAL_USE:
+            return False
+        return all(embedded.is_global for embedded in _embedded_ipv4(ip))
+    return True
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)  # its server and its client's (public) address
+    if any(ip in prefix for prefix in _IPV4_IN_LAST_32_BITS):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found

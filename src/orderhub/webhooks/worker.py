@@ -12,7 +12,6 @@ duplicates.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -22,9 +21,10 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy import bindparam, select, update
 
+from orderhub import metrics, worker_loop
 from orderhub.db import Database
 from orderhub.ids import iso_z, utcnow
-from orderhub.webhooks import rules
+from orderhub.webhooks import egress, rules
 from orderhub.webhooks.service import DELIVERIES, EVENTS, SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
@@ -112,14 +112,12 @@ async def deliver_due(
     client: httpx.AsyncClient,
     *,
     retry_base_seconds: float,
-    allow_private_hosts: bool = False,
     now: datetime | None = None,
 ) -> int:
     """Attempt every delivery that is due (up to a batch); returns how many were tried.
 
-    `allow_private_hosts` (sandbox mode) lets receivers on localhost or a private
-    network get deliveries; otherwise only public addresses do (no probing of the
-    network the server runs in)."""
+    `client` decides which receivers may be reached: `egress.client()` connects only to
+    public addresses, except in the sandbox (receivers on localhost)."""
     now = now or utcnow()
     async with database.request_transaction(write=False) as session:
         if session.execute(_ANY_DUE, {"now": now}).first() is None:
@@ -130,18 +128,46 @@ async def deliver_due(
         if due:
             session.execute(_LEASE, [{"b_id": row.id, "until": until} for row in due])
     jobs = [_job(row, key, until) for row in due]
-    outcomes = await asyncio.gather(*(_attempt(client, job, allow_private_hosts) for job in jobs))
+    outcomes = await asyncio.gather(*(_attempt(client, job) for job in jobs))
     finished = utcnow()
     if jobs:
+        records = [
+            _record(job, outcome, finished, retry_base_seconds)
+            for job, outcome in zip(jobs, outcomes, strict=True)
+        ]
         async with database.request_transaction(write=True) as session:
-            session.execute(
-                _RECORD,
-                [
-                    _record(job, outcome, finished, retry_base_seconds)
-                    for job, outcome in zip(jobs, outcomes, strict=True)
-                ],
-            )
+            session.execute(_RECORD, records)
+        for job, outcome, record in zip(jobs, outcomes, records, strict=True):
+            _report(job, outcome, record)
     return len(jobs)
+
+
+def _report(job: Job, outcome: Outcome, record: dict) -> None:
+    """Count the attempt; log a failed one with its event and delivery ids."""
+    result = {"delivered": "delivered", "pending": "retry", "failed": "failed"}[record["b_status"]]
+    metrics.WEBHOOK_DELIVERIES.labels(result).inc()
+    if result == "delivered":
+        return
+    log.warning(
+        "webhook delivery %s of event %s failed (attempt %d, %s): %s",
+        job.delivery_id,
+        job.event_id,
+        job.attempt,
+        "will retry" if result == "retry" else "gave up",
+        outcome.error if outcome.status_code is None else f"HTTP {outcome.status_code}",
+        extra={
+            "fields": {
+                "deliveryId": job.delivery_id,
+                "eventId": job.event_id,
+                "eventType": job.event_type,
+                "attempt": job.attempt,
+                "statusCode": outcome.status_code,
+                "error": outcome.error,
+                "final": result == "failed",
+            },
+            "fields_in_message": True,
+        },
+    )
 
 
 def _job(row, key: bytes, lease: datetime) -> Job:
@@ -178,12 +204,10 @@ def _job(row, key: bytes, lease: datetime) -> Job:
     )
 
 
-async def _attempt(client: httpx.AsyncClient, job: Job, allow_private_hosts: bool) -> Outcome:
+async def _attempt(client: httpx.AsyncClient, job: Job) -> Outcome:
     """One POST, never raising: every way it can go wrong is an outcome to record."""
     try:
         async with asyncio.timeout(ATTEMPT_SECONDS):
-            if not allow_private_hosts and not await _resolves_to_public(job.url):
-                return Outcome(None, "host not public")
             # Streamed and closed unread: only the status matters, and a receiver
             # cannot make the worker hold a huge answer in memory.
             async with client.stream(
@@ -191,22 +215,11 @@ async def _attempt(client: httpx.AsyncClient, job: Job, allow_private_hosts: boo
             ) as response:
                 code = response.status_code
     except Exception as exc:  # a bad answer must not stop the batch being recorded
+        if isinstance(exc.__cause__, egress.HostNotPublic):
+            return Outcome(None, "host not public")
         # The exception's type only: its message can echo the URL's query string.
         return Outcome(None, type(exc).__name__)
     return Outcome(code, None if 200 <= code < 300 else "non-2xx answer")
-
-
-async def _resolves_to_public(url: str) -> bool:
-    """Every address the host resolves to is public. (A DNS answer that changes between
-    this check and the connection is not caught; a proxy that pins the address is the
-    place for that in a deployment that needs it.)"""
-    host = httpx.URL(url).host
-    port = httpx.URL(url).port or 443
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port)
-    except OSError:
-        return False
-    return bool(infos) and all(rules.public_address(info[4][0]) for info in infos)
 
 
 def _record(job: Job, outcome: Outcome, now: datetime, retry_base_seconds: float) -> dict:
@@ -238,20 +251,13 @@ async def run(
     stop: asyncio.Event,
     allow_private_hosts: bool = False,
 ) -> None:
-    """Deliver until `stop` is set; a failing cycle is logged and retried, never fatal."""
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
-        while not stop.is_set():
-            try:
-                tried = await deliver_due(
-                    database,
-                    key,
-                    client,
-                    retry_base_seconds=retry_base_seconds,
-                    allow_private_hosts=allow_private_hosts,
-                )
-            except Exception as exc:  # the loop must outlive one bad cycle
-                log.error("webhook delivery cycle failed: %s", type(exc).__name__)
-                tried = 0
-            if tried == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+    """Deliver until `stop` is set (worker_loop.run: failures logged, never fatal).
+
+    `allow_private_hosts` (sandbox mode) lets receivers on localhost or a private network
+    get deliveries; otherwise only public addresses do (egress.py)."""
+    async with egress.client(allow_private=allow_private_hosts, timeout=TIMEOUT_SECONDS) as client:
+
+        async def cycle() -> int:
+            return await deliver_due(database, key, client, retry_base_seconds=retry_base_seconds)
+
+        await worker_loop.run("webhooks", cycle, poll_seconds=poll_seconds, stop=stop)

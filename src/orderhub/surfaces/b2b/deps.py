@@ -38,6 +38,7 @@ async def current_partner(
             code="invalid_token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    request.state.caller = f"partner:{principal.partner_id}"  # for the access line
     return principal
 
 

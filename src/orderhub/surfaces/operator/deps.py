@@ -61,6 +61,7 @@ async def require_operator(
             code="invalid_token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    request.state.caller = "operator"  # for the access line
     return ACTOR
 
 
