@@ -62,8 +62,10 @@ class DocumentedCodes:
             return None
         template, operation = found
         self.seen[operation["operationId"]][str(status)].add(code)
-        response = operation.get("responses", {}).get(str(status), {})
-        if code in response.get("x-problem-codes", []) or code in self.shared.get(str(status), []):
+        response = operation.get("responses", {}).get(str(status))
+        # A declared status lists its codes; any other may carry only the shared ones.
+        listed = response.get("x-problem-codes", []) if response else self.shared.get(str(status))
+        if code in (listed or []):
             return None
         return (
             f"{request.method} {template} ({operation['operationId']}) answered {status} "

@@ -224,5 +224,8 @@ def test_the_api_tests_report_a_code_the_document_does_not_list(openapi_document
     assert codes.undocumented(locked_quote, 422, "validation_failed") is None  # shared
     assert "updateQuote" in codes.undocumented(locked_quote, 409, "made_up_code")
     assert "updateQuote" in codes.undocumented(locked_quote, 404, "quote_locked")
+    assert codes.undocumented(locked_quote, 503, "database_unavailable") is None  # shared
+    token = _request("POST", "/oauth/token", "/oauth/token")
+    assert "issuePartnerToken" in codes.undocumented(token, 401, "invalid_token")
     assert codes.undocumented(_request("GET", "/nowhere", None), 404, "not_found") is None
     assert codes.seen["updateQuote"]["409"] == {"quote_locked", "made_up_code"}
