@@ -72,7 +72,7 @@ orderhub serve    # shown, never run
 
 ```sh
 curl -s $BASE/ok/$ID
-# {"ok":true}
+# {"id":"x_1"}
 curl -s -i $BASE/accepted
 # HTTP/1.1 202 Accepted
 ```
@@ -127,6 +127,15 @@ def test_a_walkthrough_that_holds_passes(stub, tmp_path):
     result = walkthrough.run("sample.md", walkthrough.runnable_blocks(SAMPLE), stub, tmp_path, 30)
     assert result.failure is None, result.failure
     assert '{"id":"x_1"}' in result.stdout and "HTTP/1.0 202 Accepted" in result.stdout
+
+
+def test_an_example_answer_showing_a_member_the_api_does_not_send_fails(stub, tmp_path):
+    example = '# {"id":"x_1",...,"renamed":true}'
+    doc = f"```sh\nBASE={DOC_BASE}\ncurl -s $BASE/ok/x_1\n{example}\n```\n"
+    result = walkthrough.run("drift.md", walkthrough.runnable_blocks(doc), stub, tmp_path, 30)
+    assert result.failure is not None
+    assert "curl -s $BASE/ok/x_1" in result.failure
+    assert "the example answer shows ['renamed'], which the real answer lacks" in result.failure
 
 
 @pytest.mark.parametrize(

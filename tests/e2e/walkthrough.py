@@ -14,6 +14,7 @@ The convention the docs follow (README.md, "Tests"):
 A bash function `curl` wraps the real one: it passes the answer through unchanged and
 records each call's status (`--write-out '%{stderr}...'`); a check after every command
 stops the script at the first call that has no answer, a 5xx or another status than stated.
+Then every JSON member named in an example answer must be in the real one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ RUNNABLE = "sh"
 _FENCE = re.compile(r"^```(\S*)\s*$")
 _STATUS = re.compile(r"^#\s*HTTP(?:/[\d.]+)?[\s:]+(\d{3})\b")
 _CURL = re.compile(r"(?<![\w./-])curl\s")
+_KEY = re.compile(r'"([A-Za-z_][\w.-]*)"\s*:')
 
 # Sourced by every script. `curl` is the wrapper; `oh_at` marks the command about to run,
 # `oh_check` stops the script when one of its calls answered otherwise than the docs say.
@@ -81,6 +83,7 @@ class Command:
     text: str
     has_curl: bool
     expect: int | None = None  # stated by a `# HTTP ...` comment; None: 200
+    example: list[str] = field(default_factory=list)  # the comment lines shown as its answer
 
 
 @dataclass
@@ -130,6 +133,8 @@ def runnable_blocks(markdown: str) -> list[Block]:
                     raise ValueError(f"line {line}: {piece!r} states a status for no curl call")
                 if status:
                     last_curl.expect = int(status.group(1))
+                if last_curl is not None:
+                    last_curl.example.append(piece)
                 continue
             command = Command(next_id, block.index, line, piece, bool(_CURL.search(piece)))
             next_id += 1
@@ -220,6 +225,8 @@ def run(name: str, blocks: list[Block], base_url: str, workdir: Path, timeout: f
     failure = None
     if returncode != 0:
         failure = _report(name, blocks, workdir, returncode, stderr)
+    else:
+        failure = _unanswered_keys(name, blocks, workdir)
     return Run(returncode, stdout, stderr, failure)
 
 
@@ -266,6 +273,38 @@ def _report(name: str, blocks: list[Block], workdir: Path, returncode: int, stde
     if stderr.strip():
         lines += ["stderr:", _indent(_tail(stderr))]
     return "\n".join(lines)
+
+
+def _answers(workdir: Path) -> dict[int, list[str]]:
+    answers: dict[int, list[str]] = {}
+    for row in (workdir / "calls").read_text().splitlines():
+        cmd, _code, _rc, body = row.split("\t")
+        answer = Path(body).read_text(errors="replace") if Path(body).exists() else ""
+        answers.setdefault(int(cmd), []).append(answer)
+    return answers
+
+
+def _unanswered_keys(name: str, blocks: list[Block], workdir: Path) -> str | None:
+    """Every JSON member an example answer names must be in the real answer: an excerpt
+    may leave members out (`...`), never show one the API does not send."""
+    answers = _answers(workdir)
+    for block in blocks:
+        for command in block.commands:
+            shown = dict.fromkeys(_KEY.findall("\n".join(command.example)))
+            real = set(_KEY.findall("\n".join(answers.get(command.id, []))))
+            missing = [key for key in shown if key not in real]
+            if missing:
+                answer = "\n".join(answers.get(command.id, []))
+                return "\n".join(
+                    [
+                        f"{name}, sh block {block.index} (line {block.line}), "
+                        f"command at line {command.line}:",
+                        _indent(command.text),
+                        f"the example answer shows {missing}, which the real answer lacks:",
+                        _indent(_clip(answer)),
+                    ]
+                )
+    return None
 
 
 def _problem(code: str, rc: str, expect: int) -> str | None:
