@@ -8,11 +8,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from orderhub import __version__
-from orderhub.careorders import worker as care_worker
+from orderhub import __version__, background
 from orderhub.config import Settings
 from orderhub.errors import install_error_handlers
-from orderhub.partner_orders import progress
 from orderhub.runtime import Runtime
 from orderhub.surfaces import openapi, ops
 from orderhub.surfaces.b2b.router import oauth_router
@@ -24,7 +22,6 @@ from orderhub.surfaces.inventory.routes import router as inventory_router
 from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
 from orderhub.surfaces.onboarding.router import router as onboarding_router
 from orderhub.surfaces.operator.router import router as operator_router
-from orderhub.webhooks import worker
 
 DESCRIPTION = """One telecom order engine with thin channel APIs.
 
@@ -51,54 +48,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = app.state.runtime = Runtime.start(settings)
         stop = asyncio.Event()
-        delivering = (
-            asyncio.create_task(
-                worker.run(
-                    runtime.database,
-                    runtime.key,
-                    retry_base_seconds=settings.webhook_retry_base_seconds,
-                    poll_seconds=settings.worker_poll_seconds,
-                    stop=stop,
-                    # Sandbox receivers are on localhost; production ones must be public.
-                    allow_private_hosts=settings.sandbox,
-                )
-            )
+        tasks = (
+            [asyncio.create_task(loop) for loop in background.loops(runtime, stop)]
             if settings.worker_in_server
-            else None
-        )
-        # B2B provisioning milestones are applied by the same worker, as a sibling loop.
-        provisioning = (
-            asyncio.create_task(
-                progress.run(
-                    runtime.database,
-                    runtime.adapters.provisioning,
-                    poll_seconds=settings.worker_poll_seconds,
-                    stop=stop,
-                )
-            )
-            if settings.worker_in_server
-            else None
-        )
-        # Care orders: schedule received change requests and apply the due ones.
-        caring = (
-            asyncio.create_task(
-                care_worker.run(
-                    runtime.database,
-                    key=runtime.key,
-                    messenger=runtime.adapters.messenger,
-                    sandbox=settings.sandbox,
-                    poll_seconds=settings.worker_poll_seconds,
-                    stop=stop,
-                )
-            )
-            if settings.worker_in_server
-            else None
+            else []
         )
         yield
         stop.set()
-        for task in (delivering, provisioning, caring):
-            if task is not None:
-                await task
+        for task in tasks:
+            await task
         runtime.close()
 
     app = FastAPI(

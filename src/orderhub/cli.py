@@ -4,6 +4,7 @@ orders; demo (cli_demo), partners and exceptions (cli_partners), b2b (cli_b2b)."
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -124,73 +125,35 @@ def serve(
 @app.command()
 def worker(
     database_url: DatabaseUrl = None,
-    once: Annotated[
-        bool, typer.Option("--once", help="Deliver and apply what is due now, then exit.")
-    ] = False,
+    once: Annotated[bool, typer.Option("--once", help="Do what is due now, then exit.")] = False,
 ) -> None:
-    """Deliver webhooks, apply due B2B milestones and care changes (serve does too)."""
+    """Deliver webhooks, apply due B2B milestones and care changes, prune old rows
+    (every `serve` process does too unless ORDERHUB_WORKER_IN_SERVER=0)."""
     import asyncio
 
-    from orderhub import cli_b2b as b2b
-    from orderhub.careorders import worker as care
+    from orderhub import background
     from orderhub.runtime import Runtime
-    from orderhub.webhooks import egress
-    from orderhub.webhooks import worker as delivery
 
     settings = _settings(database_url)
     prepare(settings, load_sandbox=False)
     runtime = Runtime.start(settings)
 
     async def main() -> None:
-        care_args = {
-            "key": runtime.key,
-            "messenger": runtime.adapters.messenger,
-            "sandbox": settings.sandbox,
-        }
         if once:
-            await b2b.apply_due_now(runtime)
-            while await care.process_due(runtime.database, **care_args):
-                pass
-            async with egress.client(
-                allow_private=settings.sandbox, timeout=delivery.TIMEOUT_SECONDS
-            ) as client:
-                tried = 1
-                while tried:
-                    tried = await delivery.deliver_due(
-                        runtime.database,
-                        runtime.key,
-                        client,
-                        retry_base_seconds=settings.webhook_retry_base_seconds,
-                    )
+            await background.run_once(runtime)
             return
-        console.print(
-            "delivering webhook events, B2B milestones and care-order changes; Ctrl-C to stop"
+        logging.getLogger("orderhub").info(
+            "worker: webhook deliveries, B2B milestones, care-order changes and retention; "
+            "Ctrl-C to stop"
         )
-        stop = asyncio.Event()
-        await asyncio.gather(
-            delivery.run(
-                runtime.database,
-                runtime.key,
-                retry_base_seconds=settings.webhook_retry_base_seconds,
-                poll_seconds=settings.worker_poll_seconds,
-                stop=stop,
-                allow_private_hosts=settings.sandbox,
-            ),
-            b2b.run_provisioning(runtime, stop=stop),
-            care.run(
-                runtime.database,
-                **care_args,
-                poll_seconds=settings.worker_poll_seconds,
-                stop=stop,
-            ),
-        )
+        await asyncio.gather(*background.loops(runtime, asyncio.Event()))
 
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
     finally:
-        runtime.database.dispose()
+        runtime.close()
 
 
 @app.command()

@@ -1,17 +1,12 @@
-"""`orderhub b2b ...`: operating B2B orders (registered on the `orderhub` app by cli.py),
-and the provisioning loop `orderhub worker` runs beside webhook delivery."""
+"""`orderhub b2b ...`: operating B2B orders (registered on the `orderhub` app by cli.py)."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from orderhub.cli import DatabaseUrl, _settings, app, console
-
-if TYPE_CHECKING:
-    from orderhub.runtime import Runtime
 
 b2b_app = typer.Typer(help="B2B partner orders.", no_args_is_help=True)
 app.add_typer(b2b_app, name="b2b")
@@ -50,27 +45,3 @@ def advance(
         raise typer.Exit(1) from exc
     finally:
         database.dispose()
-
-
-async def apply_due_now(runtime: Runtime) -> None:
-    """Apply every milestone due now (`orderhub worker --once`)."""
-    from orderhub.ids import utcnow
-    from orderhub.partner_orders import progress
-
-    applied = 1
-    while applied:
-        async with runtime.database.request_transaction(write=True) as session:
-            applied = progress.apply_due(
-                session, provisioning=runtime.adapters.provisioning, now=utcnow()
-            )
-
-
-async def run_provisioning(runtime: Runtime, *, stop: asyncio.Event) -> None:
-    from orderhub.partner_orders import progress
-
-    await progress.run(
-        runtime.database,
-        runtime.adapters.provisioning,
-        poll_seconds=runtime.settings.worker_poll_seconds,
-        stop=stop,
-    )

@@ -102,6 +102,14 @@ class Settings:
     log_level: str = "info"
     # When set, GET /metrics needs `Authorization: Bearer <token>`.
     metrics_token: str | None = None
+    # Retention (retention.py): finished webhook deliveries and outbox events are kept this
+    # many days, spent one-time codes and sandbox messages this many hours; the worker
+    # deletes at most `retention_batch` rows per table and transaction.
+    retention_days: float = 30
+    spent_otp_retention_hours: float = 24
+    sandbox_message_retention_hours: float = 24
+    retention_batch: int = 500
+    retention_interval_seconds: float = 60
 
     def check(self) -> None:
         """Refuse settings a process must not start with (ConfigError, one line each)."""
@@ -151,4 +159,9 @@ class Settings:
             log_format=(os.environ.get("ORDERHUB_LOG_FORMAT") or "text").strip().lower(),
             log_level=(os.environ.get("ORDERHUB_LOG_LEVEL") or "info").strip().lower(),
             metrics_token=os.environ.get("ORDERHUB_METRICS_TOKEN") or None,
+            retention_days=_float("ORDERHUB_RETENTION_DAYS", 30),
+            spent_otp_retention_hours=_float("ORDERHUB_SPENT_OTP_RETENTION_HOURS", 24),
+            sandbox_message_retention_hours=_float("ORDERHUB_SANDBOX_MESSAGE_RETENTION_HOURS", 24),
+            retention_batch=_int("ORDERHUB_RETENTION_BATCH", 500),
+            retention_interval_seconds=_float("ORDERHUB_RETENTION_INTERVAL_SECONDS", 60),
         )

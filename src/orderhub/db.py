@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from orderhub import metrics
 from orderhub.errors import OrderHubError
 from orderhub.writer_turns import WriterTurns
 
@@ -61,6 +62,9 @@ class UTCDateTime(TypeDecorator):
 # event loop (see Database.request_transaction); the CLI and jobs block up to 30 s.
 WRITE_OPTION = "orderhub_write"
 BUSY_TIMEOUT_MS = 30_000
+POOL_TIMEOUT_SECONDS = 5
+# A PostgreSQL that does not answer (a restart, a dead host) costs a request this long.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def normalize_url(url: str) -> str:
@@ -82,10 +86,32 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             hide_parameters=True,
         )
         _configure_sqlite(engine, busy_timeout_ms)
-        return engine
-    # No pre-ping: it costs a round trip per request; a connection lost to a database
-    # restart answers 503 once (errors.py) and SQLAlchemy then rebuilds the pool.
-    return create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
+    else:
+        # No pre-ping: it costs a round trip per request; a connection lost to a database
+        # restart answers 503 once (errors.py) and SQLAlchemy then rebuilds the pool.
+        # A request never waits for a second connection while holding one, so the pool
+        # is never exhausted by one process's requests; should it be (a bug), checkout
+        # gives up after pool_timeout and the request answers 503, not a stalled loop.
+        engine = create_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            hide_parameters=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        )
+    _count_checkouts(engine)
+    return engine
+
+
+def _count_checkouts(engine: Engine) -> None:
+    @event.listens_for(engine, "checkout")
+    def _out(*_: Any) -> None:
+        metrics.DB_CONNECTIONS_IN_USE.inc()
+
+    @event.listens_for(engine, "checkin")
+    def _in(*_: Any) -> None:
+        metrics.DB_CONNECTIONS_IN_USE.dec()
 
 
 def serialize_on(session: Session, key: str) -> None:
@@ -188,8 +214,10 @@ class Database:
             with self._unit_of_work((self.writers if write else self.readers)()) as session:
                 yield session
             return
-        async with self._writer_turns().turn():
-            session = await self._begin_write_without_blocking()
+        async with AsyncExitStack() as turn:
+            with metrics.DB_WAITING.track_inprogress():  # counted while waiting for the lock
+                await turn.enter_async_context(self._writer_turns().turn())
+                session = await self._begin_write_without_blocking()
             with self._unit_of_work(session):
                 yield session
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orderhub import store_metrics
 from orderhub.adapters.registry import Adapters
 from orderhub.config import Settings
 from orderhub.db import Database
 from orderhub.identity.hashing import PasswordChecks
 from orderhub.identity.service import signing_key
+from orderhub.metrics import StoreCollector
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class Runtime:
     adapters: Adapters
     key: bytes
     passwords: PasswordChecks
+    store_metrics: StoreCollector
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
@@ -27,7 +30,8 @@ class Runtime:
         passwords = PasswordChecks(
             threads=settings.password_check_threads, queue=settings.password_check_queue
         )
-        return cls(settings, database, Adapters.for_settings(settings), key, passwords)
+        store = store_metrics.collector(database, sandbox=settings.sandbox)
+        return cls(settings, database, Adapters.for_settings(settings), key, passwords, store)
 
     def close(self) -> None:
         self.passwords.close()

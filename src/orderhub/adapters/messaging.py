@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Integer, Row, String, bindparam, insert, select
+from sqlalchemy import Index, Integer, Row, String, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderhub.db import Base, UTCDateTime
@@ -16,6 +16,7 @@ from orderhub.ids import utcnow
 
 class SentMessage(Base):
     __tablename__ = "sandbox_messages"
+    __table_args__ = (Index("ix_sandbox_messages_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     recipient: Mapped[str] = mapped_column(String(254), index=True)

@@ -19,6 +19,7 @@ from orderhub.db import Base, UTCDateTime
 class CareOrder(Base):
     __tablename__ = "care_orders"
     __table_args__ = (
+        Index("ix_care_orders_status", "status"),
         Index("ix_care_orders_partner_created", "partner_id", "created_at"),
         Index("ix_care_orders_account", "account_number"),
     )

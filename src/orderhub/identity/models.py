@@ -12,7 +12,10 @@ class OtpChallenge(Base):
     """One issued one-time code. Only its keyed hash is kept."""
 
     __tablename__ = "otp_challenges"
-    __table_args__ = (Index("ix_otp_challenges_identifier_created", "identifier", "created_at"),)
+    __table_args__ = (
+        Index("ix_otp_challenges_expires_at", "expires_at"),
+        Index("ix_otp_challenges_identifier_created", "identifier", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     identifier: Mapped[str] = mapped_column(String(254))

@@ -87,7 +87,10 @@ class OnboardingAccount(Base):
 
 class OnboardingOrder(Base):
     __tablename__ = "onboarding_orders"
-    __table_args__ = (Index("ix_onboarding_orders_account_created", "account_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_onboarding_orders_account_created", "account_id", "created_at"),
+        Index("ix_onboarding_orders_status", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("onboarding_accounts.id"))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field, model_validator
 from sqlalchemy import text
 
-from orderhub import clock
+from orderhub import clock, metrics
 from orderhub.adapters.messaging import SandboxMessenger
 from orderhub.customers.rules import normalize_identifier
-from orderhub.errors import ValidationFailed
+from orderhub.errors import Unauthorized, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import RequestModel, WireModel, problem_responses
@@ -41,6 +42,22 @@ async def readyz(runtime: RuntimeDep):
     except Exception:
         return JSONResponse({"status": "database unavailable"}, status_code=503)
     return HealthOut(status="ok")
+
+
+@health.get("/metrics", include_in_schema=False)
+async def prometheus_metrics(request: Request, runtime: RuntimeDep) -> Response:
+    """Prometheus text format (metrics.py); with ORDERHUB_METRICS_TOKEN set, only for
+    `Authorization: Bearer <that token>`."""
+    expected = runtime.settings.metrics_token
+    if expected is not None:
+        sent = request.headers.get("authorization", "")
+        if not hmac.compare_digest(sent.encode(), f"Bearer {expected}".encode()):
+            raise Unauthorized(
+                "Send 'Authorization: Bearer <ORDERHUB_METRICS_TOKEN>'.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    body, content_type = metrics.exposition(runtime.store_metrics)
+    return Response(body, media_type=content_type)
 
 
 class MessageOut(WireModel):
