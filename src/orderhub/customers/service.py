@@ -1,15 +1,19 @@
-"""Customer lookup and creation (Core statements built once; see orders/service.py)."""
+"""Customer lookup and creation (Core statements built once; see orders/service.py), and
+loading customers from a data file."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.customers.models import Account, Address, Customer
+from orderhub.customers.rules import normalize_email, normalize_phone
 from orderhub.errors import NotFound
+from orderhub.identity.models import PasswordCredential
 from orderhub.ids import new_id, utcnow
 
 CUSTOMERS = Customer.__table__
@@ -50,6 +54,7 @@ _BILLING_ACCOUNT = (
 )
 _INSERT_CUSTOMER = insert(CUSTOMERS)
 _INSERT_ACCOUNT = insert(ACCOUNTS)
+CUSTOMER_TYPES = ("consumer", "business")
 
 
 class CustomerNotFound(NotFound):
@@ -145,3 +150,118 @@ def create(
 
 def _account_number() -> str:
     return "9" + "".join(str(secrets.randbelow(10)) for _ in range(11))
+
+
+def load(session: Session, *, data: dict[str, Any]) -> tuple[int, int]:
+    """Insert or update the `customers` of a document, each with its account, service
+    address and (when given) password; returns how many were added and updated."""
+    added = sum(_put(session, raw) for raw in data["customers"])
+    return added, len(data["customers"]) - added
+
+
+def _put(session: Session, raw: dict[str, Any]) -> bool:
+    """One customer as the file has it; whether it is new. Errors name the customer by id,
+    never by its personal data."""
+    customer_id = raw["id"]
+    email, phone = _identifiers(raw)
+    if raw["type"] not in CUSTOMER_TYPES:
+        raise ValueError(f"customer {customer_id}: type must be one of {', '.join(CUSTOMER_TYPES)}")
+    _refuse_taken(session, customer_id, email=email, phone=phone, account=raw["account"])
+    now = utcnow()
+    customer = session.get(Customer, customer_id)
+    added = customer is None
+    if customer is None:
+        customer = Customer(id=customer_id, created_at=now)
+        session.add(customer)
+    customer.type = raw["type"]
+    customer.first_name = raw["firstName"]
+    customer.last_name = raw["lastName"]
+    customer.email = email
+    customer.phone = phone
+    session.flush()  # the customer's row exists before the rows that refer to it
+
+    account = session.get(Account, raw["account"]["id"]) or Account(
+        id=raw["account"]["id"], customer_id=customer_id, created_at=now
+    )
+    account.number = raw["account"]["number"]
+    session.add(account)
+    a = raw["address"]
+    address = session.scalars(
+        select(Address)
+        .where(Address.customer_id == customer_id, Address.kind == "service")
+        .order_by(Address.id)
+        .limit(1)
+    ).first() or Address(id=new_id("adr"), customer_id=customer_id, kind="service")
+    address.line1 = a["addressLine1"]
+    address.line2 = a.get("addressLine2")
+    address.city = a["city"]
+    address.state = a["state"]
+    address.zip_code = a["zipCode"]
+    session.add(address)
+    _put_password(session, customer_id, email=email, password=raw.get("password"))
+    session.flush()
+    return added
+
+
+def _identifiers(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The customer's e-mail and phone, normalized: they are sign-in identifiers."""
+    email = normalize_email(raw["email"]) if raw.get("email") else None
+    phone = normalize_phone(raw["phone"]) if raw.get("phone") else None
+    if raw.get("email") and email is None:
+        raise ValueError(f"customer {raw['id']}: the e-mail is not a valid address")
+    if raw.get("phone") and phone is None:
+        raise ValueError(f"customer {raw['id']}: the phone is not a 10-digit NANP number")
+    if raw.get("password") and email is None:
+        raise ValueError(f"customer {raw['id']}: a password needs an e-mail to sign in with")
+    return email, phone
+
+
+def _refuse_taken(
+    session: Session,
+    customer_id: str,
+    *,
+    email: str | None,
+    phone: str | None,
+    account: dict[str, Any],
+) -> None:
+    """Refuse identifiers another customer holds (a clear error instead of a constraint's)."""
+    holders = [
+        ("e-mail", CUSTOMERS.c.id, CUSTOMERS.c.email == email if email else None),
+        ("phone", CUSTOMERS.c.id, CUSTOMERS.c.phone == phone if phone else None),
+        ("account id", ACCOUNTS.c.customer_id, ACCOUNTS.c.id == account["id"]),
+        ("account number", ACCOUNTS.c.customer_id, ACCOUNTS.c.number == account["number"]),
+        (
+            "e-mail",
+            PasswordCredential.customer_id,
+            PasswordCredential.username == email if email else None,
+        ),
+    ]
+    for what, holder, same in holders:
+        if same is None:
+            continue
+        other = session.scalar(select(holder).where(same, holder != customer_id).limit(1))
+        if other is not None:
+            raise ValueError(f"customer {customer_id}: its {what} is customer {other}'s")
+
+
+def _put_password(
+    session: Session, customer_id: str, *, email: str | None, password: str | None
+) -> None:
+    """Set the password when the file gives one; the username follows the e-mail."""
+    # identity.service imports this module, so it is imported here, when first needed.
+    from orderhub.identity.service import hash_password, password_matches
+
+    credential = session.get(PasswordCredential, customer_id)
+    if credential is None:
+        if password is not None:
+            session.add(
+                PasswordCredential(
+                    customer_id=customer_id, username=email, password_hash=hash_password(password)
+                )
+            )
+        return
+    if email is not None:
+        credential.username = email
+    # Checking costs one hash, as setting does, and leaves an unchanged password's row be.
+    if password is not None and not password_matches(credential.password_hash, password):
+        credential.password_hash = hash_password(password)

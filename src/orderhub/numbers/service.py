@@ -6,11 +6,13 @@ number exactly one wins, on SQLite and on PostgreSQL alike.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, or_, select, update
+from sqlalchemy import Row, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, ValidationFailed
@@ -97,6 +99,10 @@ _ASSIGN = (
     .values(status="assigned", reserved_until=None, updated_at=bindparam("now"))
     .returning(N.number, N.item_id)
 )
+_KNOWN_BETWEEN = select(N.number).where(N.number.between(bindparam("low"), bindparam("high")))
+_ADD = insert(NUMBERS)
+# A NANP area code or exchange: three digits, the first neither 0 nor 1.
+_NANP_PART = re.compile(r"[2-9][0-9]{2}")
 
 
 class NumberUnavailable(Conflict):
@@ -214,3 +220,44 @@ def assign(session: Session, *, order_id: str, expected: int, now: datetime) -> 
             code="reservation_lost",
         )
     return assigned
+
+
+def load(session: Session, *, data: dict[str, Any]) -> tuple[int, int]:
+    """Add the blocks of a document's `numberPools` to the pool, keeping the numbers it
+    already has as they are (held or not); returns (numbers added, numbers already there)."""
+    added = wanted = 0
+    for pool in data["numberPools"]:
+        wanted += pool["count"]
+        added += add_numbers(
+            session,
+            area_code=pool["areaCode"],
+            exchange=pool["exchange"],
+            first=pool["first"],
+            count=pool["count"],
+        )
+    return added, wanted - added
+
+
+def add_numbers(session: Session, *, area_code: str, exchange: str, first: int, count: int) -> int:
+    """Add the block `area_code exchange first..first+count-1` to the pool, skipping known
+    ones; returns how many were added."""
+    if not (_NANP_PART.fullmatch(area_code) and _NANP_PART.fullmatch(exchange)):
+        raise ValueError(
+            f"number pool {area_code}-{exchange}: area code and exchange must be three "
+            "digits, the first of them 2 to 9"
+        )
+    if first < 0 or count < 1 or first + count > 10_000:
+        raise ValueError(
+            f"number pool {area_code}-{exchange}: lines {first} to {first + count - 1} "
+            "are not within 0000 to 9999"
+        )
+    wanted = [f"{area_code}{exchange}{line:04d}" for line in range(first, first + count)]
+    known = set(session.scalars(_KNOWN_BETWEEN, {"low": wanted[0], "high": wanted[-1]}))
+    rows = [
+        {"number": n, "area_code": area_code, "status": "available"}
+        for n in wanted
+        if n not in known
+    ]
+    if rows:
+        session.execute(_ADD, rows)
+    return len(rows)

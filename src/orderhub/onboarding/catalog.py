@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.ids import utcnow
@@ -41,8 +41,9 @@ def load(session: Session, directory: Path) -> tuple[int, int]:
     locations = json.loads((directory / "locations.json").read_text())["locations"]
     for table in (TYPES, PACKAGES, TERMS, LOCATIONS):
         session.execute(delete(table))
-    session.execute(
-        insert(LOCATIONS),
+    _insert(
+        session,
+        LOCATIONS,
         [
             {
                 "id": loc["id"],
@@ -54,8 +55,9 @@ def load(session: Session, directory: Path) -> tuple[int, int]:
             for loc in locations
         ],
     )
-    session.execute(
-        insert(TYPES),
+    _insert(
+        session,
+        TYPES,
         [
             {
                 "id": t["id"],
@@ -67,8 +69,9 @@ def load(session: Session, directory: Path) -> tuple[int, int]:
             for t in types
         ],
     )
-    session.execute(
-        insert(PACKAGES),
+    _insert(
+        session,
+        PACKAGES,
         [
             {
                 "id": p["id"],
@@ -95,6 +98,11 @@ def load(session: Session, directory: Path) -> tuple[int, int]:
             ],
         )
     return len(types), len(bundle["packages"])
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    if rows:  # an empty list would insert one row of defaults
+        session.execute(insert(table), rows)
 
 
 def _check(types: list[dict[str, Any]], bundle: dict[str, Any]) -> None:

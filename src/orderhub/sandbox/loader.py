@@ -1,4 +1,7 @@
-"""Loading the sandbox's demo data. Idempotent: a second load adds nothing twice."""
+"""Loading the sandbox's demo data. Idempotent: a second load adds nothing twice.
+
+Each kind of data is loaded by its own area's service, which `orderhub ... load` (cli_data)
+uses for an operator's files too."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.postal import PostalAddress, SandboxPostalValidator
@@ -16,12 +18,9 @@ from orderhub.business.models import BusinessCustomer
 from orderhub.business.rules import AllianceStatus
 from orderhub.business_catalog import service as business_catalog
 from orderhub.catalog import service as catalog
-from orderhub.customers.models import Account, Address, Customer
-from orderhub.identity.models import PasswordCredential
-from orderhub.identity.service import hash_password
-from orderhub.ids import new_id, utcnow
+from orderhub.customers import service as customers
 from orderhub.inventory import sandbox as inventory_sandbox
-from orderhub.numbers.models import PhoneNumber
+from orderhub.numbers import service as numbers
 from orderhub.onboarding import catalog as onboarding_catalog
 from orderhub.partners import service as partners
 from orderhub.partners.models import Partner
@@ -48,17 +47,8 @@ def read(name: str) -> dict[str, Any]:
 def load(session: Session) -> LoadReport:
     offers, stores = catalog.load(session, data=read("catalog.json"))
     people = read("customers.json")
-    added = sum(_add_customer(session, raw) for raw in people["customers"])
-    numbers = sum(
-        add_numbers(
-            session,
-            area_code=p["areaCode"],
-            exchange=p["exchange"],
-            first=p["first"],
-            count=p["count"],
-        )
-        for p in people["numberPools"]
-    )
+    added, _ = customers.load(session, data=people)
+    numbers_added, _ = numbers.load(session, data=people)
     b2b = read("partners.json")
     partners_added = sum(_add_partner(session, raw) for raw in b2b["partners"])
     business_added = sum(_add_business_customer(session, raw) for raw in b2b["businessCustomers"])
@@ -66,7 +56,7 @@ def load(session: Session) -> LoadReport:
     lines = inventory_sandbox.load(session, read("inventory.json"))
     onboarding_catalog.load(session, DATA / "onboarding")
     return LoadReport(
-        offers, stores, added, numbers, partners_added, business_added, products, lines
+        offers, stores, added, numbers_added, partners_added, business_added, products, lines
     )
 
 
@@ -108,61 +98,3 @@ def _add_business_customer(session: Session, raw: dict[str, Any]) -> int:
         )
     session.flush()
     return 1
-
-
-def _add_customer(session: Session, raw: dict[str, Any]) -> int:
-    if session.get(Customer, raw["id"]) is not None:
-        return 0
-    now = utcnow()
-    customer = Customer(
-        id=raw["id"],
-        type=raw["type"],
-        first_name=raw["firstName"],
-        last_name=raw["lastName"],
-        email=raw["email"],
-        phone=raw["phone"],
-        created_at=now,
-    )
-    customer.accounts = [
-        Account(id=raw["account"]["id"], number=raw["account"]["number"], created_at=now)
-    ]
-    a = raw["address"]
-    customer.addresses = [
-        Address(
-            id=new_id("adr"),
-            kind="service",
-            line1=a["addressLine1"],
-            city=a["city"],
-            state=a["state"],
-            zip_code=a["zipCode"],
-        )
-    ]
-    session.add(customer)
-    if raw.get("password"):
-        session.add(
-            PasswordCredential(
-                customer_id=raw["id"],
-                username=raw["email"],
-                password_hash=hash_password(raw["password"]),
-            )
-        )
-    session.flush()
-    return 1
-
-
-def add_numbers(session: Session, *, area_code: str, exchange: str, first: int, count: int) -> int:
-    """Add the block `area_code exchange first..first+count-1` to the pool, skipping known ones."""
-    wanted = [f"{area_code}{exchange}{line:04d}" for line in range(first, first + count)]
-    existing = set(
-        session.scalars(
-            select(PhoneNumber.number).where(PhoneNumber.number.between(wanted[0], wanted[-1]))
-        )
-    )
-    rows = [
-        {"number": n, "area_code": area_code, "status": "available"}
-        for n in wanted
-        if n not in existing
-    ]
-    if rows:
-        session.execute(insert(PhoneNumber), rows)
-    return len(rows)
