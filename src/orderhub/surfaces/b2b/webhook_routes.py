@@ -31,7 +31,10 @@ from orderhub.webhooks import service as webhooks
 router = APIRouter(tags=["status updates"])
 
 WebhookId = path_id("Webhook ID")
-Cursor = query_int(ge=0, le=2**53, description="The last cursor you have seen.")
+# A cursor is an outbox sequence number: a 32-bit integer column (PostgreSQL refuses a
+# larger value in the comparison: a 500 before this bound).
+MAX_CURSOR = 2**31 - 1
+Cursor = query_int(ge=0, le=MAX_CURSOR, description="The last cursor you have seen.")
 EventsLimit = query_int(ge=1, le=200, description="How many to return, 1 to 200.")
 # An event type is at most 80 characters (the outbox's column), and so is a pattern of
 # them; the checks of its form are webhooks.service's (rule `event_type_pattern`).
