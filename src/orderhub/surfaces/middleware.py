@@ -13,10 +13,11 @@ import time
 import uuid
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub import metrics
-from orderhub.errors import problem
+from orderhub.errors import request_problem
 from orderhub.identity.hashing import HashingBusy
 from orderhub.logs import REQUEST_ID, route_template
 
@@ -99,6 +100,7 @@ def _record(scope: Scope, status: int, seconds: float) -> None:
                 "status": status,
                 "durationMs": round(seconds * 1000, 2),
                 "caller": caller,
+                "requestId": REQUEST_ID.get(),
             }
         },
     )
@@ -249,5 +251,5 @@ async def _answer(
     *,
     headers: dict[str, Any] | None = None,
 ) -> None:
-    response = problem(status, code, title, detail, instance=scope["path"], headers=headers)
+    response = request_problem(Request(scope), status, code, title, detail, headers=headers)
     await response(scope, receive, send)

@@ -1,0 +1,125 @@
+"""Failed-attempt budgets across every kind of sign-in: claimed before each check, so
+neither parallel guesses nor new one-time codes buy more tries."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from orderhub.identity import attempts
+from orderhub.identity.hashing import HashingBusy, PasswordChecks
+from orderhub.ids import utcnow
+from tests.api.b2b_helpers import SANDBOX_CLIENT, token_form
+from tests.helpers import ALEX_PHONE, BASE, is_problem, issue_otp, read_otp
+
+
+def _wrong_code(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def _try(client, otp_id: str, code: str):
+    return client.post(f"{BASE}/v1/auth", json={"method": "otp", "otpId": otp_id, "code": code})
+
+
+def test_ten_wrong_codes_across_challenges_lock_the_phone(client):
+    # Given ten wrong codes in a row, over two challenges of five tries each...
+    for _ in range(2):
+        otp_id = issue_otp(client)
+        code = read_otp(client, ALEX_PHONE)
+        for _ in range(5):
+            assert is_problem(_try(client, otp_id, _wrong_code(code)), 401, "otp_rejected")
+    # ...no new code is sent, and a code sent before is refused even when right.
+    refused = client.post(
+        f"{BASE}/v1/auth/generateotp", json={"identifier": ALEX_PHONE, "channel": "sms"}
+    )
+    assert is_problem(refused, 429, "sign_in_locked")
+    assert 800 < int(refused.headers["Retry-After"]) <= 901
+
+
+def test_a_right_code_clears_the_phones_failures(client):
+    otp_id = issue_otp(client)
+    code = read_otp(client, ALEX_PHONE)
+    for _ in range(4):
+        assert is_problem(_try(client, otp_id, _wrong_code(code)), 401)
+    assert _try(client, otp_id, code).status_code == 200
+    # Nine more wrong codes after the success are not yet a lock.
+    for wrong in (5, 4):
+        otp_id = issue_otp(client)
+        code = read_otp(client, ALEX_PHONE)
+        for _ in range(wrong):
+            assert is_problem(_try(client, otp_id, _wrong_code(code)), 401)
+    otp_id = issue_otp(client)
+    assert _try(client, otp_id, read_otp(client, ALEX_PHONE)).status_code == 200
+
+
+def test_ten_wrong_client_secrets_make_the_client_wait(client):
+    for _ in range(10):
+        wrong = client.post("/oauth/token", data=token_form(client_secret="not-the-secret"))
+        assert wrong.status_code == 401, wrong.text
+    # The right secret is refused too while the budget is spent: the check never runs.
+    locked = client.post("/oauth/token", data=token_form(SANDBOX_CLIENT))
+    assert is_problem(locked, 429, "too_many_attempts")
+    assert 0 < int(locked.headers["Retry-After"]) <= 61
+    assert "sandbox-partner-secret" not in locked.text
+
+
+def test_an_unknown_client_id_costs_a_check_but_claims_nothing(client):
+    for _ in range(12):
+        response = client.post("/oauth/token", data=token_form(("no-such-client", "x" * 20)))
+        assert response.status_code == 401
+    assert client.post("/oauth/token", data=token_form(SANDBOX_CLIENT)).status_code == 200
+
+
+def test_parallel_claims_never_exceed_the_budget(database):
+    # Given twelve checks of one credential at once, each in its own transaction...
+    policy = attempts.PASSWORD
+    outcomes: list[str] = []
+    start = threading.Barrier(12)
+
+    def one() -> None:
+        start.wait()
+        try:
+            with database.transaction() as session:
+                attempts.claim(
+                    session, key="password:race@example.com", policy=policy, now=utcnow()
+                )
+            outcomes.append("claimed")
+        except attempts.SignInLocked:
+            outcomes.append("locked")
+
+    threads = [threading.Thread(target=one) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # ...exactly the budget's five are let through to the check.
+    assert outcomes.count("claimed") == policy.max_failures
+    assert outcomes.count("locked") == 12 - policy.max_failures
+
+
+def test_locks_in_a_row_last_longer_each_time():
+    policy = attempts.OTP_IDENTIFIER
+    assert [policy.lock_for(n) for n in range(8)] == [
+        timedelta(minutes=15),
+        timedelta(minutes=30),
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=4),
+        timedelta(hours=8),
+        timedelta(hours=16),
+        timedelta(hours=24),
+    ]
+    assert attempts.PASSWORD.lock_for(5) == timedelta(minutes=15)
+
+
+def test_the_password_check_queue_is_bounded():
+    checks = PasswordChecks(threads=1, queue=2)
+    for _ in range(3):
+        checks.admit()
+    with pytest.raises(HashingBusy) as refused:
+        checks.admit()
+    assert refused.value.status == 429 and refused.value.headers == {"Retry-After": "1"}
+    checks.release()
+    checks.admit()  # a place freed is taken again
