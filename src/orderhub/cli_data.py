@@ -37,7 +37,7 @@ app.add_typer(business_catalog_app, name="business-catalog")
 app.add_typer(onboarding_catalog_app, name="onboarding-catalog")
 app.add_typer(customers_app, name="customers")
 app.add_typer(numbers_app, name="numbers")
-errors = Console(stderr=True)
+stderr = Console(stderr=True)
 T = TypeVar("T")
 
 DataFile = Annotated[
@@ -178,7 +178,7 @@ def _refusals(what: str, path: Path) -> Iterator[None]:
 
 def _refuse(what: str, path: Path, problem: str) -> None:
     problem = " ".join(problem.split())
-    errors.print(f"[red]{what} not loaded[/]: {escape(f'{path}: {problem}')}", soft_wrap=True)
+    stderr.print(f"[red]{what} not loaded[/]: {escape(f'{path}: {problem}')}", soft_wrap=True)
     raise typer.Exit(1)
 
 
