@@ -105,8 +105,8 @@ def _first_problem(exc: ValidationError, data: Any) -> str:
             node = node.get(part) if isinstance(node, dict) else None
             where += f".{part}" if where else str(part)
     message = _PLAIN.get(first["type"]) or first["msg"].removeprefix("Value error, ")
-    if len(problems) > 1:
-        message += f" (and {len(problems) - 1} more problems)"
+    if more := len(problems) - 1:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return f"{where}: {message}" if where else message
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -474,6 +476,29 @@ def test_a_reloaded_pool_leaves_held_numbers_held(database_url, database, tmp_pa
     with database.transaction(write=False) as session:
         assert session.get(PhoneNumber, "3055552000").status == "assigned"
         assert "3055552000" not in numbers.search(session, area_code="305", count=100)
+
+
+def test_an_unreachable_database_is_a_configuration_problem(tmp_path):
+    """Exit code 2 from cli.main(), as for every command; the file was fine."""
+    argument = LOADERS["numbers"].good(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import orderhub.cli_data; from orderhub.cli import main; main()",
+            *LOADERS["numbers"].command,
+            str(argument),
+            "--database-url",
+            "postgresql://nobody:secret-pw@127.0.0.1:9/nowhere",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith("orderhub: cannot reach the database at 127.0.0.1:9/nowhere")
+    assert "secret-pw" not in line
 
 
 @pytest.mark.parametrize(
