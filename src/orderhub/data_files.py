@@ -1,14 +1,11 @@
 """The data files `orderhub ... load` reads (cli_data.py), checked before anything is written.
 
-A file is read as JSON (a key given twice in one object is refused), then checked against
-its shape: JSON types exactly (a price of "12" or 12.5 is no integer), no unknown keys (a
-misspelt `monthlyCent` would otherwise load a price of 0), lengths within the columns, ids
-the API can address, no id twice. The rules the areas own (categories, families, check
-types, phone and e-mail normalization, what another customer already holds) stay in their
-`load` functions. Problems never quote a value from the file, so a customers file's
-personal data is not echoed; records are named by position and id.
-
-Imported only by the load commands: Pydantic would slow every other `orderhub` command.
+JSON with no key twice in an object; exact JSON types (a price of "12" or 12.5 is no
+integer); no unknown keys (a misspelt `monthlyCent` would load a price of 0); lengths
+within the columns; ids the API can address, none twice. The areas' own rules (categories,
+families, check types, e-mail and phone, what another customer holds) stay in their `load`.
+A problem names the record by position and id, never by a value, so personal data is not
+echoed. Imported only by the load commands: Pydantic would slow every other command.
 """
 
 from __future__ import annotations
@@ -24,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic.alias_generators import to_camel
 
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"  # the ids the API's paths accept (surfaces/schemas.py)
+_SHOWN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a record's id, shown in its problems
 
 
 class BadFile(Exception):
@@ -99,7 +97,7 @@ def _first_problem(exc: ValidationError, data: Any) -> str:
         if isinstance(part, int):
             node = node[part] if isinstance(node, list) and part < len(node) else None
             record_id = node.get("id") if isinstance(node, dict) else None
-            named = isinstance(record_id, str) and _is_id(record_id)
+            named = isinstance(record_id, str) and _SHOWN_ID.fullmatch(record_id)
             where += f"[{part}] (id '{record_id}')" if named else f"[{part}]"
         else:
             node = node.get(part) if isinstance(node, dict) else None
@@ -111,10 +109,6 @@ def _first_problem(exc: ValidationError, data: Any) -> str:
 
 
 _PLAIN = {"missing": "missing", "extra_forbidden": "unknown key"}
-
-
-def _is_id(value: str) -> bool:
-    return len(value) <= 64 and re.fullmatch(ID_PATTERN, value) is not None
 
 
 def _no_twice(what: str, ids: Iterable[str]) -> None:
