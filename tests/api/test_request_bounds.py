@@ -298,3 +298,39 @@ def onboarding_account() -> dict[str, Any]:
         "billingContact": contact,
         "portal": {"username": "casey.bounds", "password": "correct horse battery"},
     }
+
+
+def test_json_dates_and_booleans_are_strict(client):
+    consumer, partner = sign_in(client), partner_headers(client)
+    address = {"addressLine1": "1 Main St", "city": "Dallas", "state": "TX", "zipCode": "75201"}
+    credit = {"firstName": "A", "lastName": "B", "ssn": "123-45-6789", "address": address}
+    for birth in (0, "0", "19850412", "1985-04-12T00:00:00"):
+        response = client.post(
+            f"{BASE}/v1/order/ord_none/credit.submit",
+            json=credit | {"dateOfBirth": birth},
+            headers=consumer,
+        )
+        assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+            ("dateOfBirth", "date_type")
+        ], (birth, response.text)
+    for accepted in (1, "true", "yes"):
+        response = client.patch(
+            f"{BASE}/v1/order/ord_none/fulfillment",
+            json={"termsAndConditions": {"accepted": accepted, "version": "2026-01"}},
+            headers=consumer,
+        )
+        assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+            ("termsAndConditions.accepted", "bool_type")
+        ], (accepted, response.text)
+    response = client.post(
+        "/b2b/v1/quotes/quo_none/contract",
+        json={
+            "contact": {"name": "Pat Lee", "email": "pat@example.com", "phone": "2145550399"},
+            "effectiveDate": 1893456000,
+            "termMonths": 12,
+        },
+        headers=partner,
+    )
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+        ("effectiveDate", "date_type")
+    ]

@@ -4,10 +4,19 @@ text, lists and integers, and the problem schema."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -46,9 +55,21 @@ def path_id(description: str | None = None) -> Any:
 # ---- integers ---------------------------------------------------------------------------
 #
 # A JSON integer is an integer: `1.0`, `"1"` and `true` are refused (pydantic's lax mode
-# would take all three). Body fields use `StrictInt` with their bounds:
-# `Annotated[StrictInt, Field(ge=1, le=10)]`.
+# would take all three). Body fields use it with their bounds:
+# `Annotated[JsonInt, Field(ge=1, le=10)]`. Likewise a JSON boolean is `true` or `false`
+# (not `0`, `"yes"`), and a date is the text `YYYY-MM-DD` (not `0`, a Unix time).
 JsonInt = StrictInt
+JsonBool = StrictBool
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", "Input should be a date, YYYY-MM-DD")
+
+
+JsonDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 # A query value is an integer only as ASCII digits with an optional minus: `+0.0`, `1e3`,
 # ` 1`, `1_000` and fullwidth `\uff10` are refused before the integer parse, which would

@@ -21,6 +21,7 @@ from orderhub.surfaces.b2b.schemas import AddressOut
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import (
     Email,
+    JsonDate,
     JsonInt,
     LongName,
     Name,
@@ -68,7 +69,7 @@ class ContactOut(WireModel):
 
 class ContractIn(RequestModel):
     contact: ContactIn = Field(description="The end customer's contact for the contract.")
-    effective_date: date
+    effective_date: JsonDate
     term_months: Annotated[JsonInt, Field(ge=1, le=120)]
 
 

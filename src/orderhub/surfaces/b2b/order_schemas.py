@@ -13,6 +13,7 @@ from orderhub.surfaces.b2b.schemas import AddressIn, AddressOut
 from orderhub.surfaces.schemas import (
     Email,
     Id,
+    JsonDate,
     LongName,
     Name,
     RequestModel,
@@ -44,8 +45,8 @@ class InstallationContactIn(RequestModel):
 
 class InstallationIn(RequestModel):
     contacts: Annotated[list[InstallationContactIn], Field(max_length=5)] = []
-    requested_start_date: date | None = None
-    requested_due_date: date | None = None
+    requested_start_date: JsonDate | None = None
+    requested_due_date: JsonDate | None = None
     premise_notes: Text | None = None
 
 

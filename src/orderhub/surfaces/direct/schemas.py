@@ -7,7 +7,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from orderhub.surfaces.schemas import Email, Id, JsonInt, Name, RequestModel, WireModel, path_id
+from orderhub.surfaces.schemas import (
+    Email,
+    Id,
+    JsonBool,
+    JsonDate,
+    JsonInt,
+    Name,
+    RequestModel,
+    WireModel,
+    path_id,
+)
 
 OrderId = path_id("Order ID")
 Phone = Annotated[str, Field(min_length=10, max_length=20, examples=["2145550100"])]
@@ -229,7 +239,7 @@ class ContactIn(RequestModel):
 
 
 class TermsIn(RequestModel):
-    accepted: bool
+    accepted: JsonBool
     version: Annotated[str, Field(min_length=1, max_length=20)]
 
 
@@ -244,7 +254,7 @@ class FulfillmentCreateIn(RequestModel):
     shipping_address: AddressIn | None = None
     store_id: Id | None = None
     contact: ContactIn | None = None
-    requested_date: date | None = None
+    requested_date: JsonDate | None = None
     terms_and_conditions: TermsIn | None = None
 
 
@@ -255,7 +265,7 @@ class FulfillmentUpdateIn(RequestModel):
     shipping_address: AddressIn | None = None
     store_id: Id | None = None
     contact: ContactIn | None = None
-    requested_date: date | None = None
+    requested_date: JsonDate | None = None
     terms_and_conditions: TermsIn | None = None
 
 
@@ -310,7 +320,7 @@ class OrdersOut(WireModel):
 class CreditSubmitIn(RequestModel):
     first_name: Name
     last_name: Name
-    date_of_birth: date
+    date_of_birth: JsonDate
     ssn: Annotated[
         str,
         Field(max_length=11, pattern=r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$", examples=["123-45-6789"]),
