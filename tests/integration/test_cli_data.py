@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,19 +62,6 @@ def empty_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: P
         admin.dispose()
 
 
-@pytest.fixture
-def opened() -> Iterator[Callable[[str], Database]]:
-    databases: list[Database] = []
-
-    def open_(url: str) -> Database:
-        databases.append(Database(url))
-        return databases[-1]
-
-    yield open_
-    for database in databases:
-        database.dispose()
-
-
 # ---- files ------------------------------------------------------------------------------
 
 
@@ -105,10 +92,8 @@ def pool(**overrides: Any) -> dict[str, Any]:
     return {"areaCode": "305", "exchange": "555", "first": 2000, "count": 50} | overrides
 
 
-def write(tmp_path: Path, data: Any, name: str = "data.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(data))
-    return path
+def write(tmp_path: Path, data: Any) -> Path:
+    return write_text(tmp_path, json.dumps(data))
 
 
 def write_text(tmp_path: Path, content: str) -> Path:
@@ -238,13 +223,17 @@ def _loaded_data_is_there(name: str, session) -> None:
 
 
 @pytest.mark.parametrize("name", LOADERS)
-def test_each_loader_migrates_an_empty_database_first(name, empty_database_url, opened, tmp_path):
+def test_each_loader_migrates_an_empty_database_first(name, empty_database_url, tmp_path):
     loader = LOADERS[name]
     result = run(loader, loader.good(tmp_path), empty_database_url)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(loader.first)
-    with opened(empty_database_url).transaction(write=False) as session:
-        _loaded_data_is_there(name, session)
+    database = Database(empty_database_url)
+    try:
+        with database.transaction(write=False) as session:
+            _loaded_data_is_there(name, session)
+    finally:
+        database.dispose()
 
 
 @pytest.mark.parametrize("name", LOADERS)
