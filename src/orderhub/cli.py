@@ -1,9 +1,9 @@
-"""The `orderhub` command: serve, worker, bench, db upgrade, sandbox load, catalog load,
-orders; demo (cli_demo), partners and exceptions (cli_partners), b2b (cli_b2b)."""
+"""The `orderhub` command: serve, worker, bench, db upgrade, sandbox load, orders; demo
+(cli_demo), partners and exceptions (cli_partners), b2b (cli_b2b), and the data loaders
+`catalog load` and the others (cli_data)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -221,28 +221,6 @@ def sandbox_load(database_url: DatabaseUrl = None) -> None:
     prepare(_settings(database_url), load_sandbox=True)
 
 
-@catalog_app.command("load")
-def catalog_load(
-    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Catalog JSON file.")],
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Insert or update offers and stores from a file shaped like sandbox/data/catalog.json."""
-    from orderhub.catalog import service as catalog
-    from orderhub.db import Database
-
-    data = json.loads(path.read_text())
-    database = Database(_settings(database_url).database_url)
-    try:
-        with database.transaction() as session:
-            offers, stores = catalog.load(session, data=data)
-    except (KeyError, ValueError) as exc:
-        console.print(f"[red]catalog not loaded[/]: {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        database.dispose()
-    console.print(f"[green]loaded[/] {offers} offers and {stores} stores from {path}")
-
-
 @orders_app.command("set-status")
 def orders_set_status(
     order_id: Annotated[str, typer.Argument(help="The order's id.")],
@@ -328,4 +306,4 @@ def unreachable_database(url: str, exc: Exception) -> str:
 
 
 # The other command groups register themselves on `app` when imported.
-from orderhub import cli_b2b, cli_demo, cli_partners  # noqa: E402, F401
+from orderhub import cli_b2b, cli_data, cli_demo, cli_partners  # noqa: E402, F401
