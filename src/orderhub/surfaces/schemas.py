@@ -52,7 +52,7 @@ def path_id(description: str | None = None) -> Any:
     ]
 
 
-# ---- integers ---------------------------------------------------------------------------
+# ---- integers, booleans, dates ----------------------------------------------------------
 #
 # A JSON integer is an integer: `1.0`, `"1"` and `true` are refused (pydantic's lax mode
 # would take all three). Body fields use it with their bounds:
