@@ -72,9 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     # Added last runs first: the request id and access line wrap everything, then the
-    # sign-in gate, then the request-body checks.
-    app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    # request-body checks, then the sign-in gate (which reads the parsed body).
     app.add_middleware(SignInGate)
+    app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     app.include_router(ops.health)
     app.include_router(direct_router)

@@ -95,6 +95,9 @@ class Settings:
     # how many more sign-ins may wait for one before the next is refused with 429.
     password_check_threads: int = 1
     password_check_queue: int = 8
+    # ...and how many sign-ins may start per second in each process (a quarter second's
+    # worth at once); the rest are refused with 429 before any work.
+    sign_ins_per_second: float = 20
     # Request bodies over this many bytes are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
     # Log lines: `text` for people, `json` (one object per line) for log shippers.
@@ -155,6 +158,7 @@ class Settings:
             provisioning_step_seconds=_float("ORDERHUB_PROVISIONING_STEP_SECONDS", 30.0),
             password_check_threads=_int("ORDERHUB_PASSWORD_CHECK_THREADS", HASH_THREADS),
             password_check_queue=_int("ORDERHUB_PASSWORD_CHECK_QUEUE", 8 * HASH_THREADS),
+            sign_ins_per_second=_float("ORDERHUB_SIGN_INS_PER_SECOND", 20 * HASH_THREADS),
             max_body_bytes=_int("ORDERHUB_MAX_BODY_BYTES", 1_048_576),
             log_format=(os.environ.get("ORDERHUB_LOG_FORMAT") or "text").strip().lower(),
             log_level=(os.environ.get("ORDERHUB_LOG_LEVEL") or "info").strip().lower(),

@@ -28,7 +28,9 @@ class Runtime:
         with database.transaction() as session:
             key = signing_key(session, settings)
         passwords = PasswordChecks(
-            threads=settings.password_check_threads, queue=settings.password_check_queue
+            threads=settings.password_check_threads,
+            queue=settings.password_check_queue,
+            per_second=settings.sign_ins_per_second,
         )
         store = store_metrics.collector(database, sandbox=settings.sandbox)
         return cls(settings, database, Adapters.for_settings(settings), key, passwords, store)

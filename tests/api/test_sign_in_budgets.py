@@ -3,11 +3,14 @@ neither parallel guesses nor new one-time codes buy more tries."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
+from orderhub.app import create_app
 from orderhub.identity import attempts
 from orderhub.identity.hashing import HashingBusy, PasswordChecks
 from orderhub.ids import utcnow
@@ -115,7 +118,7 @@ def test_locks_in_a_row_last_longer_each_time():
 
 
 def test_the_password_check_queue_is_bounded():
-    checks = PasswordChecks(threads=1, queue=2)
+    checks = PasswordChecks(threads=1, queue=2, per_second=1000)
     for _ in range(3):
         checks.admit()
     with pytest.raises(HashingBusy) as refused:
@@ -123,3 +126,33 @@ def test_the_password_check_queue_is_bounded():
     assert refused.value.status == 429 and refused.value.headers == {"Retry-After": "1"}
     checks.release()
     checks.admit()  # a place freed is taken again
+
+
+def test_only_so_many_sign_ins_start_each_second(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr("orderhub.identity.hashing.time.monotonic", lambda: clock[0])
+    checks = PasswordChecks(threads=1, queue=100, per_second=20)
+    for _ in range(5):  # a quarter second's worth at once
+        checks.admit()
+        checks.release()
+    with pytest.raises(HashingBusy):
+        checks.admit()
+    clock[0] += 0.06  # a little more than a twentieth of a second later: one more
+    checks.admit()
+    checks.release()
+    with pytest.raises(HashingBusy):
+        checks.admit()
+
+
+def test_the_gate_holds_back_password_checks_not_one_time_codes(settings):
+    app = create_app(dataclasses.replace(settings, sign_ins_per_second=4))  # one at once
+    with TestClient(app, raise_server_exceptions=False) as client:
+        wrong = {"method": "password", "username": "alex.bell@example.com", "password": "no"}
+        assert is_problem(client.post(f"{BASE}/v1/auth", json=wrong), 401)
+        busy = client.post(f"{BASE}/v1/auth", json=wrong)
+        assert is_problem(busy, 429, "sign_in_busy")
+        assert busy.headers["Retry-After"] == "1"
+        # A one-time code is no password check: it goes through meanwhile.
+        otp_id = issue_otp(client)
+        code = read_otp(client, ALEX_PHONE)
+        assert _try(client, otp_id, code).status_code == 200

@@ -1,7 +1,7 @@
-"""What every request passes through before routing: its id and access line, the sign-in
-gate, and the request-body checks (size, duplicate JSON keys). Plain ASGI middleware:
-each costs microseconds, and the gate and the body checks answer before FastAPI routes,
-parses or validates anything.
+"""What every request passes through before routing: its id and access line, the
+request-body checks (size, duplicate JSON keys) and the sign-in gate. Plain ASGI
+middleware: each costs microseconds, and the body checks and the gate answer before
+FastAPI routes or validates anything.
 """
 
 from __future__ import annotations
@@ -26,15 +26,19 @@ access = logging.getLogger("orderhub.access")
 # A client's own X-Request-ID is kept when it is a plain token (a UUID, a trace id);
 # anything else is replaced, so no header value can forge or break a log line.
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-# The routes that check a password or a client secret (identity/hashing.py).
-SIGN_IN_ROUTES = frozenset(
-    {
-        ("POST", "/msapi/order/v1/auth"),
-        ("POST", "/oauth/token"),
-        ("POST", "/onboarding/v1/accounts"),
-        ("POST", "/onboarding/v1/accounts/find-by-credentials"),
-    }
-)
+# The routes that check (or make) a password or client-secret hash (identity/hashing.py),
+# and which of their requests do: the consumer sign-in route also takes one-time codes,
+# which cost no hash and are not held back.
+SIGN_IN_ROUTES: dict[tuple[str, str], Any] = {
+    ("POST", "/msapi/order/v1/auth"): lambda body: (
+        isinstance(body, dict) and body.get("method") == "password"
+    ),
+    ("POST", "/oauth/token"): None,
+    ("POST", "/onboarding/v1/accounts"): None,
+    ("POST", "/onboarding/v1/accounts/find-by-credentials"): None,
+}
+# Where RequestBody leaves the JSON body it parsed, for the sign-in gate.
+JSON_BODY = "orderhub.json_body"
 
 
 class RequestContext:
@@ -101,7 +105,7 @@ def _record(scope: Scope, status: int, seconds: float) -> None:
                 "durationMs": round(seconds * 1000, 2),
                 "caller": caller,
                 "requestId": REQUEST_ID.get(),
-            }
+            },
         },
     )
 
@@ -156,7 +160,7 @@ class RequestBody:
         body = b"".join(chunks)
         if body and _is_json(scope):
             try:
-                json.loads(body, object_pairs_hook=_refuse_duplicates)
+                scope[JSON_BODY] = json.loads(body, object_pairs_hook=_refuse_duplicates)
             except _DuplicateKey as duplicate:
                 await _answer(
                     scope,
@@ -200,15 +204,22 @@ def _is_json(scope: Scope) -> bool:
 
 
 class SignInGate:
-    """Admits a bounded number of sign-ins per process (identity/hashing.py) and refuses
-    the rest with 429 at once, before routing, parsing or any database work: a burst of
-    guesses then costs the server microseconds each instead of a full request."""
+    """Admits a bounded number of password and secret checks per process
+    (identity/hashing.py) and refuses the rest with 429 at once, before routing,
+    validation or any database work: a burst of guesses then costs the server
+    microseconds each instead of a full request. Runs after RequestBody, whose parsed
+    JSON tells a password sign-in from a one-time code."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or (scope["method"], scope["path"]) not in SIGN_IN_ROUTES:
+        route = (scope.get("method"), scope.get("path"))
+        if scope["type"] != "http" or route not in SIGN_IN_ROUTES:
+            await self.app(scope, receive, send)
+            return
+        hashes = SIGN_IN_ROUTES[route]
+        if hashes is not None and not hashes(scope.get(JSON_BODY)):
             await self.app(scope, receive, send)
             return
         passwords = scope["app"].state.runtime.passwords
