@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +80,22 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a line is written, not when logging was
+    configured (a test runner swaps it, and closes the one it swapped in)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def dict_config(*, level: str = "info", fmt: str = "text") -> dict[str, Any]:
     """A `logging.config.dictConfig` for the whole process: one stderr handler on the root
     logger, in `fmt`, from `level` up. uvicorn applies it in each of its processes."""
@@ -89,8 +106,7 @@ def dict_config(*, level: str = "info", fmt: str = "text") -> dict[str, Any]:
         "formatters": {"main": {"()": JsonFormatter if fmt == "json" else TextFormatter}},
         "handlers": {
             "stderr": {
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stderr",
+                "()": StderrHandler,
                 "formatter": "main",
                 "filters": ["request_id"],
             }

@@ -145,7 +145,8 @@ def test_only_so_many_sign_ins_start_each_second(monkeypatch):
 
 
 def test_the_gate_holds_back_password_checks_not_one_time_codes(settings):
-    app = create_app(dataclasses.replace(settings, sign_ins_per_second=4))  # one at once
+    # One check at once, and the next a hundred seconds later.
+    app = create_app(dataclasses.replace(settings, sign_ins_per_second=0.01))
     with TestClient(app, raise_server_exceptions=False) as client:
         wrong = {"method": "password", "username": "alex.bell@example.com", "password": "no"}
         assert is_problem(client.post(f"{BASE}/v1/auth", json=wrong), 401)
