@@ -73,9 +73,13 @@ def prepare(settings: Settings, *, load_sandbox: bool | None = None) -> None:
         if settings.sandbox if load_sandbox is None else load_sandbox:
             with database.transaction() as session:
                 report = loader.load(session)
-            console.print(
-                f"[green]sandbox data[/]: {report.offers} offers, {report.stores} stores, "
-                f"{report.customers_added} customers and {report.numbers_added} numbers added"
+            # A log line (not a console print), so `--log-format json` output stays JSON.
+            logging.getLogger("orderhub").info(
+                "sandbox data: %d offers, %d stores, %d customers and %d numbers added",
+                report.offers,
+                report.stores,
+                report.customers_added,
+                report.numbers_added,
             )
     finally:
         database.dispose()

@@ -187,6 +187,11 @@ class Database:
         )
 
     @property
+    def engines(self) -> list[Engine]:
+        """Every engine (and so pool) of this process's database."""
+        return [e for e in (self.engine, self._trying_engine) if e is not None]
+
+    @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 

@@ -17,7 +17,7 @@ from orderhub.customers.rules import normalize_identifier
 from orderhub.errors import Unauthorized, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import RequestModel, WireModel, problem_responses
+from orderhub.surfaces.schemas import JsonBool, JsonInt, RequestModel, WireModel, problem_responses
 
 health = APIRouter(tags=["operations"])
 sandbox = APIRouter(prefix="/sandbox/v1", tags=["sandbox"])
@@ -104,9 +104,9 @@ class ClockOut(WireModel):
 
 
 class ClockIn(RequestModel):
-    advance_days: int | None = Field(default=None, ge=1, le=3650)
+    advance_days: JsonInt | None = Field(default=None, ge=1, le=3650)
     now: datetime | None = Field(default=None, description="An ISO date-time with a zone.")
-    reset: bool = False
+    reset: JsonBool = False
 
     @model_validator(mode="after")
     def _one_move(self) -> ClockIn:

@@ -26,8 +26,17 @@ _FORM_BODY = {
                     "grant_type": {"type": "string", "enum": [rules.GRANT_TYPE]},
                     "client_id": {"type": "string", "maxLength": rules.MAX_CLIENT_ID},
                     "client_secret": {"type": "string", "maxLength": rules.MAX_SECRET},
-                    "scope": {"type": "string", "description": "Accepted and ignored."},
+                    "scope": {
+                        "type": "string",
+                        "maxLength": rules.MAX_BODY_BYTES,
+                        "description": "Accepted and ignored.",
+                    },
                 },
+                # Other parameters are ignored (RFC 6749 §3.2); the whole body is at most
+                # MAX_BODY_BYTES bytes, of at most 20 fields (partners/rules.py).
+                "additionalProperties": {"type": "string", "maxLength": rules.MAX_BODY_BYTES},
+                "propertyNames": {"maxLength": rules.MAX_BODY_BYTES},
+                "maxProperties": 20,
             }
         }
     },
