@@ -267,7 +267,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
         if not _connection_trouble(exc):
-            return await _unexpected(request, exc)
+            return unexpected_problem(request, exc)
         return _database_unavailable(request, exc)
 
     @app.exception_handler(PoolTimeout)
@@ -276,19 +276,24 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The exception's type and where it was raised, not its message: a database error
-        # message can quote the row (an e-mail, a phone) that caused it.
-        log.error(
-            "unhandled %s on %s %s\n%s",
-            type(exc).__name__,
-            request.method,
-            route_template(request.scope),
-            "".join(traceback.format_tb(exc.__traceback__)),
-        )
-        return request_problem(
-            request,
-            500,
-            "internal_error",
-            "Internal server error",
-            "The server failed to handle the request; nothing was changed.",
-        )
+        return unexpected_problem(request, exc)
+
+
+def unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
+    """The 500 for an exception nothing else handled, logged with where it was raised."""
+    # The exception's type and where it was raised, not its message: a database error
+    # message can quote the row (an e-mail, a phone) that caused it.
+    log.error(
+        "unhandled %s on %s %s\n%s",
+        type(exc).__name__,
+        request.method,
+        route_template(request.scope),
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
+    return request_problem(
+        request,
+        500,
+        "internal_error",
+        "Internal server error",
+        "The server failed to handle the request; nothing was changed.",
+    )

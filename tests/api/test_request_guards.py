@@ -117,3 +117,23 @@ def test_a_trailing_slash_is_a_404_not_a_redirect_built_from_the_host_header(cli
     response = client.get("/healthz/", headers={"Host": "evil.example"}, follow_redirects=False)
     assert is_problem(response, 404, "not_found")
     assert "location" not in response.headers
+
+
+def test_an_unexpected_error_is_a_500_problem_with_the_request_id(settings, caplog):
+    app = create_app(settings)
+
+    personal = "alex.bell@example.com"
+
+    @app.get("/boom-for-test")
+    async def boom() -> None:
+        raise RuntimeError(f"a row quoting {personal}")
+
+    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR):
+        response = client.get("/boom-for-test", headers={"X-Request-ID": "req-boom-1"})
+    assert is_problem(response, 500, "internal_error")
+    assert response.headers["X-Request-ID"] == "req-boom-1"
+    assert response.json()["requestId"] == "req-boom-1"
+    # Logged with its type and where it was raised, never the message (it may quote data).
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "unhandled RuntimeError on GET /boom-for-test" in logged
+    assert "alex.bell" not in logged

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub import metrics
-from orderhub.errors import request_problem
+from orderhub.errors import request_problem, unexpected_problem
 from orderhub.identity.hashing import HashingBusy
 from orderhub.logs import REQUEST_ID, route_template
 
@@ -56,11 +56,13 @@ class RequestContext:
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500  # if the app fails before answering, the server answers 500
+        responded = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
                 status = message["status"]
+                responded = True
                 message["headers"] = [
                     *message.get("headers", ()),
                     (b"x-request-id", request_id.encode()),
@@ -69,6 +71,13 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # What the app's handlers did not turn into an answer (Starlette hands these
+            # to the outermost middleware, outside this one): answered here, so the 500
+            # carries the request id too. Raised on if an answer had already begun.
+            if responded:
+                raise
+            await unexpected_problem(Request(scope), exc)(scope, receive, send_with_id)
         finally:
             _record(scope, status, time.perf_counter() - started)
             REQUEST_ID.reset(token)
