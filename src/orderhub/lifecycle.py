@@ -32,9 +32,12 @@ class Lifecycle(Generic[S]):
         moves: Mapping[S, Iterable[S]],
         *,
         subject: str,
+        detail: str = "{subject} that is '{current}' cannot become '{target}'.",
     ) -> None:
         self.statuses = statuses
         self.subject = subject  # "An order", "A contract": how the refusal names it
+        self.detail = detail  # the refusal's detail, kept as each API has always said it
+        self.title = f"{subject.split(' ', 1)[1].capitalize()} cannot change to that status"
         self.moves: dict[S, frozenset[S]] = {s: frozenset(moves.get(s, ())) for s in statuses}
         unknown = {t for targets in self.moves.values() for t in targets} - set(statuses)
         if unknown:
@@ -48,12 +51,16 @@ class Lifecycle(Generic[S]):
         """The target status, or 409 `invalid_transition` naming the refused move."""
         source, goal = self.statuses(current), self.statuses(target)
         if goal not in self.moves[source]:
-            raise InvalidTransition(
-                f"{self.subject} that is '{source}' cannot become '{goal}'.",
-                title=f"{self.subject.split(' ', 1)[1].capitalize()} cannot change to that status",
-                extra={"currentStatus": str(source), "requestedStatus": str(goal)},
-            )
+            detail = self.detail.format(subject=self.subject, current=source, target=goal)
+            raise self.refusal(detail, current=source, target=goal)
         return goal
+
+    def refusal(self, detail: str, *, current: str, target: str | None = None) -> InvalidTransition:
+        """The same 409 for a move the table allows but a rule of the caller refuses."""
+        extra = {"currentStatus": str(current)}
+        if target is not None:
+            extra["requestedStatus"] = str(target)
+        return InvalidTransition(detail, title=self.title, extra=extra)
 
     def is_final(self, status: str) -> bool:
         return self.statuses(status) in self.final
