@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
+from orderhub.lifecycle import InvalidTransition
 from orderhub.orders.states import (
     TRANSITIONS,
-    InvalidTransition,
     OrderNotDraft,
     OrderStatus,
     require_draft,

@@ -9,7 +9,7 @@ from orderhub.ids import utcnow
 from orderhub.inventory import service as inventory
 from orderhub.numbers import service as numbers
 from orderhub.orders.service import ORDERS, record_event
-from orderhub.orders.states import InvalidTransition, OrderStatus, transition
+from orderhub.orders.states import LIFECYCLE, OrderStatus, transition
 
 # Submission has its own use case (orders/submit.py) with its checks; these are the
 # moves made after it, by operations or by a customer's cancellation.
@@ -32,9 +32,10 @@ def change_status(
 ) -> Row:
     """Apply one transition of the table (409 otherwise) and record it."""
     if target not in OPERATOR_TARGETS:
-        raise InvalidTransition(
+        raise LIFECYCLE.refusal(
             f"'{target}' is not set directly; orders are submitted through submission.",
-            extra={"currentStatus": order.status, "requestedStatus": str(target)},
+            current=order.status,
+            target=target,
         )
     previous = order.status
     changed = session.execute(
@@ -61,9 +62,8 @@ def change_status(
 def cancel_by_customer(session: Session, *, order: Row, actor: str) -> Row:
     """A customer cancels a draft or submitted order; once it ships, care must do it."""
     if order.status == OrderStatus.IN_FULFILLMENT:
-        raise InvalidTransition(
-            "The order is being fulfilled; contact care to cancel it.",
-            extra={"currentStatus": order.status},
+        raise LIFECYCLE.refusal(
+            "The order is being fulfilled; contact care to cancel it.", current=order.status
         )
     return change_status(
         session,

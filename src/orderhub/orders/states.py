@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from orderhub.errors import Conflict
+from orderhub.lifecycle import Lifecycle
 
 
 class OrderStatus(StrEnum):
@@ -27,26 +28,19 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.REJECTED: frozenset(),
 }
 
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-    title = "Order cannot change to that status"
+LIFECYCLE = Lifecycle(
+    OrderStatus,
+    TRANSITIONS,
+    subject="An order",
+    detail="{subject} in status '{current}' cannot become '{target}'.",
+)
+# The new status, or 409 `invalid_transition` naming the refused move.
+transition = LIFECYCLE.check
 
 
 class OrderNotDraft(Conflict):
     code = "order_not_draft"
     title = "Order is no longer a draft"
-
-
-def transition(current: str, target: OrderStatus) -> OrderStatus:
-    """The new status, or a 409 naming the refused move."""
-    source = OrderStatus(current)
-    if target not in TRANSITIONS[source]:
-        raise InvalidTransition(
-            f"An order in status '{source}' cannot become '{target}'.",
-            extra={"currentStatus": str(source), "requestedStatus": str(target)},
-        )
-    return target
 
 
 def require_draft(current: str) -> None:
