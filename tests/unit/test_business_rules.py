@@ -12,7 +12,8 @@ from orderhub.business.rules import (
     needs_exception,
     normalize_tax_id,
 )
-from orderhub.business.states import ExceptionStatus, InvalidTransition, transition
+from orderhub.business.states import ExceptionStatus, transition
+from orderhub.lifecycle import InvalidTransition
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ import pytest
 
 from orderhub.adapters.provisioning import SandboxProvisioning, SubOrderState
 from orderhub.contracts import states as contract_states
+from orderhub.lifecycle import InvalidTransition
 from orderhub.partner_orders import rules
 from orderhub.partner_orders.states import (
     FINAL,
     TRANSITIONS,
-    InvalidTransition,
     OrderNotDraft,
     PartnerOrderStatus,
     derived_status,
@@ -150,5 +150,5 @@ def test_the_sandbox_stops_checking_once_every_sub_order_is_final():
 
 def test_a_contract_is_signed_once():
     assert contract_states.transition("generated", contract_states.ContractStatus.SIGNED)
-    with pytest.raises(contract_states.InvalidTransition):
+    with pytest.raises(InvalidTransition):
         contract_states.transition("signed", contract_states.ContractStatus.SIGNED)

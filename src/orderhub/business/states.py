@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from orderhub.errors import Conflict
+from orderhub.lifecycle import Lifecycle
 
 
 class ExceptionStatus(StrEnum):
@@ -18,19 +18,6 @@ TRANSITIONS: dict[ExceptionStatus, frozenset[ExceptionStatus]] = {
     ExceptionStatus.APPROVED: frozenset(),
     ExceptionStatus.REJECTED: frozenset(),
 }
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-    title = "Exception request cannot change to that status"
-
-
-def transition(current: str, target: ExceptionStatus) -> ExceptionStatus:
-    """The new status, or a 409 naming the refused move (a decision is final)."""
-    source = ExceptionStatus(current)
-    if target not in TRANSITIONS[source]:
-        raise InvalidTransition(
-            f"An exception request that is '{source}' cannot become '{target}'.",
-            extra={"currentStatus": str(source), "requestedStatus": str(target)},
-        )
-    return target
+LIFECYCLE = Lifecycle(ExceptionStatus, TRANSITIONS, subject="An exception request")
+# The new status, or 409 `invalid_transition` naming the refused move (a decision is final).
+transition = LIFECYCLE.check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from orderhub.errors import Conflict
+from orderhub.lifecycle import Lifecycle
 
 
 class ContractStatus(StrEnum):
@@ -16,19 +16,6 @@ TRANSITIONS: dict[ContractStatus, frozenset[ContractStatus]] = {
     ContractStatus.GENERATED: frozenset({ContractStatus.SIGNED}),
     ContractStatus.SIGNED: frozenset(),
 }
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-    title = "Contract cannot change to that status"
-
-
-def transition(current: str, target: ContractStatus) -> ContractStatus:
-    """The new status, or a 409 naming the refused move."""
-    source = ContractStatus(current)
-    if target not in TRANSITIONS[source]:
-        raise InvalidTransition(
-            f"A contract that is '{source}' cannot become '{target}'.",
-            extra={"currentStatus": str(source), "requestedStatus": str(target)},
-        )
-    return target
+LIFECYCLE = Lifecycle(ContractStatus, TRANSITIONS, subject="A contract")
+# The new status, or 409 `invalid_transition` naming the refused move.
+transition = LIFECYCLE.check

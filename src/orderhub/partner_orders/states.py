@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from orderhub.errors import Conflict
+from orderhub.lifecycle import Lifecycle
 
 
 class PartnerOrderStatus(StrEnum):
@@ -34,7 +35,6 @@ MILESTONES = (
     S.INSTALLED,
     S.COMPLETED,
 )
-FINAL = frozenset({S.COMPLETED, S.REJECTED})
 
 TRANSITIONS: dict[PartnerOrderStatus, frozenset[PartnerOrderStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),
@@ -51,27 +51,20 @@ TRANSITIONS: dict[PartnerOrderStatus, frozenset[PartnerOrderStatus]] = {
     S.COMPLETED: frozenset(),
     S.REJECTED: frozenset(),
 }
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-    title = "Order cannot change to that status"
+LIFECYCLE = Lifecycle(
+    PartnerOrderStatus,
+    TRANSITIONS,
+    subject="An order",
+    detail="{subject} in status '{current}' cannot become '{target}'.",
+)
+FINAL = LIFECYCLE.final  # completed, rejected
+# The new status, or 409 `invalid_transition` naming the refused move.
+transition = LIFECYCLE.check
 
 
 class OrderNotDraft(Conflict):
     code = "order_not_draft"
     title = "Order is no longer a draft"
-
-
-def transition(current: str, target: str) -> PartnerOrderStatus:
-    """The new status, or a 409 naming the refused move."""
-    source, wanted = PartnerOrderStatus(current), PartnerOrderStatus(target)
-    if wanted not in TRANSITIONS[source]:
-        raise InvalidTransition(
-            f"An order in status '{source}' cannot become '{wanted}'.",
-            extra={"currentStatus": str(source), "requestedStatus": str(wanted)},
-        )
-    return wanted
 
 
 def require_draft(current: str) -> None:
