@@ -19,7 +19,7 @@ from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.quotes import rules
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
-from orderhub.quotes.states import QuoteStatus
+from orderhub.quotes.states import QuoteStatus, transition
 
 
 class QuoteNotFound(NotFound):
@@ -157,7 +157,8 @@ def update(
         quote.name = changes["name"]
     if "billing" in changes:
         quote.billing = changes["billing"]
-    quote.status = QuoteStatus.DRAFT
+    if quote.status != QuoteStatus.DRAFT:
+        quote.status = transition(quote.status, QuoteStatus.DRAFT)
     quote.validated_at = None
     quote.updated_at = utcnow()
     if "sites" not in changes:
@@ -189,7 +190,9 @@ def validate(session: Session, *, quote: Quote) -> list[rules.QuoteProblem]:
     if valid != (quote.status == QuoteStatus.VALIDATED):
         # Validating a locked quote answers; only a validation that would change it is refused.
         require_unlocked(quote.id, quote.locked_by_contract_id)
-        quote.status = QuoteStatus.VALIDATED if valid else QuoteStatus.DRAFT
+        quote.status = transition(
+            quote.status, QuoteStatus.VALIDATED if valid else QuoteStatus.DRAFT
+        )
         quote.validated_at = utcnow() if valid else None
     return problems
 
