@@ -12,7 +12,7 @@ from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.onboarding import catalog, orders, qualification
 from orderhub.onboarding.models import OrderService
-from orderhub.onboarding.states import OrderStatus, require_at_least
+from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 SERVICES = OrderService.__table__
 _SELECT_PLAN = (
@@ -71,6 +71,7 @@ def select(session: Session, *, order: Row, plan_id: str, actor: str) -> list[st
             f"Package '{chosen.package.id}' needs a successful SQ for each of: "
             f"{', '.join(chosen.package.service_types)}.",
         )
+    LIFECYCLE.check(order.status, OrderStatus.PACKAGE_SELECTED)
     now = utcnow()
     session.execute(_SELECT_PLAN, {"b_id": order.id, "b_plan": plan_id, "b_now": now})
     rows = [

@@ -12,7 +12,7 @@ from orderhub.ids import iso_z, utcnow
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.onboarding import catalog, configuration, orders, packages
-from orderhub.onboarding.states import OrderStatus, require_at_least
+from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 _ACCEPT_TERMS = (
     update(orders.ORDERS)
@@ -123,6 +123,7 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> provisi
         ],
         source_order_id=order.id,
     )
+    LIFECYCLE.check(order.status, OrderStatus.SUBMITTED)
     session.execute(
         _MARK_SUBMITTED,
         {"b_id": order.id, "b_subscription": created.package_subscription_id, "b_now": utcnow()},
