@@ -298,6 +298,7 @@ def settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> 
         status = states.order_status(statuses[order.id])
         if status == order.status:
             continue
+        states.ORDER_LIFECYCLE.check(order.status, status)
         session.execute(_SET_ORDER_STATUS, {"b_id": order.id, "b_status": status, "b_now": now})
         webhooks.publish(
             session,
