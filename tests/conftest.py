@@ -115,6 +115,25 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
 
 
 @pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path):
+    """A database with nothing in it, not even the schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    request.getfixturevalue("pg_template")  # skipped (or failed) as conftest decides
+    name = f"oh_e_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
 def settings(database_url: str) -> Settings:
     # No webhook worker in in-process apps: its polls would land in the statement counts
     # and timings of unrelated tests. Served processes (tests/e2e) run theirs.

@@ -37,12 +37,12 @@ from orderhub.inventory.models import (
     SubscriberEvent,
     SubscriberFeature,
 )
+from orderhub.ledger.models import Order, OrderEvent, OrderReference
 from orderhub.numbers.models import PhoneNumber
 from orderhub.onboarding.models import (
     AccountNote,
     Location,
     OnboardingAccount,
-    OnboardingEvent,
     OnboardingOrder,
     OrderService,
     Package,
@@ -51,8 +51,8 @@ from orderhub.onboarding.models import (
     SqResult,
     TermsBlock,
 )
-from orderhub.orders.models import Order, OrderEvent, OrderItem
-from orderhub.partner_orders.models import PartnerOrder, PartnerOrderEvent, PartnerSubOrder
+from orderhub.orders.models import OrderItem
+from orderhub.partner_orders.models import PartnerOrder, PartnerSubOrder
 from orderhub.partners.models import Partner, PartnerClient
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -84,11 +84,11 @@ __all__ = [
     "Location",
     "Offer",
     "OnboardingAccount",
-    "OnboardingEvent",
     "OnboardingOrder",
     "Order",
     "OrderEvent",
     "OrderItem",
+    "OrderReference",
     "OrderService",
     "OtpChallenge",
     "OutboxEvent",
@@ -98,7 +98,6 @@ __all__ = [
     "PartnerAlliance",
     "PartnerClient",
     "PartnerOrder",
-    "PartnerOrderEvent",
     "PartnerSubOrder",
     "PasswordCredential",
     "Payment",

@@ -10,8 +10,8 @@ from orderhub import clock, metrics
 from orderhub.careorders.models import CareChange, CareOrder
 from orderhub.db import Database
 from orderhub.ids import utcnow
+from orderhub.ledger.models import Order
 from orderhub.onboarding.models import OnboardingOrder
-from orderhub.orders.models import Order
 from orderhub.partner_orders.models import PartnerOrder
 from orderhub.webhooks.models import WebhookDelivery
 

@@ -48,14 +48,17 @@ BUDGET = {
     "GET /b2b/v1/quotes/{id}/credit-check": 3,
     "POST /b2b/v1/quotes/{id}/contract": 6,
     "POST /b2b/v1/contracts/{id}/sign": 5,
-    "POST /b2b/v1/orders": 7,
+    # +2: the order's ledger row and its references (ledger/service.py).
+    "POST /b2b/v1/orders": 9,
     "GET /b2b/v1/orders/{id}": 3,
     "PATCH /b2b/v1/orders/{id}": 5,
     "PATCH /b2b/v1/orders/{id}/sub-orders/{id}": 5,
-    "POST /b2b/v1/orders/{id}/submit": 9,
+    # +2: the acknowledgement indexed as a reference, the ledger row moved.
+    "POST /b2b/v1/orders/{id}/submit": 11,
     "GET /b2b/v1/orders": 2,
     "GET /b2b/v1/orders/{id}/history": 3,
-    "POST /sandbox/v1/b2b/orders/{id}/advance": 10,
+    # +1: the ledger row moved with the order.
+    "POST /sandbox/v1/b2b/orders/{id}/advance": 11,
 }
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from orderhub.ids import utcnow
+from orderhub.ledger.models import Order
 from orderhub.numbers.models import PhoneNumber
-from orderhub.orders.models import Order
 from tests.helpers import BASE, create_order, is_problem, ready_order, sign_in
 
 CART = {"items": [{"offerId": "plan-unlimited-extra", "quantity": 1}]}

@@ -7,7 +7,7 @@ import subprocess
 
 from sqlalchemy import func, select
 
-from orderhub.orders.models import Order
+from orderhub.ledger.models import Order
 from tests.e2e.conftest import ORDERHUB
 
 RESULT_KEYS = {

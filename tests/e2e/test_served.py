@@ -10,8 +10,8 @@ import httpx
 from sqlalchemy import func, select
 
 from orderhub.customers.models import Customer
+from orderhub.ledger.models import Order
 from orderhub.numbers.models import PhoneNumber
-from orderhub.orders.models import Order
 from tests.e2e.conftest import ORDERHUB
 from tests.helpers import BASE, create_order, sign_in
 

@@ -16,10 +16,10 @@ from orderhub.app import create_app
 from orderhub.contracts import service as contracts
 from orderhub.errors import Conflict
 from orderhub.ids import utcnow
+from orderhub.ledger.models import OrderEvent
 from orderhub.partner_orders import progress
 from orderhub.partner_orders import service as orders
 from orderhub.partner_orders import submit as handoff
-from orderhub.partner_orders.models import PartnerOrderEvent
 from orderhub.webhooks.models import OutboxEvent
 from tests.api.b2b_helpers import (
     B2B,
@@ -81,9 +81,9 @@ def test_concurrent_handoffs_submit_once_and_orders_are_one_per_quote(settings, 
     assert (
         _count(
             database,
-            PartnerOrderEvent,
-            PartnerOrderEvent.order_id == order["id"],
-            PartnerOrderEvent.type == "order.status_changed",
+            OrderEvent,
+            OrderEvent.order_id == order["id"],
+            OrderEvent.type == "order.status_changed",
         )
         == 1
     )

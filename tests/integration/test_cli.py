@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from orderhub.catalog.models import Offer
 from orderhub.cli import app
-from orderhub.orders.models import Order
+from orderhub.ledger.models import Order
 
 runner = CliRunner()
 

@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 import orderhub.cli_data  # noqa: F401  (registers the load commands on the app)
@@ -30,7 +29,6 @@ from orderhub.numbers import service as numbers
 from orderhub.numbers.models import PhoneNumber
 from orderhub.onboarding import catalog as onboarding_catalog
 from orderhub.sandbox.loader import DATA
-from tests.conftest import RUN_ID, _pg_admin, _pg_url
 
 runner = CliRunner()
 BASE = "/msapi/order"
@@ -41,25 +39,6 @@ PASSWORD = "loaded-Robin-2026"
 def _restore_environment(monkeypatch):
     # The CLI exports ORDERHUB_DATABASE_URL for its worker processes; undo that after.
     monkeypatch.setenv("ORDERHUB_DATABASE_URL", "sqlite:///unused-by-these-tests.db")
-
-
-@pytest.fixture
-def empty_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path):
-    """A database with nothing in it, not even the schema."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    request.getfixturevalue("pg_template")  # skipped (or failed) as conftest decides
-    name = f"oh_e_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield _pg_url(name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # ---- files ------------------------------------------------------------------------------

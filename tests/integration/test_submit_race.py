@@ -14,9 +14,9 @@ from orderhub.credit import service as credit
 from orderhub.errors import Conflict
 from orderhub.fulfillment import service as fulfillment
 from orderhub.identity.tokens import Principal
+from orderhub.ledger.models import OrderEvent
 from orderhub.orders import service as orders
 from orderhub.orders import submit as submission
-from orderhub.orders.models import OrderEvent
 
 ALEX = Principal("2145550100", "cus_alex_bell", 2**31)
 ADDRESS = {"addressLine1": "123 Main St", "city": "Dallas", "state": "TX", "zipCode": "75201"}

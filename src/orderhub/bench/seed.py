@@ -18,8 +18,8 @@ from orderhub.customers.models import Account, Address, Customer
 from orderhub.db import Database
 from orderhub.identity.models import OtpChallenge
 from orderhub.ids import utcnow
+from orderhub.ledger.models import Order
 from orderhub.numbers.models import PhoneNumber
-from orderhub.orders.models import Order
 from orderhub.sandbox import loader
 
 CHUNK = 5_000

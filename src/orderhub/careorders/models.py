@@ -24,7 +24,8 @@ class CareOrder(Base):
         Index("ix_care_orders_account", "account_number"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The ledger row (ledger/models.py) has the same id.
+    id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     client_id: Mapped[str] = mapped_column(String(80))
     message_id: Mapped[str] = mapped_column(String(200))

@@ -12,6 +12,8 @@ from orderhub.careorders.checks import AcceptedChange, check
 from orderhub.careorders.models import CareChange, CareOrder
 from orderhub.errors import NotFound
 from orderhub.ids import new_id
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import Channel
 from orderhub.webhooks import service as webhooks
 
 ORDERS = CareOrder.__table__
@@ -54,9 +56,30 @@ def accept(
     """Check the order against the inventory and store it with its change requests,
     all `received`; the worker schedules and applies them."""
     accepted = check(session, partner_id=partner_id, request=request, now=now, key=key)
+    order_id = new_id("care")
+    actor = owner(partner_id)
+    ledger.open_order(
+        session,
+        order_id=order_id,
+        channel=Channel.CARE,
+        owner=actor,
+        party_kind="fan",
+        party_id=request["foundationAccountNumber"],
+        status="received",
+        at=now,
+        refs={"messageId": message_id, "poNumber": request.get("poNumber")},
+    )
+    ledger.record(
+        session,
+        order_id=order_id,
+        type="care_order.received",
+        actor=actor,
+        at=now,
+        to_status="received",
+    )
     # `now` is the test clock's time in sandbox mode, like every time the worker writes.
     order = {
-        "id": new_id("care"),
+        "id": order_id,
         "partner_id": partner_id,
         "client_id": client_id,
         "message_id": message_id,

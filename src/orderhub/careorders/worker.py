@@ -27,6 +27,8 @@ from orderhub.careorders.service import CHANGES, ORDERS, owner
 from orderhub.db import Database, serialize_on
 from orderhub.ids import iso_z
 from orderhub.inventory.service import SUBSCRIBERS
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import Channel
 from orderhub.webhooks import service as webhooks
 
 log = logging.getLogger(__name__)
@@ -300,6 +302,23 @@ def settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> 
             continue
         states.ORDER_LIFECYCLE.check(order.status, status)
         session.execute(_SET_ORDER_STATUS, {"b_id": order.id, "b_status": status, "b_now": now})
+        ledger.move(
+            session,
+            order_id=order.id,
+            channel=Channel.CARE,
+            status=status,
+            previous=order.status,
+            at=now,
+        )
+        ledger.record(
+            session,
+            order_id=order.id,
+            type="care_order.status_changed",
+            actor="worker",
+            at=now,
+            from_status=order.status,
+            to_status=status,
+        )
         webhooks.publish(
             session,
             owner=owner(order.partner_id),

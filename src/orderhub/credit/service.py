@@ -13,8 +13,8 @@ from orderhub.credit import rules
 from orderhub.credit.models import CreditApplication
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.ids import new_id, utcnow
+from orderhub.ledger import service as ledger
 from orderhub.orders import service as orders
-from orderhub.orders.service import record_event
 from orderhub.orders.states import require_draft
 
 MINIMUM_AGE = 18
@@ -94,7 +94,7 @@ def submit(
     # A new application replaces the order's last one (one row per order).
     session.execute(_DELETE_OF_ORDER, {"order_id": order.id})
     session.execute(_INSERT, application)
-    record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="credit.decided",

@@ -13,7 +13,7 @@ from orderhub.adapters.postal import PostalAddress, PostalValidator
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.fulfillment.models import Fulfillment, Store
 from orderhub.ids import utcnow
-from orderhub.orders.service import record_event
+from orderhub.ledger import service as ledger
 from orderhub.orders.states import require_draft
 
 LATEST_REQUESTED_DAYS = 90
@@ -61,7 +61,7 @@ def create(
     }
     _apply(session, record, changes, postal, terms_version)
     fulfillment = session.execute(_INSERT, record).one()
-    record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="fulfillment.created",
@@ -94,7 +94,7 @@ def update(
     _apply(session, record, changes, postal, terms_version)
     record["updated_at"] = utcnow()
     fulfillment = session.execute(_REWRITE, {"key": order.id} | record).one()
-    record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="fulfillment.updated",

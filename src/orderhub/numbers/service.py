@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import utcnow
+from orderhub.ledger import service as ledger
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import service as orders
-from orderhub.orders.service import record_event
 from orderhub.orders.states import require_draft
 
 NUMBERS = PhoneNumber.__table__
@@ -178,14 +178,14 @@ def reserve(
     held = session.execute(_OTHERS_HELD_FOR_ITEM, params).scalars().all()
     for extra in held[: max(0, len(held) + 1 - item.lines)]:
         release(session, order_id=order.id, number=extra)
-        record_event(
+        ledger.record(
             session,
             order_id=order.id,
             type="number.released",
             actor=actor,
             data={"number": extra, "itemId": item_id},
         )
-    record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="number.reserved",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.inventory import provisioned
+from orderhub.ledger import service as ledger
 from orderhub.onboarding import catalog, orders, qualification, rules
 from orderhub.onboarding.packages import SERVICES
 from orderhub.onboarding.states import OrderStatus, require_at_least
@@ -103,7 +104,7 @@ def set_values(
         .values({kind: value, "updated_at": utcnow()})
         .returning(*SERVICES.c)
     ).one()
-    orders.record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type=f"service.{kind}_set",

@@ -92,7 +92,8 @@ class OnboardingOrder(Base):
         Index("ix_onboarding_orders_status", "status"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The ledger row (ledger/models.py) has the same id.
+    id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("onboarding_accounts.id"))
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
     status: Mapped[str] = mapped_column(String(30))
@@ -119,18 +120,6 @@ class SqResult(Base):
     qualified: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class OnboardingEvent(Base):
-    __tablename__ = "onboarding_order_events"
-    __table_args__ = (Index("ix_onboarding_order_events_order_seq", "order_id", "id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("onboarding_orders.id"))
-    type: Mapped[str] = mapped_column(String(60))
-    actor: Mapped[str] = mapped_column(String(80))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import NotFound
 from orderhub.ids import new_id, utcnow
-from orderhub.onboarding.models import OnboardingEvent, OnboardingOrder, SqResult
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import Channel
+from orderhub.onboarding.models import OnboardingOrder, SqResult
 from orderhub.onboarding.states import OrderStatus
 
 ORDERS = OnboardingOrder.__table__
-EVENTS = OnboardingEvent.__table__
 SQ = SqResult.__table__
 
 _OWN = (ORDERS.c.id == bindparam("b_id"), ORDERS.c.partner_id == bindparam("b_partner"))
@@ -26,7 +27,6 @@ _SET_STATUS = (
     .where(ORDERS.c.id == bindparam("b_id"))
     .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
 )
-_EVENTS_OF = select(EVENTS).where(EVENTS.c.order_id == bindparam("b_id")).order_by(EVENTS.c.id)
 _SQ_OF = select(SQ).where(SQ.c.order_id == bindparam("b_id")).order_by(SQ.c.created_at, SQ.c.id)
 
 
@@ -35,9 +35,22 @@ class OrderNotFound(NotFound):
     title = "Order not found"
 
 
-def start(session: Session, *, partner_id: str, account_id: str, actor: str) -> str:
+def start(
+    session: Session, *, partner_id: str, account_id: str, account_number: str, actor: str
+) -> str:
     now = utcnow()
     order_id = new_id("oor")
+    ledger.open_order(
+        session,
+        order_id=order_id,
+        channel=Channel.ONBOARDING,
+        owner=f"partner:{partner_id}",
+        party_kind="onboarding_account",
+        party_id=account_id,
+        status=OrderStatus.STARTED,
+        at=now,
+        refs={"accountNumber": account_number},
+    )
     session.execute(
         insert(ORDERS),
         {
@@ -54,7 +67,7 @@ def start(session: Session, *, partner_id: str, account_id: str, actor: str) -> 
             "updated_at": now,
         },
     )
-    record_event(session, order_id=order_id, type="order.started", actor=actor)
+    ledger.record(session, order_id=order_id, type="order.started", actor=actor, at=now)
     return order_id
 
 
@@ -75,27 +88,25 @@ def claim(session: Session, *, partner_id: str, order_id: str) -> Row:
     return row
 
 
-def set_status(session: Session, *, order_id: str, status: OrderStatus) -> None:
-    session.execute(_SET_STATUS, {"b_id": order_id, "b_status": status, "b_now": utcnow()})
+def set_status(session: Session, *, order: Row, status: OrderStatus) -> None:
+    """Move the order (and its ledger row) to `status`, if that is a move at all."""
+    if status == order.status:
+        return
+    now = utcnow()
+    session.execute(_SET_STATUS, {"b_id": order.id, "b_status": status, "b_now": now})
+    moved(session, order=order, status=status, at=now)
 
 
-def record_event(
-    session: Session, *, order_id: str, type: str, actor: str, data: dict[str, Any] | None = None
-) -> None:
-    session.execute(
-        insert(EVENTS),
-        {
-            "order_id": order_id,
-            "type": type,
-            "actor": actor,
-            "data": data or {},
-            "created_at": utcnow(),
-        },
+def moved(session: Session, *, order: Row, status: OrderStatus, at: datetime) -> None:
+    """The ledger's side of a status change made by this channel's own statement."""
+    ledger.move(
+        session,
+        order_id=order.id,
+        channel=Channel.ONBOARDING,
+        status=status,
+        previous=order.status,
+        at=at,
     )
-
-
-def events_of(session: Session, *, order_id: str) -> list[Row]:
-    return list(session.execute(_EVENTS_OF, {"b_id": order_id}))
 
 
 def qualifications_of(session: Session, *, order_id: str) -> list[Row]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
+from orderhub.ledger import service as ledger
 from orderhub.onboarding import catalog, orders, qualification
 from orderhub.onboarding.models import OrderService
 from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
@@ -74,6 +75,7 @@ def select(session: Session, *, order: Row, plan_id: str, actor: str) -> list[st
     LIFECYCLE.check(order.status, OrderStatus.PACKAGE_SELECTED)
     now = utcnow()
     session.execute(_SELECT_PLAN, {"b_id": order.id, "b_plan": plan_id, "b_now": now})
+    orders.moved(session, order=order, status=OrderStatus.PACKAGE_SELECTED, at=now)
     rows = [
         {
             "id": new_id("osv"),
@@ -89,7 +91,7 @@ def select(session: Session, *, order: Row, plan_id: str, actor: str) -> list[st
         for position, type_id in enumerate(chosen.package.service_types)
     ]
     session.execute(insert(SERVICES), rows)
-    orders.record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="package.selected",

@@ -11,6 +11,7 @@ from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.ids import iso_z, utcnow
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
+from orderhub.ledger import service as ledger
 from orderhub.onboarding import catalog, configuration, orders, packages
 from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
@@ -64,7 +65,7 @@ def accept_terms(
         raise ValidationFailed("Every applicable terms block must be accepted.", errors=refused)
     record = [{"id": k, "version": v} for k, v in sorted(due.items())]
     session.execute(_ACCEPT_TERMS, {"b_id": order.id, "b_terms": record, "b_now": utcnow()})
-    orders.record_event(session, order_id=order.id, type="terms.accepted", actor=actor)
+    ledger.record(session, order_id=order.id, type="terms.accepted", actor=actor)
     return record
 
 
@@ -124,11 +125,18 @@ def submit(session: Session, *, order: Row, account: Row, actor: str) -> provisi
         source_order_id=order.id,
     )
     LIFECYCLE.check(order.status, OrderStatus.SUBMITTED)
+    now = utcnow()
     session.execute(
         _MARK_SUBMITTED,
-        {"b_id": order.id, "b_subscription": created.package_subscription_id, "b_now": utcnow()},
+        {"b_id": order.id, "b_subscription": created.package_subscription_id, "b_now": now},
     )
-    orders.record_event(
+    orders.moved(session, order=order, status=OrderStatus.SUBMITTED, at=now)
+    ledger.index_references(
+        session,
+        order_id=order.id,
+        refs={"packageSubscriptionId": created.package_subscription_id},
+    )
+    ledger.record(
         session,
         order_id=order.id,
         type="order.submitted",

@@ -7,8 +7,10 @@ from sqlalchemy.orm import Session
 
 from orderhub.ids import utcnow
 from orderhub.inventory import service as inventory
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import STATES, Channel, common_state
 from orderhub.numbers import service as numbers
-from orderhub.orders.service import ORDERS, record_event
+from orderhub.orders.service import ORDERS
 from orderhub.orders.states import LIFECYCLE, OrderStatus, transition
 
 # Submission has its own use case (orders/submit.py) with its checks; these are the
@@ -22,7 +24,12 @@ RELEASES_NUMBERS = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED})
 _SET_STATUS = (
     update(ORDERS)
     .where(ORDERS.c.id == bindparam("order_id"))
-    .values(status=bindparam("new_status"), updated_at=bindparam("now"))
+    .values(
+        status=bindparam("new_status"),
+        state=bindparam("new_state"),
+        updated_at=bindparam("now"),
+        completed_at=bindparam("b_completed"),
+    )
     .returning(*ORDERS.c)
 )
 
@@ -38,9 +45,18 @@ def change_status(
             target=target,
         )
     previous = order.status
+    status = transition(order.status, target)
+    state = common_state(Channel.DIRECT, status)
+    now = utcnow()
     changed = session.execute(
         _SET_STATUS,
-        {"order_id": order.id, "new_status": transition(order.status, target), "now": utcnow()},
+        {
+            "order_id": order.id,
+            "new_status": status,
+            "new_state": state,
+            "now": now,
+            "b_completed": now if STATES.is_final(state) else None,
+        },
     ).one()
     if target == OrderStatus.COMPLETED:
         # Fulfilled: the lines the order sold go live.
@@ -49,11 +65,13 @@ def change_status(
         # The lines were never activated: they leave the inventory with their numbers.
         inventory.remove_preactive_lines(session, order_id=order.id)
         numbers.release(session, order_id=order.id)
-    record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type=f"order.{target}",
         actor=actor,
+        from_status=previous,
+        to_status=status,
         data={"from": previous, "to": str(target)} | ({"reason": reason} if reason else {}),
     )
     return changed

@@ -22,16 +22,18 @@ from orderhub.db import serialize_on
 from orderhub.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from orderhub.identity.tokens import Principal
 from orderhub.ids import new_id, utcnow
+from orderhub.ledger import service as ledger
+from orderhub.ledger.models import Order
+from orderhub.ledger.states import Channel, common_state
 from orderhub.orders import rules
-from orderhub.orders.models import Order, OrderEvent, OrderItem
+from orderhub.orders.models import OrderItem
 from orderhub.orders.states import OrderStatus
 
 ORDERS = Order.__table__
 ITEMS = OrderItem.__table__
-EVENTS = OrderEvent.__table__
 
 # Bind names differ from column names: update() reserves those for its SET clause.
-_OWNED = (ORDERS.c.id == bindparam("order_id"), ORDERS.c.customer_id == bindparam("owner"))
+_OWNED = (ORDERS.c.id == bindparam("order_id"), ORDERS.c.customer_id == bindparam("b_customer"))
 _OWN_ORDER = select(ORDERS).where(*_OWNED)
 # Every change to an order moves its updated_at; doing that first takes the row lock
 # (PostgreSQL), so concurrent changes to one order, such as two submits, run one after
@@ -48,10 +50,8 @@ _ITEMS_OF = (
 _LINES_OF = select(func.coalesce(func.sum(ITEMS.c.lines_per_unit * ITEMS.c.quantity), 0)).where(
     ITEMS.c.order_id == bindparam("order_id")
 )
-_EVENTS_OF = select(EVENTS).where(EVENTS.c.order_id == bindparam("order_id")).order_by(EVENTS.c.id)
 _INSERT_ORDER = insert(ORDERS)
 _INSERT_ITEMS = insert(ITEMS)
-_INSERT_EVENT = insert(EVENTS)
 
 
 @dataclass(frozen=True)
@@ -71,22 +71,6 @@ class NewCustomer:
 class OrderNotFound(NotFound):
     code = "order_not_found"
     title = "Order not found"
-
-
-def record_event(
-    session: Session, *, order_id: str, type: str, actor: str, data: dict[str, Any] | None = None
-) -> None:
-    """Append one row to the order's audit trail (same transaction as the change)."""
-    session.execute(
-        _INSERT_EVENT,
-        {
-            "order_id": order_id,
-            "type": type,
-            "actor": actor,
-            "data": data or {},
-            "created_at": utcnow(),
-        },
-    )
 
 
 def caller_customer_id(session: Session, principal: Principal) -> str | None:
@@ -118,7 +102,7 @@ def _owned(
 ) -> Row:
     customer_id = caller_customer_id(session, principal)
     order = (
-        session.execute(stmt, {"order_id": order_id, "owner": customer_id} | params).first()
+        session.execute(stmt, {"order_id": order_id, "b_customer": customer_id} | params).first()
         if customer_id is not None
         else None
     )
@@ -148,10 +132,6 @@ def list_for_caller(
         stmt = stmt.where(ORDERS.c.status == status)
     stmt = stmt.order_by(ORDERS.c.created_at.desc(), ORDERS.c.id).limit(limit).offset(offset)
     return list(session.execute(stmt))
-
-
-def events_of(session: Session, *, order_id: str) -> list[Row]:
-    return list(session.execute(_EVENTS_OF, {"order_id": order_id}))
 
 
 def create(
@@ -229,8 +209,15 @@ def create(
         {
             "id": order_id,
             "customer_id": customer.id,
-            "channel": "direct",
+            "channel": Channel.DIRECT,
+            # The order is its ledger row: whose it is, and whom it is for.
+            "owner": f"customer:{customer.id}",
+            "party_kind": "customer",
+            "party_id": customer.id,
             "status": OrderStatus.DRAFT,
+            "state": common_state(Channel.DIRECT, OrderStatus.DRAFT),
+            "requested_date": None,
+            "completed_at": None,
             "currency": "USD",
             "monthly_cents": monthly,
             "one_time_cents": one_time,
@@ -241,7 +228,7 @@ def create(
         },
     )
     session.execute(_INSERT_ITEMS, rows)
-    record_event(
+    ledger.record(
         session,
         order_id=order_id,
         type="order.created",

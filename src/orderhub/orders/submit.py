@@ -15,10 +15,12 @@ from orderhub.errors import Conflict
 from orderhub.fulfillment import service as fulfillment
 from orderhub.ids import utcnow
 from orderhub.inventory import service as inventory
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import Channel, common_state
 from orderhub.numbers import service as numbers
 from orderhub.orders import rules
 from orderhub.orders import service as orders
-from orderhub.orders.service import ORDERS, record_event
+from orderhub.orders.service import ORDERS
 from orderhub.orders.states import OrderStatus, transition
 
 _MARK_SUBMITTED = (
@@ -26,9 +28,11 @@ _MARK_SUBMITTED = (
     .where(ORDERS.c.id == bindparam("order_id"))
     .values(
         status=bindparam("new_status"),
+        state=bindparam("new_state"),
         submitted_at=bindparam("now"),
         updated_at=bindparam("now"),
         confirmation_number=bindparam("confirmation"),
+        requested_date=bindparam("requested"),
     )
     .returning(*ORDERS.c)
 )
@@ -49,15 +53,24 @@ def problems(
 ) -> list[rules.Problem]:
     """Every problem blocking submission, gathered from the order's parts."""
     return _problems(
-        session, order, orders.items_of(session, order_id=order.id), terms_version, now
+        session,
+        order,
+        orders.items_of(session, order_id=order.id),
+        fulfillment.get(session, order_id=order.id),
+        terms_version,
+        now,
     )
 
 
 def _problems(
-    session: Session, order: Row, items: list[Row], terms_version: str, now: datetime
+    session: Session,
+    order: Row,
+    items: list[Row],
+    f: Row | None,
+    terms_version: str,
+    now: datetime,
 ) -> list[rules.Problem]:
     application = credit.get(session, order_id=order.id)
-    f = fulfillment.get(session, order_id=order.id)
     held = numbers.held_by(session, order_id=order.id)
     offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in items])
     address = (f.standardized_address or f.shipping_address) if f else None
@@ -106,7 +119,8 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
         )
     now = utcnow()
     items = orders.items_of(session, order_id=order.id)
-    found = _problems(session, order, items, terms_version, now)
+    delivery = fulfillment.get(session, order_id=order.id)
+    found = _problems(session, order, items, delivery, terms_version, now)
     if found:
         listed = [p.to_field_problem() for p in found]
         raise OrderNotSubmittable(
@@ -119,20 +133,25 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
     )
     _add_preactive_lines(session, order=order, items=items, assigned=assigned, now=now, actor=actor)
     confirmation = "OH" + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    status = transition(order.status, OrderStatus.SUBMITTED)
     submitted = session.execute(
         _MARK_SUBMITTED,
         {
             "order_id": order.id,
-            "new_status": transition(order.status, OrderStatus.SUBMITTED),
+            "new_status": status,
+            "new_state": common_state(Channel.DIRECT, status),
             "now": now,
             "confirmation": confirmation,
+            "requested": delivery.requested_date if delivery else None,
         },
     ).one()
-    record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="order.submitted",
         actor=actor,
+        from_status=OrderStatus.DRAFT,
+        to_status=status,
         data={"confirmationNumber": confirmation},
     )
     return submitted

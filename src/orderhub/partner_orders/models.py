@@ -26,7 +26,8 @@ class PartnerOrder(Base):
         Index("ix_partner_orders_provisioning_due", "provisioning_due_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The ledger row (ledger/models.py) has the same id.
+    id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     customer_id: Mapped[str] = mapped_column(ForeignKey("business_customers.id"))
     quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"), unique=True)
@@ -71,19 +72,3 @@ class PartnerSubOrder(Base):
     installation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     shipping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     billing_configuration: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-
-class PartnerOrderEvent(Base):
-    """The order's history: every status change of it or a sub-order, and every change."""
-
-    __tablename__ = "partner_order_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("partner_orders.id"), index=True)
-    sub_order_id: Mapped[str | None] = mapped_column(String(40))
-    type: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(30))
-    to_status: Mapped[str | None] = mapped_column(String(30))
-    note: Mapped[str | None] = mapped_column(String(500))
-    actor: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

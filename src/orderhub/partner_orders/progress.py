@@ -21,6 +21,8 @@ from orderhub.adapters.provisioning import Provisioning, SubOrderState
 from orderhub.db import Database
 from orderhub.errors import Conflict, OrderHubError
 from orderhub.ids import iso_z, utcnow
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import Channel
 from orderhub.partner_orders import rules
 from orderhub.partner_orders.service import ORDERS, SUBS, event, record
 from orderhub.partner_orders.states import FINAL, PartnerOrderStatus, derived_status, transition
@@ -127,6 +129,16 @@ def apply(
             "b_now": now,
         },
     )
+    if status != order.status:
+        ledger.move(
+            session,
+            order_id=order.id,
+            channel=Channel.PARTNER,
+            status=status,
+            previous=order.status,
+            at=now,
+            submitted=status == PartnerOrderStatus.SUBMITTED,
+        )
     record(session, events)
     if events:
         webhooks.publish(

@@ -17,15 +17,16 @@ from sqlalchemy.orm import Session
 from orderhub.db import serialize_on
 from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
+from orderhub.ledger import service as ledger
+from orderhub.ledger.states import Channel
 from orderhub.partner_orders import rules
-from orderhub.partner_orders.models import PartnerOrder, PartnerOrderEvent, PartnerSubOrder
+from orderhub.partner_orders.models import PartnerOrder, PartnerSubOrder
 from orderhub.partner_orders.states import PartnerOrderStatus, require_draft
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
 from orderhub.quotes.service import QuoteNotFound
 
 ORDERS = PartnerOrder.__table__
 SUBS = PartnerSubOrder.__table__
-EVENTS = PartnerOrderEvent.__table__
 QUOTES = Quote.__table__
 SITES = QuoteSite.__table__
 ITEMS = QuoteItem.__table__
@@ -36,7 +37,6 @@ _OWN_ORDER = select(ORDERS).where(*_OWNED)
 # changes (or two submits) of one order run one after the other.
 _CLAIM = update(ORDERS).where(*_OWNED).values(updated_at=bindparam("now")).returning(*ORDERS.c)
 _SUBS_OF = select(SUBS).where(SUBS.c.order_id == bindparam("order_id")).order_by(SUBS.c.position)
-_EVENTS_OF = select(EVENTS).where(EVENTS.c.order_id == bindparam("order_id")).order_by(EVENTS.c.id)
 _OWN_QUOTE = select(QUOTES).where(
     QUOTES.c.id == bindparam("quote_id"), QUOTES.c.partner_id == bindparam("partner")
 )
@@ -63,7 +63,6 @@ _QUOTE_LINES = (
 )
 _INSERT_ORDER = insert(ORDERS).returning(*ORDERS.c)
 _INSERT_SUBS = insert(SUBS)
-_INSERT_EVENT = insert(EVENTS)
 _SET_ORDER = (
     update(ORDERS)
     .where(ORDERS.c.id == bindparam("b_id"))
@@ -159,10 +158,30 @@ def create(session: Session, *, partner_id: str, quote_id: str) -> OrderDetail:
             extra={"orderId": existing.id},
         )
     now = utcnow()
+    order_id = new_id("bor")
+    ledger.open_order(
+        session,
+        order_id=order_id,
+        channel=Channel.PARTNER,
+        owner=f"partner:{partner_id}",
+        party_kind="business_customer",
+        party_id=quote.customer_id,
+        status=PartnerOrderStatus.DRAFT,
+        at=now,
+        monthly_cents=quote.monthly_cents,
+        one_time_cents=quote.one_time_cents,
+        currency=quote.currency,
+        refs={
+            "quoteId": quote.id,
+            "opportunityId": quote.opportunity_id,
+            "contractId": quote.locked_by_contract_id,
+            "poNumber": (quote.billing or {}).get("purchaseOrderNumber"),
+        },
+    )
     order = session.execute(
         _INSERT_ORDER,
         {
-            "id": new_id("bor"),
+            "id": order_id,
             "partner_id": partner_id,
             "customer_id": quote.customer_id,
             "quote_id": quote.id,
@@ -245,7 +264,7 @@ def detail(session: Session, *, order: Row) -> OrderDetail:
 
 
 def history(session: Session, *, order_id: str) -> list[Row]:
-    return list(session.execute(_EVENTS_OF, {"order_id": order_id}))
+    return ledger.history(session, order_id=order_id)
 
 
 def list_for_partner(
@@ -336,19 +355,19 @@ def event(
     to_status: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
+    """One history row (ledger.record_many) of the order or one of its sub-orders."""
     return {
         "order_id": order_id,
-        "sub_order_id": sub_order_id,
         "type": type,
+        "actor": actor,
+        "subject_id": sub_order_id,
         "from_status": from_status,
         "to_status": to_status,
-        "note": note,
-        "actor": actor,
+        "data": {"note": note} if note else {},
         "created_at": now,
     }
 
 
 def record(session: Session, events: list[dict[str, Any]]) -> None:
     """Append rows to the order's history, in the transaction of the change (one batch)."""
-    if events:
-        session.execute(_INSERT_EVENT, events)
+    ledger.record_many(session, events)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from orderhub.adapters.provisioning import Provisioning, SubOrderState
 from orderhub.errors import Conflict
 from orderhub.ids import new_id, utcnow
+from orderhub.ledger import service as ledger
 from orderhub.partner_orders import progress, rules
 from orderhub.partner_orders import service as orders
 from orderhub.partner_orders.states import PartnerOrderStatus, require_draft, transition
@@ -71,6 +72,7 @@ def submit(
         _HANDED_OFF,
         {"b_id": order.id, "b_ack": ack, "b_reference": handoff.reference, "b_now": now},
     )
+    ledger.index_references(session, order_id=order.id, refs={"acknowledgementId": ack})
     progress.apply(
         session,
         order=order,

@@ -160,10 +160,10 @@ def history(order: Any, events: list[Any]) -> o.OrderHistoryOut:
             o.OrderEventOut(
                 id=e.id,
                 type=e.type,
-                sub_order_id=e.sub_order_id,
+                sub_order_id=e.subject_id,
                 from_status=e.from_status,
                 to_status=e.to_status,
-                note=e.note,
+                note=(e.data or {}).get("note"),
                 actor=e.actor,
                 created_at=e.created_at,
             )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from orderhub.credit import service as credit
 from orderhub.customers.service import CustomerRecord
 from orderhub.fulfillment import service as fulfillment
+from orderhub.ledger import service as ledger
 from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
 from orderhub.surfaces.direct import schemas as s
@@ -141,7 +142,7 @@ def order(session: Session, o: Row) -> s.OrderOut:
         ],
         events=[
             s.EventOut(id=e.id, type=e.type, actor=e.actor, data=e.data, created_at=e.created_at)
-            for e in orders.events_of(session, order_id=o.id)
+            for e in ledger.history(session, order_id=o.id)
         ],
     )
 

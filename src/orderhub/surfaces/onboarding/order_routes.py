@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from orderhub.ledger import service as ledger
 from orderhub.onboarding import accounts, orders, qualification
 from orderhub.onboarding.states import OrderStatus, advance, require_at_least
 from orderhub.surfaces.b2b.deps import PartnerDep
@@ -40,7 +41,7 @@ def order_out(session: Session, order: Row) -> s.OrderOut:
         updated_at=order.updated_at,
         events=[
             s.EventOut(id=e.id, type=e.type, actor=e.actor, data=e.data, created_at=e.created_at)
-            for e in orders.events_of(session, order_id=order.id)
+            for e in ledger.history(session, order_id=order.id)
         ],
     )
 
@@ -53,9 +54,13 @@ def order_out(session: Session, order: Row) -> s.OrderOut:
 )
 async def start_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.OrderOut:
     """Seed method CreateOrder: an order for the account; service qualification next."""
-    accounts.get(session, partner_id=partner.partner_id, account_id=id)
+    account = accounts.get(session, partner_id=partner.partner_id, account_id=id)
     order_id = orders.start(
-        session, partner_id=partner.partner_id, account_id=id, actor=partner.client_id
+        session,
+        partner_id=partner.partner_id,
+        account_id=id,
+        account_number=account.number,
+        actor=partner.client_id,
     )
     return order_out(session, orders.get(session, partner_id=partner.partner_id, order_id=order_id))
 
@@ -69,7 +74,7 @@ async def get_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.Ord
 
 
 def _after_sq(session: Session, order: Row, result: Row, actor: str) -> s.SqOut:
-    orders.record_event(
+    ledger.record(
         session,
         order_id=order.id,
         type="sq.qualified" if result.qualified else "sq.failed",
@@ -78,9 +83,7 @@ def _after_sq(session: Session, order: Row, result: Row, actor: str) -> s.SqOut:
         | ({"reason": result.reason} if result.reason else {}),
     )
     if result.qualified:
-        orders.set_status(
-            session, order_id=order.id, status=advance(order.status, OrderStatus.QUALIFIED)
-        )
+        orders.set_status(session, order=order, status=advance(order.status, OrderStatus.QUALIFIED))
     return s.SqOut(
         id=result.id,
         service_type_id=result.service_type_id,
