@@ -10,6 +10,7 @@ from typing import Any
 from orderhub import retention
 from orderhub.careorders import worker as care
 from orderhub.ids import utcnow
+from orderhub.orders import progress as order_progress
 from orderhub.partner_orders import progress
 from orderhub.runtime import Runtime
 from orderhub.webhooks import egress
@@ -32,6 +33,10 @@ def loops(runtime: Runtime, stop: asyncio.Event) -> list[Coroutine[Any, Any, Non
         ),
         # B2B provisioning milestones, on the sandbox provisioning system's schedule.
         progress.run(runtime.database, runtime.adapters.provisioning, poll_seconds=poll, stop=stop),
+        # Consumer orders: hand-off and milestones, on the sandbox fulfillment's schedule.
+        order_progress.run(
+            runtime.database, runtime.adapters.fulfillment, poll_seconds=poll, stop=stop
+        ),
         # Care orders: schedule received change requests and apply the due ones.
         care.run(
             runtime.database,
@@ -54,6 +59,12 @@ async def run_once(runtime: Runtime) -> None:
         async with database.request_transaction(write=True) as session:
             applied = progress.apply_due(
                 session, provisioning=runtime.adapters.provisioning, now=utcnow()
+            )
+    applied = 1
+    while applied:
+        async with database.request_transaction(write=True) as session:
+            applied = order_progress.apply_due(
+                session, fulfillment=runtime.adapters.fulfillment, now=utcnow()
             )
     care_args = {
         "key": runtime.key,

@@ -91,6 +91,9 @@ class Settings:
     # The sandbox provisioning system moves each submitted B2B order one milestone per
     # this many seconds (adapters/provisioning.py); the worker applies what is due.
     provisioning_step_seconds: float = 30.0
+    # The sandbox fulfillment system moves each submitted consumer order one milestone
+    # (shipped, line activated, completed) per this many seconds (adapters/fulfillment.py).
+    fulfillment_step_seconds: float = 30.0
     # Password and client-secret checks (identity/hashing.py): threads that run them, and
     # how many more sign-ins may wait for one before the next is refused with 429.
     password_check_threads: int = 1
@@ -156,6 +159,7 @@ class Settings:
             worker_poll_seconds=_float("ORDERHUB_WORKER_POLL_SECONDS", 1.0),
             webhook_retry_base_seconds=_float("ORDERHUB_WEBHOOK_RETRY_BASE_SECONDS", 10.0),
             provisioning_step_seconds=_float("ORDERHUB_PROVISIONING_STEP_SECONDS", 30.0),
+            fulfillment_step_seconds=_float("ORDERHUB_FULFILLMENT_STEP_SECONDS", 30.0),
             password_check_threads=_int("ORDERHUB_PASSWORD_CHECK_THREADS", HASH_THREADS),
             password_check_queue=_int("ORDERHUB_PASSWORD_CHECK_QUEUE", 8 * HASH_THREADS),
             sign_ins_per_second=_float("ORDERHUB_SIGN_INS_PER_SECOND", 20 * HASH_THREADS),

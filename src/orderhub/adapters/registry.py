@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orderhub.adapters.credit_bureau import CreditBureau, SandboxCreditBureau
+from orderhub.adapters.fulfillment import Fulfillment, SandboxFulfillment
 from orderhub.adapters.messaging import Messenger, SandboxMessenger, UnconfiguredMessenger
 from orderhub.adapters.payments import PaymentProvider, SandboxPayments
 from orderhub.adapters.postal import PostalValidator, SandboxPostalValidator
@@ -23,6 +24,7 @@ class Adapters:
     postal: PostalValidator
     messenger: Messenger
     provisioning: Provisioning
+    fulfillment: Fulfillment
     qualifier: Qualifier
     payments: PaymentProvider
 
@@ -30,12 +32,14 @@ class Adapters:
     def for_settings(cls, settings: Settings) -> Adapters:
         # No real providers ship yet: production keeps the rule-based bureau and postal
         # sandboxes (deterministic, documented) but refuses to "send" messages it can't.
-        # Provisioning is the sandbox schedule everywhere until a real system is plugged in.
+        # Provisioning and consumer fulfillment are the sandbox schedules everywhere until
+        # real systems are plugged in.
         return cls(
             credit_bureau=SandboxCreditBureau(),
             postal=SandboxPostalValidator(),
             messenger=SandboxMessenger() if settings.sandbox else UnconfiguredMessenger(),
             provisioning=SandboxProvisioning(settings.provisioning_step_seconds),
+            fulfillment=SandboxFulfillment(settings.fulfillment_step_seconds),
             qualifier=SandboxQualifier(),
             # Sandbox test cards only: a deployment taking real money plugs its provider here.
             payments=SandboxPayments(),

@@ -30,6 +30,7 @@ class Order(Base):
         Index("ix_orders_state", "state"),
         Index("ix_orders_created_at", "created_at"),
         Index("ix_orders_updated_at", "updated_at"),
+        Index("ix_orders_fulfillment_due_at", "fulfillment_due_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -53,6 +54,9 @@ class Order(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A consumer order's next check with the fulfillment port (orders/progress.py): set on
+    # submit, null once the order is final; other channels schedule in their own tables.
+    fulfillment_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The consumer cart. Loaded on first access: half the calls on an order (policy,
     # fulfillment, number search, the order list) never look at its items.

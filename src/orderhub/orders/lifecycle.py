@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
@@ -29,15 +31,23 @@ _SET_STATUS = (
         state=bindparam("new_state"),
         updated_at=bindparam("now"),
         completed_at=bindparam("b_completed"),
+        fulfillment_due_at=bindparam("b_due"),
     )
     .returning(*ORDERS.c)
 )
 
 
 def change_status(
-    session: Session, *, order: Row, target: OrderStatus, actor: str, reason: str | None = None
+    session: Session,
+    *,
+    order: Row,
+    target: OrderStatus,
+    actor: str,
+    reason: str | None = None,
+    now: datetime | None = None,
 ) -> Row:
-    """Apply one transition of the table (409 otherwise) and record it."""
+    """Apply one transition of the table (409 otherwise) and record it. A final status
+    ends the order's fulfillment schedule; any other keeps it (orders/progress.py)."""
     if target not in OPERATOR_TARGETS:
         raise LIFECYCLE.refusal(
             f"'{target}' is not set directly; orders are submitted through submission.",
@@ -47,7 +57,8 @@ def change_status(
     previous = order.status
     status = transition(order.status, target)
     state = common_state(Channel.DIRECT, status)
-    now = utcnow()
+    final = STATES.is_final(state)
+    now = now or utcnow()
     changed = session.execute(
         _SET_STATUS,
         {
@@ -55,7 +66,8 @@ def change_status(
             "new_status": status,
             "new_state": state,
             "now": now,
-            "b_completed": now if STATES.is_final(state) else None,
+            "b_completed": now if final else None,
+            "b_due": None if final else order.fulfillment_due_at,
         },
     ).one()
     if target == OrderStatus.COMPLETED:
@@ -70,6 +82,7 @@ def change_status(
         order_id=order.id,
         type=f"order.{target}",
         actor=actor,
+        at=now,
         from_status=previous,
         to_status=status,
         data={"from": previous, "to": str(target)} | ({"reason": reason} if reason else {}),

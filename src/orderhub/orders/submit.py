@@ -33,6 +33,8 @@ _MARK_SUBMITTED = (
         updated_at=bindparam("now"),
         confirmation_number=bindparam("confirmation"),
         requested_date=bindparam("requested"),
+        # Handed to the fulfillment port by the worker at once (orders/progress.py).
+        fulfillment_due_at=bindparam("b_due"),
     )
     .returning(*ORDERS.c)
 )
@@ -108,7 +110,8 @@ def _problems(
 
 
 def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> Row:
-    """Submit a valid draft: numbers become assigned and the order gets a confirmation.
+    """Submit a valid draft: numbers become assigned and the order gets a confirmation;
+    it is due for hand-off to fulfillment, which the worker does (orders/progress.py).
 
     `order` must have been claimed for change (orders.claim_for_change) in this
     transaction, so that a concurrent submit of the same order waits and then sees it.
@@ -143,6 +146,7 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
             "now": now,
             "confirmation": confirmation,
             "requested": delivery.requested_date if delivery else None,
+            "b_due": now,
         },
     ).one()
     ledger.record(
