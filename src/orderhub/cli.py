@@ -310,4 +310,4 @@ def unreachable_database(url: str, exc: Exception) -> str:
 
 
 # The other command groups register themselves on `app` when imported.
-from orderhub import cli_b2b, cli_data, cli_demo, cli_partners  # noqa: E402, F401
+from orderhub import cli_b2b, cli_data, cli_demo, cli_orders, cli_partners  # noqa: E402, F401

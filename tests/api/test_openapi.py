@@ -20,6 +20,8 @@ from tests.api.conftest import DocumentedCodes
 # on purpose (orderhub/surfaces/openapi/operations.py), never by renaming a function.
 OPERATION_IDS = {
     "GET /healthz": "getHealth",
+    "GET /operator/v1/orders": "listLedgerOrders",
+    "GET /operator/v1/orders/{id}": "getLedgerOrder",
     "GET /readyz": "getReadiness",
     "GET /msapi/order/v1/auth-methods": "listAuthMethods",
     "POST /msapi/order/v1/auth/generateotp": "generateOtp",

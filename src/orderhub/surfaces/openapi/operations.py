@@ -18,6 +18,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # (METHOD, path) -> id, where the derived name is taken or says too little.
 OVERRIDES: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "getHealth",
+    ("GET", "/operator/v1/orders"): "listLedgerOrders",
+    ("GET", "/operator/v1/orders/{id}"): "getLedgerOrder",
     ("GET", "/readyz"): "getReadiness",
     ("GET", "/msapi/order/v1/auth-methods"): "listAuthMethods",
     ("GET", "/msapi/order/v1/terms"): "getCurrentTerms",

@@ -279,6 +279,19 @@ def care_flow(client: TestClient, rec: Recorder) -> None:
     _ok(client.post(f"{care}/{withdrawn['id']}/cancel", headers=auth))
 
 
+def ledger_flow(client: TestClient) -> None:
+    """The operator's view of every channel's orders (after the flows above)."""
+    operator = demo_partner.OPERATOR
+    listed = _ok(
+        client.get(
+            "/operator/v1/orders",
+            headers=operator,
+            params={"customer": "bcu_bluebonnet_bank", "limit": 2},
+        )
+    )
+    _ok(client.get(f"/operator/v1/orders/{listed['orders'][0]['id']}", headers=operator))
+
+
 def record(workdir: Path) -> Recorder:
     """Run every flow against a fresh sandbox database in `workdir`; the recorder."""
     from orderhub.app import create_app
@@ -306,6 +319,7 @@ def record(workdir: Path) -> Recorder:
             partner_flow(client, recorder, url)
             onboarding_flow(client, recorder)
             care_flow(client, recorder)
+            ledger_flow(client)
     finally:
         errors.problem_observers.remove(recorder.observe_problem)
     return recorder

@@ -15,10 +15,12 @@ from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.schemas import ExceptionRequestId
 from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.operator import order_routes
 from orderhub.surfaces.operator.deps import OperatorDep
 from orderhub.surfaces.schemas import Limit, Offset, WireModel, path_id, problem_responses
 
 router = APIRouter(prefix="/operator/v1", tags=["operations"])
+router.include_router(order_routes.router)
 ServiceId = path_id("Service ID")
 
 

@@ -1,0 +1,194 @@
+"""The order ledger through `/operator/v1/orders`: every channel's orders in one list,
+each walked through its life with the ledger's common state, the operator's view and the
+history checked at every step."""
+
+from __future__ import annotations
+
+from orderhub import demo, demo_onboarding, demo_partner
+from orderhub.ids import utcnow
+from orderhub.orders import lifecycle
+from orderhub.orders import service as consumer_orders
+from orderhub.orders.states import OrderStatus
+from tests.api.b2b_helpers import OPERATOR, draft_order, partner_headers
+from tests.api.care_helpers import Partner, change
+from tests.helpers import is_problem
+
+OPS = "/operator/v1/orders"
+
+
+def _ledger(client, order_id: str) -> dict:
+    response = client.get(f"{OPS}/{order_id}", headers=OPERATOR)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _history_types(view: dict) -> list[str]:
+    return [e["type"] for e in view["history"]]
+
+
+def test_a_consumer_order_walks_through_the_ledger(client, database):
+    order = demo.run(client)  # draft ... submitted
+    view = _ledger(client, order["id"])
+    assert (view["channel"], view["status"], view["state"]) == (
+        "direct",
+        "submitted",
+        "acknowledged",
+    )
+    assert view["owner"] == {"kind": "customer", "id": "cus_alex_bell"}
+    assert view["party"] == {"kind": "customer", "id": "cus_alex_bell"}
+    assert view["references"] == {"confirmationNumber": order["confirmationNumber"]}
+    assert view["submittedAt"] and view["completedAt"] is None
+    assert view["requestedDate"]  # the fulfillment's requested date
+    assert view["detail"]["id"] == order["id"] and view["detail"]["status"] == "submitted"
+    assert _history_types(view)[0] == "order.created" and "order.submitted" in _history_types(view)
+
+    for target, state in (
+        (OrderStatus.IN_FULFILLMENT, "inProgress"),
+        (OrderStatus.COMPLETED, "completed"),
+    ):
+        with database.transaction() as session:
+            row = consumer_orders.lock_for_operator(session, order_id=order["id"])
+            lifecycle.change_status(session, order=row, target=target, actor="operator:test")
+        view = _ledger(client, order["id"])
+        assert (view["status"], view["state"]) == (target, state)
+        last = view["history"][-1]
+        assert (last["fromStatus"], last["toStatus"]) == (
+            "submitted" if target == OrderStatus.IN_FULFILLMENT else "inFulfillment",
+            target,
+        )
+    assert view["completedAt"]
+
+
+def test_a_partner_order_walks_through_the_ledger(client):
+    order = demo_partner.run(client)  # token ... completed, through the sandbox milestones
+    view = _ledger(client, order["id"])
+    assert (view["channel"], view["status"], view["state"]) == ("partner", "completed", "completed")
+    assert view["owner"] == {"kind": "partner", "id": "prt_sandbox"}
+    assert view["party"]["kind"] == "business_customer"
+    assert {"quoteId", "opportunityId", "contractId", "acknowledgementId"} <= set(
+        view["references"]
+    )
+    assert view["totals"]["monthly"] == order["totals"]["monthly"]
+    # Every milestone is in the one history, with the sub-orders' own rows.
+    moves = [
+        (e["fromStatus"], e["toStatus"])
+        for e in view["history"]
+        if e["type"] == "order.status_changed"
+    ]
+    assert moves[0] == ("draft", "submitted") and moves[-1][1] == "completed"
+    assert any(e["subjectId"] for e in view["history"])
+    assert view["detail"]["acknowledgementId"] == view["references"]["acknowledgementId"]
+
+
+def test_an_onboarding_order_walks_through_the_ledger(client):
+    result = demo_onboarding.run(client)
+    view = _ledger(client, result["orderId"])
+    assert (view["channel"], view["status"], view["state"]) == (
+        "onboarding",
+        "submitted",
+        "completed",
+    )
+    assert view["party"]["kind"] == "onboarding_account"
+    assert "packageSubscriptionId" in view["references"]
+    types = _history_types(view)
+    assert types[0] == "order.started" and types[-1] == "order.submitted"
+    assert view["detail"]["status"] == "submitted"
+
+
+def test_a_care_order_walks_through_the_ledger(client):
+    partner = Partner(client)
+    placed = partner.place(change(udl=[{"type": "Cost Center", "value": "CC-2002"}]))
+    view = _ledger(client, placed["id"])
+    assert (view["channel"], view["status"], view["state"]) == ("care", "received", "acknowledged")
+    assert view["party"] == {"kind": "fan", "id": "81730304"}
+    assert "messageId" in view["references"]
+    while partner.process(now=utcnow()):
+        pass
+    view = _ledger(client, placed["id"])
+    assert (view["status"], view["state"]) == ("completed", "completed")
+    moves = [(e["fromStatus"], e["toStatus"]) for e in view["history"]]
+    assert moves[0] == (None, "received") and (moves[-1][1]) == "completed"
+
+
+def test_one_customer_s_orders_from_several_channels_in_one_list(client):
+    partner = Partner(client)
+    order = draft_order(client, partner.auth)  # a B2B order for Bluebonnet Bank
+    # A care order on Bluebonnet Bank's FAN 81730304.
+    care = partner.place(change(udl=[{"type": "Cost Center", "value": "CC-2002"}]))
+    listed = client.get(OPS, params={"customer": "bcu_bluebonnet_bank"}, headers=OPERATOR)
+    assert listed.status_code == 200, listed.text
+    body = listed.json()
+    assert {(o["id"], o["channel"]) for o in body["orders"]} >= {
+        (order["id"], "partner"),
+        (care["id"], "care"),
+    }
+    assert body["total"] == len(body["orders"])
+
+
+def test_filters_paging_and_references(client):
+    direct = demo.run(client)
+    demo_partner.run(client)
+    everything = client.get(OPS, params={"limit": 100}, headers=OPERATOR).json()
+    assert everything["total"] == len(everything["orders"]) >= 2
+    created = [o["createdAt"] for o in everything["orders"]]
+    assert created == sorted(created, reverse=True)  # newest first
+    # Stable pages: two pages of one are the first two of the whole list.
+    first = client.get(OPS, params={"limit": 1}, headers=OPERATOR).json()["orders"]
+    second = client.get(OPS, params={"limit": 1, "offset": 1}, headers=OPERATOR).json()["orders"]
+    assert [first[0]["id"], second[0]["id"]] == [o["id"] for o in everything["orders"][:2]]
+
+    def ids(**params) -> set[str]:
+        answer = client.get(OPS, params=params, headers=OPERATOR)
+        assert answer.status_code == 200, answer.text
+        return {o["id"] for o in answer.json()["orders"]}
+
+    assert ids(channel="direct") == {
+        o["id"] for o in everything["orders"] if o["channel"] == "direct"
+    }
+    assert direct["id"] in ids(state="acknowledged")
+    assert direct["id"] not in ids(state="completed")
+    assert ids(reference=direct["confirmationNumber"]) == {direct["id"]}
+    number = direct["numbers"][0]["number"]
+    assert ids(ctn=number) == {direct["id"]}
+    assert ids(partner="prt_sandbox") == {
+        o["id"]
+        for o in everything["orders"]
+        if o["owner"] == {"kind": "partner", "id": "prt_sandbox"}
+    }
+    assert ids(createdFrom="2999-01-01T00:00:00Z") == set()
+    assert ids(status="submitted", channel="direct") == {direct["id"]}
+
+
+def test_the_operator_api_needs_the_operator_token_and_knows_every_id(client):
+    headers = partner_headers(client)
+    assert is_problem(client.get(OPS, headers=headers), 401, "invalid_token")
+    assert is_problem(client.get(OPS), 401, "unauthorized")
+    assert is_problem(
+        client.get(f"{OPS}/ord_nosuchorder", headers=OPERATOR), 404, "order_not_found"
+    )
+    assert is_problem(
+        client.get(OPS, params={"state": "shipped"}, headers=OPERATOR), 422, "validation_failed"
+    )
+
+
+def test_the_cli_lists_and_shows_ledger_orders(client, database_url, monkeypatch):
+    from typer.testing import CliRunner
+
+    from orderhub.cli import app, console
+
+    monkeypatch.setattr(console, "width", 200)  # a terminal wide enough for whole cells
+
+    order = demo.run(client)
+    runner = CliRunner()
+    listed = runner.invoke(
+        app, ["orders", "list", "--channel", "direct", "--database-url", database_url]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert order["id"] in listed.output and "acknowledged" in listed.output
+    shown = runner.invoke(app, ["orders", "show", order["id"], "--database-url", database_url])
+    assert shown.exit_code == 0, shown.output
+    assert "order.submitted" in shown.output and order["confirmationNumber"] in shown.output
+    missing = runner.invoke(
+        app, ["orders", "show", "ord_nosuchorder", "--database-url", database_url]
+    )
+    assert missing.exit_code == 1
