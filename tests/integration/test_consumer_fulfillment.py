@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -22,8 +24,8 @@ from orderhub.adapters.fulfillment import DELAY_SECONDS, SandboxFulfillment
 from orderhub.app import create_app
 from orderhub.cli import app as cli
 from orderhub.ids import utcnow
-from orderhub.inventory.service import SUBSCRIBERS
-from orderhub.ledger.service import REFERENCES
+from orderhub.inventory.service import LINE_EVENTS, SUBSCRIBERS
+from orderhub.ledger.service import EVENTS, REFERENCES
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import lifecycle, progress
 from orderhub.orders.service import ORDERS
@@ -38,6 +40,7 @@ from tests.helpers import (
     reserve_any,
     sign_in,
 )
+from tests.integration.test_care_workers import Workers
 
 STEP = 30.0
 SANDBOX = SandboxFulfillment(STEP)
@@ -312,3 +315,49 @@ def test_two_workers_take_each_due_step_once(client, headers, database):
             "fulfillment.completed",
             "order.completed",
         ]
+
+
+def test_two_worker_processes_fulfil_every_order_once(
+    client, headers, database, database_url, tmp_path, monkeypatch
+):
+    orders = dict(submitted(client, headers) for _ in range(8))
+    monkeypatch.setenv("ORDERHUB_FULFILLMENT_STEP_SECONDS", "0")
+    workers = Workers(database_url, tmp_path)
+    try:
+        workers.start()
+        workers.start()
+        deadline = time.monotonic() + 60
+        while any(order_row(database, oid).status != "completed" for oid in orders):
+            assert time.monotonic() < deadline, workers.output()
+            time.sleep(0.1)
+    finally:
+        workers.stop_all()
+
+    with database.transaction(write=False) as session:
+        history = Counter(
+            session.execute(
+                select(EVENTS.c.type).where(
+                    EVENTS.c.order_id.in_(list(orders)),
+                    EVENTS.c.type.like("fulfillment.%") | EVENTS.c.type.like("order.%"),
+                )
+            ).scalars()
+        )
+        activated = Counter(
+            session.execute(
+                select(LINE_EVENTS.c.ctn).where(
+                    LINE_EVENTS.c.ctn.in_(list(orders.values())),
+                    LINE_EVENTS.c.type == "subscriber.activated",
+                )
+            ).scalars()
+        )
+    once = len(orders)
+    assert {t: n for t, n in history.items() if t.startswith("fulfillment.") or n != once} == {
+        "fulfillment.created": once,  # the shipping details, set before submission
+        "fulfillment.handed_off": once,
+        "fulfillment.shipped": once,
+        "fulfillment.line_activated": once,
+        "fulfillment.completed": once,
+    }
+    assert activated == Counter(orders.values())
+    assert all(line(database, ctn).status == "active" for ctn in orders.values())
+    assert workers.failures() == [], workers.output()
