@@ -20,7 +20,14 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 import orderhub.cli_orders  # noqa: F401  registers `orderhub orders advance`
-from orderhub.adapters.fulfillment import DELAY_SECONDS, SandboxFulfillment
+from orderhub.adapters.fulfillment import (
+    DELAY_SECONDS,
+    Handoff,
+    Milestone,
+    Progress,
+    SandboxFulfillment,
+    Step,
+)
 from orderhub.app import create_app
 from orderhub.cli import app as cli
 from orderhub.ids import utcnow
@@ -288,6 +295,37 @@ def test_a_shipment_of_an_order_operations_already_moved_only_adds_its_milestone
         "fulfillment.shipped",
     ]
     assert order_row(database, oid).status == "inFulfillment"
+
+
+class FailsAfterShipping:
+    """A fulfillment system that reports a failure once the device has shipped."""
+
+    def hand_off(self, *, shipment):
+        return Handoff("REAL-1", STEP)
+
+    def check(self, *, reference, shipment, reached):
+        return Progress([Milestone(Step.FAILED, "lost in transit")], None)
+
+
+def test_a_milestone_the_state_table_refuses_writes_nothing_and_is_asked_again_later(
+    client, headers, database
+):
+    oid, number = submitted(client, headers)
+    start = utcnow()
+    due(database, start)
+    due(database, start + timedelta(seconds=STEP + 1))  # shipped: inFulfillment
+    before = events(client, headers, oid)
+    later = start + timedelta(seconds=2 * STEP + 2)
+
+    with database.transaction() as session:
+        asked = progress.apply_due(session, fulfillment=FailsAfterShipping(), now=later)
+
+    assert asked == 1
+    row = order_row(database, oid)
+    assert row.status == "inFulfillment"
+    assert row.fulfillment_due_at == later + timedelta(seconds=progress.RETRY_SECONDS)
+    assert events(client, headers, oid) == before
+    assert line(database, number).status == "preActive"
 
 
 def test_two_workers_take_each_due_step_once(client, headers, database):

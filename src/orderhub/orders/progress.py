@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub import worker_loop
@@ -31,7 +31,7 @@ from orderhub.errors import Conflict, OrderHubError
 from orderhub.fulfillment.service import FULFILLMENTS
 from orderhub.ids import utcnow
 from orderhub.ledger import service as ledger
-from orderhub.ledger.service import EVENTS
+from orderhub.ledger.service import EVENTS, REFERENCES
 from orderhub.ledger.states import Channel
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import lifecycle
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 BATCH = 20
 # A check whose move the state table refuses is tried again this much later.
 RETRY_SECONDS = 60.0
+ACTOR = "fulfillment"
 HANDED_OFF = "fulfillment.handed_off"
 REFERENCE_KIND = "fulfillmentReference"
 _TYPES = [HANDED_OFF, *(f"fulfillment.{step}" for step in Step)]
@@ -82,12 +83,13 @@ _HISTORY_OF = (
     )
     .order_by(EVENTS.c.id)
 )
-_SET_DUE = (
+_SCHEDULE = (
     update(ORDERS)
     .where(ORDERS.c.id == bindparam("b_id"))
     .values(fulfillment_due_at=bindparam("b_due"), updated_at=bindparam("b_now"))
-    .returning(*ORDERS.c)
 )
+_SET_DUE = _SCHEDULE.returning(*ORDERS.c)
+_INSERT_REFERENCES = insert(REFERENCES)
 
 # The status a milestone leaves the order in; a delay changes nothing.
 _STATUS_AFTER = {
@@ -158,27 +160,49 @@ def facts_of(session: Session, *, orders: list[Row]) -> dict[str, Facts]:
 def hand_off(
     session: Session,
     *,
-    order: Row,
-    shipment: Shipment,
+    shipments: list[Shipment],
     fulfillment: Fulfillment,
     actor: str,
     now: datetime,
-) -> tuple[Row, str]:
-    """Give the order to the fulfillment system; its first check is scheduled from `now`.
-    Returns the order and the system's reference."""
-    handoff = fulfillment.hand_off(shipment=shipment)
-    ledger.record(
+) -> dict[str, str]:
+    """Give orders to the fulfillment system, each first check scheduled from `now` (three
+    statements however many orders); returns each order's reference."""
+    handoffs = {s.order_id: fulfillment.hand_off(shipment=s) for s in shipments}
+    if not handoffs:
+        return {}
+    ledger.record_many(
         session,
-        order_id=order.id,
-        type=HANDED_OFF,
-        actor=actor,
-        at=now,
-        data={"reference": handoff.reference},
+        [
+            {
+                "order_id": order_id,
+                "type": HANDED_OFF,
+                "actor": actor,
+                "data": {"reference": h.reference},
+                "created_at": now,
+            }
+            for order_id, h in handoffs.items()
+        ],
     )
-    ledger.index_references(session, order_id=order.id, refs={REFERENCE_KIND: handoff.reference})
-    due = now + timedelta(seconds=handoff.check_in_seconds)
-    order = session.execute(_SET_DUE, {"b_id": order.id, "b_due": due, "b_now": now}).one()
-    return order, handoff.reference
+    # The reference is what the fulfillment system's people quote: operations search by it.
+    session.execute(
+        _INSERT_REFERENCES,
+        [
+            {"order_id": order_id, "kind": REFERENCE_KIND, "value": h.reference}
+            for order_id, h in handoffs.items()
+        ],
+    )
+    session.execute(
+        _SCHEDULE,
+        [
+            {
+                "b_id": order_id,
+                "b_due": now + timedelta(seconds=h.check_in_seconds),
+                "b_now": now,
+            }
+            for order_id, h in handoffs.items()
+        ],
+    )
+    return {order_id: h.reference for order_id, h in handoffs.items()}
 
 
 def apply(
@@ -243,36 +267,6 @@ def check(
     )
 
 
-def step(
-    session: Session,
-    *,
-    order: Row,
-    facts: Facts,
-    fulfillment: Fulfillment,
-    actor: str,
-    now: datetime,
-    check_after_hand_off: bool,
-) -> Row:
-    """One step of a locked order: its hand-off if it has none yet (then, if asked, its
-    first check at once), else a check."""
-    if LIFECYCLE.is_final(order.status):
-        # Ended some other way (operations): nothing more to ask.
-        return session.execute(_SET_DUE, {"b_id": order.id, "b_due": None, "b_now": now}).one()
-    if facts.reference is None:
-        order, reference = hand_off(
-            session,
-            order=order,
-            shipment=facts.shipment,
-            fulfillment=fulfillment,
-            actor=actor,
-            now=now,
-        )
-        if not check_after_hand_off:
-            return order
-        facts = replace(facts, reference=reference)
-    return check(session, order=order, facts=facts, fulfillment=fulfillment, actor=actor, now=now)
-
-
 def advance(
     session: Session,
     *,
@@ -288,43 +282,49 @@ def advance(
             f"The order is '{order.status}': only a submitted order that is not final advances.",
             extra={"currentStatus": order.status},
         )
-    return step(
-        session,
-        order=order,
-        facts=facts_of(session, orders=[order])[order.id],
-        fulfillment=fulfillment,
-        actor=actor,
-        now=now or utcnow(),
-        check_after_hand_off=True,
-    )
+    now = now or utcnow()
+    facts = facts_of(session, orders=[order])[order.id]
+    if facts.reference is None:
+        references = hand_off(
+            session, shipments=[facts.shipment], fulfillment=fulfillment, actor=actor, now=now
+        )
+        facts = replace(facts, reference=references[order.id])
+    return check(session, order=order, facts=facts, fulfillment=fulfillment, actor=actor, now=now)
 
 
 def apply_due(session: Session, *, fulfillment: Fulfillment, now: datetime) -> int:
-    """Take the next step of every consumer order that is due (up to a batch)."""
+    """Take the next step of every consumer order that is due (up to a batch): hand off
+    those that are new, ask about the others."""
     due = session.execute(_DUE, {"now": now, "limit": BATCH}).all()
     if not due:
         return 0
     facts = facts_of(session, orders=due)
-    for order in due:
+    ended = [o for o in due if LIFECYCLE.is_final(o.status)]
+    if ended:
+        # Ended some other way (operations): nothing more to ask.
+        session.execute(_SCHEDULE, [{"b_id": o.id, "b_due": None, "b_now": now} for o in ended])
+    going = [o for o in due if not LIFECYCLE.is_final(o.status)]
+    new = [facts[o.id].shipment for o in going if facts[o.id].reference is None]
+    hand_off(session, shipments=new, fulfillment=fulfillment, actor=ACTOR, now=now)
+    for order in going:
+        if facts[order.id].reference is None:
+            continue  # just handed off: first asked a step from now
         try:
-            step(
+            check(
                 session,
                 order=order,
                 facts=facts[order.id],
                 fulfillment=fulfillment,
-                actor="fulfillment",
+                actor=ACTOR,
                 now=now,
-                check_after_hand_off=False,
             )
         except OrderHubError:
             # A move the state table refuses (say a failure reported after shipment):
             # nothing of this order was written (moves are checked first). Logged and
             # asked again later, not fatal; operations may settle it with set-status.
             log.warning("fulfillment update refused for an order; retried later")
-            session.execute(
-                _SET_DUE,
-                {"b_id": order.id, "b_due": now + timedelta(seconds=RETRY_SECONDS), "b_now": now},
-            )
+            retry = now + timedelta(seconds=RETRY_SECONDS)
+            session.execute(_SCHEDULE, {"b_id": order.id, "b_due": retry, "b_now": now})
     return len(due)
 
 
