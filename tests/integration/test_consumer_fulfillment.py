@@ -19,7 +19,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-import orderhub.cli_orders  # noqa: F401  registers `orderhub orders advance`
 from orderhub.adapters.fulfillment import (
     DELAY_SECONDS,
     Handoff,
