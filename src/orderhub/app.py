@@ -18,6 +18,7 @@ from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
 from orderhub.surfaces.care.routes import router as care_router
 from orderhub.surfaces.direct.router import router as direct_router
+from orderhub.surfaces.direct.sandbox_routes import router as direct_sandbox_router
 from orderhub.surfaces.inventory.routes import router as inventory_router
 from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
 from orderhub.surfaces.onboarding.router import router as onboarding_router
@@ -87,5 +88,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.sandbox:
         app.include_router(ops.sandbox)
         app.include_router(b2b_sandbox_router)
+        app.include_router(direct_sandbox_router)
     openapi.install(app)
     return app

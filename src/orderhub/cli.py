@@ -131,8 +131,8 @@ def worker(
     database_url: DatabaseUrl = None,
     once: Annotated[bool, typer.Option("--once", help="Do what is due now, then exit.")] = False,
 ) -> None:
-    """Deliver webhooks, apply due B2B milestones and care changes, prune old rows
-    (every `serve` process does too unless ORDERHUB_WORKER_IN_SERVER=0)."""
+    """Deliver webhooks, apply due B2B milestones, consumer fulfillment and care changes,
+    prune old rows (every `serve` process does too unless ORDERHUB_WORKER_IN_SERVER=0)."""
     import asyncio
 
     from orderhub import background
@@ -147,7 +147,8 @@ def worker(
             await background.run_once(runtime)
             return
         logging.getLogger("orderhub").info(
-            "worker: webhook deliveries, B2B milestones, care-order changes and retention; "
+            "worker: webhook deliveries, B2B milestones, consumer fulfillment, care-order "
+            "changes and retention; "
             "Ctrl-C to stop"
         )
         await asyncio.gather(*background.loops(runtime, asyncio.Event()))

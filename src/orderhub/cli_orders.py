@@ -1,11 +1,14 @@
-"""`orderhub orders advance`: a consumer order's next fulfillment milestone now
-(registered on cli.py's `orders` group)."""
+"""`orderhub orders list | show | advance`: the order ledger (every channel's orders) in
+the terminal, and a consumer order's next fulfillment milestone now (registered on cli.py's
+`orders` group)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from orderhub.cli import DatabaseUrl, _settings, console, orders_app
 
@@ -43,3 +46,117 @@ def advance(
         raise typer.Exit(1) from exc
     finally:
         database.dispose()
+
+
+@orders_app.command("list")
+def list_orders(
+    channel: Annotated[str | None, typer.Option(help="direct, partner, onboarding or care")] = None,
+    state: Annotated[str | None, typer.Option(help="The common state, e.g. inProgress")] = None,
+    status: Annotated[str | None, typer.Option(help="The channel's own status")] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Customer, business customer, onboarding account or FAN")
+    ] = None,
+    partner: Annotated[str | None, typer.Option(help="The partner who placed them")] = None,
+    reference: Annotated[str | None, typer.Option(help="Any external reference")] = None,
+    ctn: Annotated[str | None, typer.Option(help="A line's number")] = None,
+    created_from: Annotated[
+        datetime | None, typer.Option("--created-from", help="Created at or after")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Orders of every channel, newest first (the same filters as GET /operator/v1/orders)."""
+    from orderhub.db import Database
+    from orderhub.ledger import queries
+
+    database = Database(_settings(database_url).database_url)
+    try:
+        with database.transaction(write=False) as session:
+            rows, total = queries.search(
+                session,
+                where=queries.OrderFilter(
+                    channel=channel,
+                    state=state,
+                    status=status,
+                    customer=customer,
+                    partner=partner,
+                    reference=reference,
+                    ctn=ctn,
+                    created_from=created_from,
+                ),
+                limit=limit,
+                offset=offset,
+            )
+    finally:
+        database.dispose()
+    table = Table(title=f"{len(rows)} of {total} orders", title_justify="left")
+    # Ids whole (they are copied into `orders show`); the rest wraps in a narrow terminal.
+    table.add_column("id", no_wrap=True, min_width=28)
+    for column in ("channel", "state", "status", "owner", "for", "monthly", "created"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.id,
+            r.channel,
+            r.state,
+            r.status,
+            r.owner,
+            f"{r.party_kind}:{r.party_id}",
+            f"{r.monthly_cents / 100:.2f} {r.currency}",
+            r.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table)
+
+
+@orders_app.command("show")
+def show_order(
+    order_id: Annotated[str, typer.Argument(help="An order id of any channel.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """One order of any channel: its ledger row, references and whole history."""
+    from orderhub.db import Database
+    from orderhub.ledger import queries
+    from orderhub.ledger import service as ledger
+
+    database = Database(_settings(database_url).database_url)
+    try:
+        with database.transaction(write=False) as session:
+            row = queries.get(session, order_id=order_id)
+            if row is None:
+                console.print(f"[red]no order[/] {order_id}")
+                raise typer.Exit(1)
+            references = queries.references(session, orders=[row])[row.id]
+            history = ledger.history(session, order_id=row.id)
+    finally:
+        database.dispose()
+    summary = Table(show_header=False, title=f"{row.channel} order {row.id}", title_justify="left")
+    summary.add_column(style="bold")
+    summary.add_column()
+    for name, value in (
+        ("state", row.state),
+        ("status", row.status),
+        ("owner", row.owner),
+        ("for", f"{row.party_kind}:{row.party_id}"),
+        ("totals", f"{row.monthly_cents / 100:.2f} monthly, {row.one_time_cents / 100:.2f} once"),
+        *((f"ref {kind}", value) for kind, value in references.items()),
+        ("created", str(row.created_at)),
+        ("updated", str(row.updated_at)),
+        ("submitted", str(row.submitted_at or "")),
+        ("completed", str(row.completed_at or "")),
+    ):
+        summary.add_row(name, value)
+    console.print(summary)
+    events = Table(title="history", title_justify="left")
+    for column in ("when", "event", "by", "from", "to", "about"):
+        events.add_column(column)
+    for e in history:
+        events.add_row(
+            e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.type,
+            e.actor,
+            e.from_status or "",
+            e.to_status or "",
+            e.subject_id or "",
+        )
+    console.print(events)

@@ -21,6 +21,7 @@ from tests.api.conftest import DocumentedCodes
 OPERATION_IDS = {
     "GET /healthz": "getHealth",
     "GET /operator/v1/orders": "listLedgerOrders",
+    "POST /sandbox/v1/orders/{id}/advance": "advanceOrder",
     "GET /operator/v1/orders/{id}": "getLedgerOrder",
     "GET /readyz": "getReadiness",
     "GET /msapi/order/v1/auth-methods": "listAuthMethods",

@@ -101,6 +101,7 @@ MACHINES: dict[str, tuple[Lifecycle, set[tuple[StrEnum, StrEnum]], set[StrEnum]]
             (D.SUBMITTED, D.REJECTED),
             (D.SUBMITTED, D.CANCELLED),
             (D.IN_FULFILLMENT, D.COMPLETED),
+            (D.IN_FULFILLMENT, D.REJECTED),
             (D.IN_FULFILLMENT, D.CANCELLED),
         },
         {D.COMPLETED, D.CANCELLED, D.REJECTED},

@@ -185,8 +185,13 @@ def next_customer(url: str) -> int:
         database.dispose()
 
 
+# What a submitted order may have become meanwhile (the fulfillment worker moves it).
+KEPT = frozenset({"submitted", "inFulfillment", "completed"})
+
+
 def lost_orders(url: str, order_ids: list[str]) -> list[str]:
-    """The ids among those a buyer saw submitted that the database does not hold as submitted."""
+    """The ids among those a buyer saw submitted that the database does not hold as
+    submitted, or moved on since by the fulfillment worker."""
     database = Database(url)
     found: dict[str, str] = {}
     try:
@@ -199,4 +204,4 @@ def lost_orders(url: str, order_ids: list[str]) -> list[str]:
                 )
     finally:
         database.dispose()
-    return [i for i in order_ids if found.get(i) != "submitted"]
+    return [i for i in order_ids if found.get(i) not in KEPT]

@@ -22,7 +22,10 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.SUBMITTED: frozenset(
         {OrderStatus.IN_FULFILLMENT, OrderStatus.REJECTED, OrderStatus.CANCELLED}
     ),
-    OrderStatus.IN_FULFILLMENT: frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED}),
+    # Rejected: fulfillment failed after it began (the carrier could not deliver).
+    OrderStatus.IN_FULFILLMENT: frozenset(
+        {OrderStatus.COMPLETED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+    ),
     OrderStatus.COMPLETED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.REJECTED: frozenset(),

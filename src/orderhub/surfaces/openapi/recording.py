@@ -159,6 +159,7 @@ def consumer_flow(client: TestClient, rec: Recorder) -> None:
     _ok(client.get(f"{base}/stores", headers=auth))
     _ok(client.get(f"{base}/orders", headers=auth, params={"limit": 5}))
     _ok(client.get(f"{base}/order/{order['id']}/validate", headers=auth))
+    _ok(client.post(f"/sandbox/v1/orders/{order['id']}/advance", headers=auth))
     # A second cart, given up: the cancel call.
     cart = _ok(
         client.post(
