@@ -86,6 +86,7 @@ def test_zip4_2222_is_delayed_a_day_after_shipping():
         ("inFulfillment", Step.COMPLETED, ["completed"]),
         ("submitted", Step.COMPLETED, ["inFulfillment", "completed"]),
         ("submitted", Step.FAILED, ["rejected"]),
+        ("inFulfillment", Step.FAILED, ["rejected"]),
     ],
 )
 def test_each_milestone_moves_the_order_along_its_state_table(status, step, expected):
@@ -94,7 +95,7 @@ def test_each_milestone_moves_the_order_along_its_state_table(status, step, expe
 
 @pytest.mark.parametrize(
     ("status", "step"),
-    [("inFulfillment", Step.FAILED), ("cancelled", Step.SHIPPED), ("completed", Step.FAILED)],
+    [("cancelled", Step.SHIPPED), ("completed", Step.FAILED), ("rejected", Step.COMPLETED)],
 )
 def test_a_milestone_the_state_table_refuses_is_a_conflict(status, step):
     with pytest.raises(Conflict):

@@ -23,6 +23,7 @@ ALLOWED = {
     (S.SUBMITTED, S.REJECTED),
     (S.SUBMITTED, S.CANCELLED),
     (S.IN_FULFILLMENT, S.COMPLETED),
+    (S.IN_FULFILLMENT, S.REJECTED),
     (S.IN_FULFILLMENT, S.CANCELLED),
 }
 ALL_MOVES = set(itertools.product(OrderStatus, OrderStatus))
