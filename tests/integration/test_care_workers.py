@@ -31,7 +31,7 @@ from orderhub.adapters.messaging import SandboxMessenger
 from orderhub.bench.server import ORDERHUB
 from orderhub.careorders import service as care
 from orderhub.careorders import worker
-from orderhub.careorders.service import CHANGES, ORDERS
+from orderhub.careorders.service import CARE_ORDERS, CHANGES
 from orderhub.config import Settings
 from orderhub.db import Database
 from orderhub.identity.service import signing_key
@@ -240,7 +240,7 @@ def _outcome(database: Database, plan: Plan, order_ids: list[str]) -> Outcome:
     with database.transaction(write=False) as session:
         changes = session.execute(select(CHANGES).where(CHANGES.c.care_order_id.in_(order_ids)))
         orders = session.execute(
-            select(ORDERS.c.id, ORDERS.c.status).where(ORDERS.c.id.in_(order_ids))
+            select(CARE_ORDERS.c.id, CARE_ORDERS.c.status).where(CARE_ORDERS.c.id.in_(order_ids))
         )
         history = session.execute(
             select(LINE_EVENTS)

@@ -16,14 +16,14 @@ from orderhub.ledger import service as ledger
 from orderhub.ledger.states import Channel
 from orderhub.webhooks import service as webhooks
 
-ORDERS = CareOrder.__table__
+CARE_ORDERS = CareOrder.__table__
 CHANGES = CareChange.__table__
 
-_INSERT_ORDER = insert(ORDERS).returning(*ORDERS.c)
+_INSERT_ORDER = insert(CARE_ORDERS).returning(*CARE_ORDERS.c)
 # In the order of the rows given (by position), which is how the answer lists them.
 _INSERT_CHANGES = insert(CHANGES).returning(*CHANGES.c, sort_by_parameter_order=True)
-_ORDER_FOR_PARTNER = select(ORDERS).where(
-    ORDERS.c.id == bindparam("b_id"), ORDERS.c.partner_id == bindparam("b_partner")
+_ORDER_FOR_PARTNER = select(CARE_ORDERS).where(
+    CARE_ORDERS.c.id == bindparam("b_id"), CARE_ORDERS.c.partner_id == bindparam("b_partner")
 )
 _CHANGES_OF = (
     select(CHANGES)
@@ -161,14 +161,16 @@ def list_for_partner(
     offset: int,
 ) -> list[tuple[Row, list[Row]]]:
     """The partner's care orders, newest first, each with its change requests (2 queries)."""
-    stmt = select(ORDERS).where(ORDERS.c.partner_id == partner_id)
+    stmt = select(CARE_ORDERS).where(CARE_ORDERS.c.partner_id == partner_id)
     if status:
-        stmt = stmt.where(ORDERS.c.status == status)
+        stmt = stmt.where(CARE_ORDERS.c.status == status)
     if account_number:
-        stmt = stmt.where(ORDERS.c.account_number == account_number)
+        stmt = stmt.where(CARE_ORDERS.c.account_number == account_number)
     orders = list(
         session.execute(
-            stmt.order_by(ORDERS.c.created_at.desc(), ORDERS.c.id).limit(limit).offset(offset)
+            stmt.order_by(CARE_ORDERS.c.created_at.desc(), CARE_ORDERS.c.id)
+            .limit(limit)
+            .offset(offset)
         )
     )
     changes: dict[str, list[Row]] = {o.id: [] for o in orders}

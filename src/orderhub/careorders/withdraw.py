@@ -13,7 +13,7 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from orderhub.careorders import states
-from orderhub.careorders.service import CHANGES, ORDERS, get_for_partner
+from orderhub.careorders.service import CARE_ORDERS, CHANGES, get_for_partner
 from orderhub.careorders.worker import lock_owners, move, settle_orders
 from orderhub.errors import Conflict
 from orderhub.inventory.service import SUBSCRIBERS
@@ -35,8 +35,8 @@ _LOCK_LINES = (
     .with_for_update(key_share=True)
 )
 _PENDING = (
-    select(CHANGES, ORDERS.c.partner_id)
-    .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
+    select(CHANGES, CARE_ORDERS.c.partner_id)
+    .join(CARE_ORDERS, CARE_ORDERS.c.id == CHANGES.c.care_order_id)
     .where(
         CHANGES.c.care_order_id == bindparam("b_id"),
         CHANGES.c.status.in_(tuple(states.PENDING)),

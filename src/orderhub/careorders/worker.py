@@ -23,7 +23,7 @@ from orderhub import clock, metrics, worker_loop
 from orderhub.adapters.messaging import Messenger
 from orderhub.careorders import states
 from orderhub.careorders.apply import Refused, apply
-from orderhub.careorders.service import CHANGES, ORDERS, owner
+from orderhub.careorders.service import CARE_ORDERS, CHANGES, owner
 from orderhub.db import Database, serialize_on
 from orderhub.ids import iso_z
 from orderhub.inventory.service import SUBSCRIBERS
@@ -40,8 +40,8 @@ MAX_ATTEMPTS = 5
 RETRY_BASE_SECONDS = 30.0
 
 _RECEIVED = (
-    select(CHANGES, ORDERS.c.partner_id)
-    .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
+    select(CHANGES, CARE_ORDERS.c.partner_id)
+    .join(CARE_ORDERS, CARE_ORDERS.c.id == CHANGES.c.care_order_id)
     .where(CHANGES.c.status == "received")
     .order_by(CHANGES.c.received_at, CHANGES.c.care_order_id, CHANGES.c.position)
     .limit(BATCH)
@@ -81,8 +81,8 @@ _RECEIVED_ON_LINE = (
 # Due by their effective time, whatever their retry time: a change waiting to be retried
 # holds back the line's later changes (they must not overtake it).
 _DUE_OF_LINE = (
-    select(CHANGES, ORDERS.c.partner_id)
-    .join(ORDERS, ORDERS.c.id == CHANGES.c.care_order_id)
+    select(CHANGES, CARE_ORDERS.c.partner_id)
+    .join(CARE_ORDERS, CARE_ORDERS.c.id == CHANGES.c.care_order_id)
     .where(
         CHANGES.c.ctn == bindparam("b_ctn"),
         CHANGES.c.status == "scheduled",
@@ -116,14 +116,14 @@ _STATUSES_OF = select(CHANGES.c.care_order_id, CHANGES.c.status).where(
 # Locked before their changes' statuses are read: two workers finishing changes of one
 # order at once would otherwise each derive the status from a half-finished picture.
 _LOCK_ORDERS = (
-    select(ORDERS)
-    .where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
-    .order_by(ORDERS.c.id)
+    select(CARE_ORDERS)
+    .where(CARE_ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(CARE_ORDERS.c.id)
     .with_for_update()
 )
 _SET_ORDER_STATUS = (
-    update(ORDERS)
-    .where(ORDERS.c.id == bindparam("b_id"))
+    update(CARE_ORDERS)
+    .where(CARE_ORDERS.c.id == bindparam("b_id"))
     .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
 )
 

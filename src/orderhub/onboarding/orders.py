@@ -14,17 +14,25 @@ from orderhub.ledger.states import Channel
 from orderhub.onboarding.models import OnboardingOrder, SqResult
 from orderhub.onboarding.states import OrderStatus
 
-ORDERS = OnboardingOrder.__table__
+ONBOARDING_ORDERS = OnboardingOrder.__table__
 SQ = SqResult.__table__
 
-_OWN = (ORDERS.c.id == bindparam("b_id"), ORDERS.c.partner_id == bindparam("b_partner"))
-_GET = select(ORDERS).where(*_OWN)
+_OWN = (
+    ONBOARDING_ORDERS.c.id == bindparam("b_id"),
+    ONBOARDING_ORDERS.c.partner_id == bindparam("b_partner"),
+)
+_GET = select(ONBOARDING_ORDERS).where(*_OWN)
 # Every change to an order starts by claiming it: the row lock (PostgreSQL) makes two
 # changes of one order, such as two package selections, run one after the other.
-_CLAIM = update(ORDERS).where(*_OWN).values(updated_at=bindparam("b_now")).returning(*ORDERS.c)
+_CLAIM = (
+    update(ONBOARDING_ORDERS)
+    .where(*_OWN)
+    .values(updated_at=bindparam("b_now"))
+    .returning(*ONBOARDING_ORDERS.c)
+)
 _SET_STATUS = (
-    update(ORDERS)
-    .where(ORDERS.c.id == bindparam("b_id"))
+    update(ONBOARDING_ORDERS)
+    .where(ONBOARDING_ORDERS.c.id == bindparam("b_id"))
     .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
 )
 _SQ_OF = select(SQ).where(SQ.c.order_id == bindparam("b_id")).order_by(SQ.c.created_at, SQ.c.id)
@@ -52,7 +60,7 @@ def start(
         refs={"accountNumber": account_number},
     )
     session.execute(
-        insert(ORDERS),
+        insert(ONBOARDING_ORDERS),
         {
             "id": order_id,
             "account_id": account_id,

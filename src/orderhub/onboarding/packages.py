@@ -17,8 +17,11 @@ from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 SERVICES = OrderService.__table__
 _SELECT_PLAN = (
-    update(orders.ORDERS)
-    .where(orders.ORDERS.c.id == bindparam("b_id"), orders.ORDERS.c.package_plan_id.is_(None))
+    update(orders.ONBOARDING_ORDERS)
+    .where(
+        orders.ONBOARDING_ORDERS.c.id == bindparam("b_id"),
+        orders.ONBOARDING_ORDERS.c.package_plan_id.is_(None),
+    )
     .values(
         package_plan_id=bindparam("b_plan"),
         status=OrderStatus.PACKAGE_SELECTED,

@@ -16,13 +16,13 @@ from orderhub.onboarding import catalog, configuration, orders, packages
 from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 _ACCEPT_TERMS = (
-    update(orders.ORDERS)
-    .where(orders.ORDERS.c.id == bindparam("b_id"))
+    update(orders.ONBOARDING_ORDERS)
+    .where(orders.ONBOARDING_ORDERS.c.id == bindparam("b_id"))
     .values(terms_accepted=bindparam("b_terms"), terms_accepted_at=bindparam("b_now"))
 )
 _MARK_SUBMITTED = (
-    update(orders.ORDERS)
-    .where(orders.ORDERS.c.id == bindparam("b_id"))
+    update(orders.ONBOARDING_ORDERS)
+    .where(orders.ONBOARDING_ORDERS.c.id == bindparam("b_id"))
     .values(
         status=OrderStatus.SUBMITTED,
         package_subscription_id=bindparam("b_subscription"),

@@ -24,7 +24,7 @@ from orderhub.ids import iso_z, utcnow
 from orderhub.ledger import service as ledger
 from orderhub.ledger.states import Channel
 from orderhub.partner_orders import rules
-from orderhub.partner_orders.service import ORDERS, SUBS, event, record
+from orderhub.partner_orders.service import PARTNER_ORDERS, SUBS, event, record
 from orderhub.partner_orders.states import FINAL, PartnerOrderStatus, derived_status, transition
 from orderhub.webhooks import service as webhooks
 
@@ -32,14 +32,18 @@ log = logging.getLogger(__name__)
 
 BATCH = 20
 
-_ANY_DUE = select(ORDERS.c.id).where(ORDERS.c.provisioning_due_at <= bindparam("now")).limit(1)
+_ANY_DUE = (
+    select(PARTNER_ORDERS.c.id)
+    .where(PARTNER_ORDERS.c.provisioning_due_at <= bindparam("now"))
+    .limit(1)
+)
 # Several workers may run: each claims due orders it alone holds (PostgreSQL skips rows
 # another has locked; SQLite's single writer runs one claim at a time), and moves their
 # due time before it commits, so no order is advanced twice for one step.
 _DUE = (
-    select(ORDERS)
-    .where(ORDERS.c.provisioning_due_at <= bindparam("now"))
-    .order_by(ORDERS.c.provisioning_due_at, ORDERS.c.id)
+    select(PARTNER_ORDERS)
+    .where(PARTNER_ORDERS.c.provisioning_due_at <= bindparam("now"))
+    .order_by(PARTNER_ORDERS.c.provisioning_due_at, PARTNER_ORDERS.c.id)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
@@ -52,15 +56,17 @@ _SET_SUB_STATUS = (
     update(SUBS).where(SUBS.c.id == bindparam("b_id")).values(status=bindparam("b_status"))
 )
 _SET_ORDER_STATUS = (
-    update(ORDERS)
-    .where(ORDERS.c.id == bindparam("b_id"))
+    update(PARTNER_ORDERS)
+    .where(PARTNER_ORDERS.c.id == bindparam("b_id"))
     .values(
         status=bindparam("b_status"),
         provisioning_due_at=bindparam("b_due"),
         updated_at=bindparam("b_now"),
     )
 )
-_LOCK_ANY = select(ORDERS).where(ORDERS.c.id == bindparam("order_id")).with_for_update()
+_LOCK_ANY = (
+    select(PARTNER_ORDERS).where(PARTNER_ORDERS.c.id == bindparam("order_id")).with_for_update()
+)
 _SUBS_OF = select(SUBS).where(SUBS.c.order_id == bindparam("order_id")).order_by(SUBS.c.position)
 
 

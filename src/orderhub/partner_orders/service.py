@@ -25,22 +25,32 @@ from orderhub.partner_orders.states import PartnerOrderStatus, require_draft
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
 from orderhub.quotes.service import QuoteNotFound
 
-ORDERS = PartnerOrder.__table__
+PARTNER_ORDERS = PartnerOrder.__table__
 SUBS = PartnerSubOrder.__table__
 QUOTES = Quote.__table__
 SITES = QuoteSite.__table__
 ITEMS = QuoteItem.__table__
 
-_OWNED = (ORDERS.c.id == bindparam("order_id"), ORDERS.c.partner_id == bindparam("partner"))
-_OWN_ORDER = select(ORDERS).where(*_OWNED)
+_OWNED = (
+    PARTNER_ORDERS.c.id == bindparam("order_id"),
+    PARTNER_ORDERS.c.partner_id == bindparam("partner"),
+)
+_OWN_ORDER = select(PARTNER_ORDERS).where(*_OWNED)
 # Every change moves updated_at first, which takes the row lock on PostgreSQL: two
 # changes (or two submits) of one order run one after the other.
-_CLAIM = update(ORDERS).where(*_OWNED).values(updated_at=bindparam("now")).returning(*ORDERS.c)
+_CLAIM = (
+    update(PARTNER_ORDERS)
+    .where(*_OWNED)
+    .values(updated_at=bindparam("now"))
+    .returning(*PARTNER_ORDERS.c)
+)
 _SUBS_OF = select(SUBS).where(SUBS.c.order_id == bindparam("order_id")).order_by(SUBS.c.position)
 _OWN_QUOTE = select(QUOTES).where(
     QUOTES.c.id == bindparam("quote_id"), QUOTES.c.partner_id == bindparam("partner")
 )
-_ORDER_OF_QUOTE = select(ORDERS.c.id).where(ORDERS.c.quote_id == bindparam("quote_id"))
+_ORDER_OF_QUOTE = select(PARTNER_ORDERS.c.id).where(
+    PARTNER_ORDERS.c.quote_id == bindparam("quote_id")
+)
 _QUOTE_LINES = (
     select(
         ITEMS.c.id,
@@ -61,18 +71,18 @@ _QUOTE_LINES = (
     .where(ITEMS.c.quote_id == bindparam("quote_id"))
     .order_by(SITES.c.position, ITEMS.c.position)
 )
-_INSERT_ORDER = insert(ORDERS).returning(*ORDERS.c)
+_INSERT_ORDER = insert(PARTNER_ORDERS).returning(*PARTNER_ORDERS.c)
 _INSERT_SUBS = insert(SUBS)
 _SET_ORDER = (
-    update(ORDERS)
-    .where(ORDERS.c.id == bindparam("b_id"))
+    update(PARTNER_ORDERS)
+    .where(PARTNER_ORDERS.c.id == bindparam("b_id"))
     .values(
         installation=bindparam("b_installation"),
         shipping=bindparam("b_shipping"),
         billing_configuration=bindparam("b_billing"),
         customer_defined_group=bindparam("b_cdg"),
     )
-    .returning(*ORDERS.c)
+    .returning(*PARTNER_ORDERS.c)
 )
 _SET_SUB = (
     update(SUBS)
@@ -86,15 +96,15 @@ _SET_SUB = (
 
 
 def _listing(status: bool, cdg: bool, customer: bool):
-    stmt = select(ORDERS).where(ORDERS.c.partner_id == bindparam("partner"))
+    stmt = select(PARTNER_ORDERS).where(PARTNER_ORDERS.c.partner_id == bindparam("partner"))
     if status:
-        stmt = stmt.where(ORDERS.c.status == bindparam("status"))
+        stmt = stmt.where(PARTNER_ORDERS.c.status == bindparam("status"))
     if cdg:
-        stmt = stmt.where(ORDERS.c.customer_defined_group == bindparam("cdg"))
+        stmt = stmt.where(PARTNER_ORDERS.c.customer_defined_group == bindparam("cdg"))
     if customer:
-        stmt = stmt.where(ORDERS.c.customer_id == bindparam("customer"))
+        stmt = stmt.where(PARTNER_ORDERS.c.customer_id == bindparam("customer"))
     return (
-        stmt.order_by(ORDERS.c.created_at.desc(), ORDERS.c.id.desc())
+        stmt.order_by(PARTNER_ORDERS.c.created_at.desc(), PARTNER_ORDERS.c.id.desc())
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )

@@ -17,8 +17,8 @@ from orderhub.partner_orders import service as orders
 from orderhub.partner_orders.states import PartnerOrderStatus, require_draft, transition
 
 _HANDED_OFF = (
-    update(orders.ORDERS)
-    .where(orders.ORDERS.c.id == bindparam("b_id"))
+    update(orders.PARTNER_ORDERS)
+    .where(orders.PARTNER_ORDERS.c.id == bindparam("b_id"))
     .values(
         acknowledgement_id=bindparam("b_ack"),
         provisioning_reference=bindparam("b_reference"),
