@@ -249,8 +249,9 @@ def orders_set_status(
     try:
         with database.transaction() as session:
             order = orders.lock_for_operator(session, order_id=order_id)
-            if order is None:
-                console.print(f"[red]no order[/] {order_id}")
+            # The ledger holds every channel's orders; this state table is the consumer's.
+            if order is None or order.channel != "direct":
+                console.print(f"[red]no consumer order[/] {order_id}")
                 raise typer.Exit(1)
             lifecycle.change_status(
                 session, order=order, target=target, actor="operator:cli", reason=reason

@@ -131,6 +131,21 @@ class Settings:
                     f"ORDERHUB_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes "
                     "outside the sandbox (e.g. the output of `openssl rand -hex 32`)."
                 )
+        for name, value, least in (
+            ("ORDERHUB_PASSWORD_CHECK_THREADS", self.password_check_threads, 1),
+            ("ORDERHUB_PASSWORD_CHECK_QUEUE", self.password_check_queue, 0),
+            ("ORDERHUB_SIGN_INS_PER_SECOND", self.sign_ins_per_second, 0.1),
+            ("ORDERHUB_RETENTION_DAYS", self.retention_days, 1),
+            ("ORDERHUB_SPENT_OTP_RETENTION_HOURS", self.spent_otp_retention_hours, 1),
+            ("ORDERHUB_SANDBOX_MESSAGE_RETENTION_HOURS", self.sandbox_message_retention_hours, 1),
+            ("ORDERHUB_RETENTION_BATCH", self.retention_batch, 1),
+            ("ORDERHUB_RETENTION_INTERVAL_SECONDS", self.retention_interval_seconds, 1),
+            ("ORDERHUB_WORKER_POLL_SECONDS", self.worker_poll_seconds, 0.05),
+            ("ORDERHUB_MAX_BODY_BYTES", self.max_body_bytes, 1024),
+            ("ORDERHUB_TOKEN_TTL_SECONDS", self.token_ttl_seconds, 60),
+        ):
+            if value < least:
+                raise ConfigError(f"{name} must be at least {least}, not {value}.")
         if self.log_format not in ("text", "json"):
             raise ConfigError(
                 f"ORDERHUB_LOG_FORMAT must be 'text' or 'json', not {self.log_format!r}."

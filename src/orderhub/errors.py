@@ -207,11 +207,23 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
+# What SQLite says when its file is locked, busy or cannot be opened or read: the
+# database's trouble. Its other operational errors (no such table, a syntax error) are bugs.
+_SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "readonly", "full")
+
+
 def _connection_trouble(exc: DBAPIError) -> bool:
     """Whether the database could not be reached or dropped the connection (a restart, a
     network failure, a server out of connections, SQLite's file locked or unreadable), as
     opposed to a statement the database refused (a constraint, a bad value: a bug)."""
-    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        message = str(exc.orig).lower()
+        return any(marker in message for marker in _SQLITE_UNAVAILABLE)
+    return True
 
 
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -295,5 +307,6 @@ def unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
         500,
         "internal_error",
         "Internal server error",
-        "The server failed to handle the request; nothing was changed.",
+        "The server failed to handle the request; retry it (with the same Idempotency-Key, "
+        "for a create or submit) or report the requestId.",
     )

@@ -99,10 +99,19 @@ def test_a_json_body_with_a_key_twice_is_refused_naming_the_key(client, body, ke
     assert "sandbox-Alex" not in response.text
 
 
+JSON = {"Content-Type": "application/json"}
+
+
 def test_malformed_json_is_still_a_400_from_the_application(client):
     response = client.post(
         f"{BASE}/v1/auth", content="{not json", headers={"Content-Type": "application/json"}
     )
+    assert is_problem(response, 400, "malformed_json")
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_400(client):
+    deep = '{"method": "otp", "otpId": "otp_x", "code": "1", "x": ' + "[" * 100_000
+    response = client.post(f"{BASE}/v1/auth", content=deep + "]" * 100_000 + "}", headers=JSON)
     assert is_problem(response, 400, "malformed_json")
 
 

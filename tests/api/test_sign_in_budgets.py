@@ -68,11 +68,29 @@ def test_ten_wrong_client_secrets_make_the_client_wait(client):
     assert "sandbox-partner-secret" not in locked.text
 
 
-def test_an_unknown_client_id_costs_a_check_but_claims_nothing(client):
-    for _ in range(12):
+def test_an_unknown_client_id_locks_like_a_known_one(client):
+    # Given ten wrong token requests for a client id that does not exist...
+    for _ in range(10):
         response = client.post("/oauth/token", data=token_form(("no-such-client", "x" * 20)))
         assert response.status_code == 401
+    # ...the eleventh is refused exactly as for a real client, so the lock tells nothing,
+    response = client.post("/oauth/token", data=token_form(("no-such-client", "x" * 20)))
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_attempts"
+    # and other clients are untouched.
     assert client.post("/oauth/token", data=token_form(SANDBOX_CLIENT)).status_code == 200
+
+
+def test_an_unknown_username_locks_like_a_known_one(client):
+    for _ in range(5):
+        body = {"method": "password", "username": "nobody@example.com", "password": "wrong"}
+        assert client.post(f"{BASE}/v1/auth", json=body).status_code == 401
+    response = client.post(
+        f"{BASE}/v1/auth",
+        json={"method": "password", "username": " NOBODY@example.com", "password": "x"},
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "password_locked"
 
 
 def test_parallel_claims_never_exceed_the_budget(database):

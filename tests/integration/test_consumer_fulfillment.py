@@ -322,6 +322,43 @@ def test_a_failure_after_shipping_rejects_the_order_and_frees_its_number(client,
     assert line(database, number) is None
 
 
+class BrokenFor:
+    """The sandbox, except that asking about one order's shipment raises (a port bug, a
+    lost connection): the other orders of the batch must still move."""
+
+    def __init__(self, broken_order_id: str) -> None:
+        self.broken_order_id = broken_order_id
+
+    def hand_off(self, *, shipment):
+        return SANDBOX.hand_off(shipment=shipment)
+
+    def check(self, *, reference, shipment, reached):
+        if shipment.order_id == self.broken_order_id:
+            raise RuntimeError("connection reset by the fulfillment system")
+        return SANDBOX.check(reference=reference, shipment=shipment, reached=reached)
+
+
+def test_one_order_the_port_fails_on_does_not_hold_back_the_batch(
+    client, headers, database, caplog
+):
+    broken, _ = submitted(client, headers)
+    fine, _ = submitted(client, headers)
+    start = utcnow()
+    due(database, start)  # both handed off
+    later = start + timedelta(seconds=STEP + 1)
+
+    with database.transaction() as session:
+        applied = progress.apply_due(session, fulfillment=BrokenFor(broken), now=later)
+
+    assert applied == 2
+    assert order_row(database, fine).status == "inFulfillment"
+    stuck = order_row(database, broken)
+    assert stuck.status == "submitted"
+    assert stuck.fulfillment_due_at == later + timedelta(seconds=progress.RETRY_SECONDS)
+    assert [e["type"] for e in events(client, headers, broken)] == ["fulfillment.handed_off"]
+    assert any(broken in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+
+
 def test_two_workers_take_each_due_step_once(client, headers, database):
     orders = [submitted(client, headers)[0] for _ in range(3)]
     start = utcnow()

@@ -120,3 +120,15 @@ def test_when_the_banner_is_printed_the_port_answers(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_a_setting_out_of_range_is_one_line_and_exit_2(tmp_path):
+    run = _orderhub(
+        "serve",
+        ORDERHUB_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+        ORDERHUB_PASSWORD_CHECK_THREADS="0",
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "orderhub: ORDERHUB_PASSWORD_CHECK_THREADS must be at least 1, not 0."
+    ]

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from orderhub import metrics
 from orderhub.errors import TooManyRequests
 from orderhub.identity.models import AttemptBudget
 
@@ -104,6 +105,7 @@ def refuse_if_locked(
 ) -> None:
     until = session.execute(_LOCKED_UNTIL, {"b_key": key}).scalar()
     if until is not None and until > now:
+        metrics.SIGN_INS_REFUSED.labels("locked").inc()
         raise SignInLocked(
             "Sign-in is locked after too many failed attempts; try again later.",
             code=code,

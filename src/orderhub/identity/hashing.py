@@ -7,7 +7,7 @@ machine's cores, leaving the rest to the loop), only so many may wait for them, 
 so many may start each second: past that, a sign-in is refused at once with 429 and
 `Retry-After` instead of waiting.
 The sign-in routes are admitted by a gate in front of the application
-(surfaces/middleware.py), before any parsing or database work, so a refused attempt costs
+(surfaces/middleware.py), before routing, validation or database work, so a refused attempt costs
 microseconds and spends no failed-attempt budget.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -82,10 +82,6 @@ class PasswordLogin:
     username: str
     customer_id: str
     password_hash: str
-
-    @property
-    def budget_key(self) -> str:
-        return f"password:{self.username}"
 
 
 def signing_key(session: Session, settings: Settings) -> bytes:
@@ -205,23 +201,30 @@ def sign_in_with_otp(
     return _token(key, settings, challenge.identifier, customer_id)
 
 
+def password_username(username: str) -> str:
+    """The name a password sign-in is found and budgeted by (case and spacing ignored)."""
+    return normalize_email(username) or username.strip().lower()
+
+
+def password_budget_key(username: str) -> str:
+    """The failed-attempt budget of a username, known or not (identity/signin.py)."""
+    return f"password:{password_username(username)}"
+
+
 def find_password_credential(session: Session, *, username: str) -> PasswordLogin | None:
     """The credential a password sign-in names, or None for an unknown username."""
-    email = normalize_email(username) or username.strip().lower()
+    email = password_username(username)
     row = session.execute(_CREDENTIAL, {"b_username": email}).first()
     return PasswordLogin(email, row.customer_id, row.password_hash) if row else None
 
 
-def claim_password_attempt(session: Session, *, login: PasswordLogin, now: datetime) -> None:
-    """Count this sign-in as failed before the (slow) check: 429 once five in a row have."""
-    attempts.claim(session, key=login.budget_key, policy=attempts.PASSWORD, now=now)
+def login_password_matches(login: PasswordLogin | None, password: str) -> bool:
+    """Whether the password is the login's; as slow for an unknown username (argon2)."""
+    return password_matches(login.password_hash if login else None, password)
 
 
-def password_signed_in(
-    session: Session, *, login: PasswordLogin, settings: Settings, key: bytes
-) -> str:
-    """The password was right: clear the failures in a row and issue a token."""
-    attempts.succeeded(session, key=login.budget_key)
+def password_token(login: PasswordLogin, *, settings: Settings, key: bytes) -> str:
+    """The access token of a customer whose password was right."""
     return _token(key, settings, login.username, login.customer_id)
 
 

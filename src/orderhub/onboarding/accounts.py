@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, select
@@ -11,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound, Unauthorized
-from orderhub.identity import attempts
 from orderhub.identity.service import password_matches
 from orderhub.ids import new_id, utcnow
 from orderhub.onboarding.models import OnboardingAccount
@@ -91,16 +89,6 @@ def password_ok(account: Row | None, password: str) -> bool:
     return password_matches(account.password_hash if account else None, password)
 
 
-def claim_sign_in(session: Session, *, account: Row, now: datetime) -> None:
-    """Count this portal sign-in as failed before the (slow) password check: 429 once five
-    in a row have (identity/attempts.py)."""
-    attempts.claim(session, key=_budget_key(account), policy=attempts.PORTAL_PASSWORD, now=now)
-
-
-def signed_in(session: Session, *, account: Row) -> None:
-    """The password was right: clear the failures in a row."""
-    attempts.succeeded(session, key=_budget_key(account))
-
-
-def _budget_key(account: Row) -> str:
-    return f"portal:{account.id}"
+def sign_in_budget_key(*, partner_id: str, username: str) -> str:
+    """The failed-attempt budget of a portal username, known or not (identity/signin.py)."""
+    return f"portal:{partner_id}:{username}"

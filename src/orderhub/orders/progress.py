@@ -310,19 +310,30 @@ def apply_due(session: Session, *, fulfillment: Fulfillment, now: datetime) -> i
         if facts[order.id].reference is None:
             continue  # just handed off: first asked a step from now
         try:
-            check(
-                session,
-                order=order,
-                facts=facts[order.id],
-                fulfillment=fulfillment,
-                actor=ACTOR,
-                now=now,
+            # One savepoint per order: whatever goes wrong with one order (a move the
+            # state table refuses, say a failure reported after shipment, or the port
+            # failing) undoes only its own writes, and the batch goes on.
+            with session.begin_nested():
+                check(
+                    session,
+                    order=order,
+                    facts=facts[order.id],
+                    fulfillment=fulfillment,
+                    actor=ACTOR,
+                    now=now,
+                )
+        except Exception as exc:
+            # Logged and asked again later, not fatal; operations may settle the order
+            # with `orderhub orders set-status`.
+            level = logging.WARNING if isinstance(exc, OrderHubError) else logging.ERROR
+            log.log(
+                level,
+                "fulfillment update for order %s failed (%s); retried in %ds",
+                order.id,
+                type(exc).__name__,
+                RETRY_SECONDS,
+                exc_info=not isinstance(exc, OrderHubError),
             )
-        except OrderHubError:
-            # A move the state table refuses (say a failure reported after shipment):
-            # nothing of this order was written (moves are checked first). Logged and
-            # asked again later, not fatal; operations may settle it with set-status.
-            log.warning("fulfillment update refused for an order; retried later")
             retry = now + timedelta(seconds=RETRY_SECONDS)
             session.execute(_SCHEDULE, {"b_id": order.id, "b_due": retry, "b_now": now})
     return len(due)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +13,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Conflict, NotFound
-from orderhub.identity import attempts
 from orderhub.ids import new_id, utcnow
 from orderhub.partners import rules, tokens
 from orderhub.partners.models import Partner, PartnerClient
@@ -107,9 +106,10 @@ class ClientLogin:
     secret_hash: str
     sandbox: bool
 
-    @property
-    def budget_key(self) -> str:
-        return f"client:{self.client_id}"
+
+def budget_key(client_id: str) -> str:
+    """The failed-attempt budget of a client id, known or not (identity/signin.py)."""
+    return f"client:{client_id}"
 
 
 _CLIENT = (
@@ -124,12 +124,6 @@ def find_client(session: Session, *, client_id: str) -> ClientLogin | None:
     return ClientLogin(client_id, row.partner_id, row.secret_hash, row.sandbox) if row else None
 
 
-def claim_attempt(session: Session, *, client: ClientLogin, now: datetime) -> None:
-    """Count this token request as failed before the (slow) secret check: 429 after ten in
-    a row (identity/attempts.CLIENT_SECRET)."""
-    attempts.claim(session, key=client.budget_key, policy=attempts.CLIENT_SECRET, now=now)
-
-
 def secret_matches(client: ClientLogin | None, secret: str) -> bool:
     """Whether the secret is the client's; as slow for an unknown client. Run it off the
     event loop (identity/hashing.py)."""
@@ -137,15 +131,16 @@ def secret_matches(client: ClientLogin | None, secret: str) -> bool:
     return verified and client is not None
 
 
-def authenticated(
-    session: Session, *, client: ClientLogin | None, verified: bool, sandbox_mode: bool
-) -> str:
-    """The partner behind checked credentials, or 401 invalid_client: the same answer for
-    an unknown client, a wrong secret and a sandbox client outside sandbox mode."""
-    if client is None or not verified or (client.sandbox and not sandbox_mode):
-        raise rules.invalid_client()
-    attempts.succeeded(session, key=client.budget_key)
-    return client.partner_id
+def usable_by(sandbox_mode: bool) -> Callable[[ClientLogin | None, str], bool]:
+    """The secret check of a token request: the client's secret, and a sandbox client only
+    in sandbox mode. An unknown client, a wrong secret and a sandbox client outside sandbox
+    mode all fail alike (401 invalid_client). Run it off the event loop."""
+
+    def matches(client: ClientLogin | None, secret: str) -> bool:
+        verified = secret_matches(client, secret)
+        return verified and client is not None and (sandbox_mode or not client.sandbox)
+
+    return matches
 
 
 def issue_token(key: bytes, *, partner_id: str, client_id: str, ttl_seconds: int) -> str:

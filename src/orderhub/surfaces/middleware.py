@@ -181,6 +181,19 @@ class RequestBody:
                     f"The JSON body names the key '{duplicate.key[:100]}' more than once.",
                 )
                 return
+            except RecursionError:
+                # Nested deeper than the parser goes (about a thousand levels): the
+                # application's own parse would fail the same way, with a 500.
+                await _answer(
+                    scope,
+                    receive,
+                    send,
+                    400,
+                    "malformed_json",
+                    "Malformed JSON",
+                    "The request body is nested too deeply to be read.",
+                )
+                return
             except ValueError:
                 pass  # malformed JSON: the application's 400 says so
 

@@ -194,7 +194,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with the current state",
         422: "A field breaks a rule; `errors` names each",
         429: "Too many requests or tries",
-        500: "Unexpected server error; nothing was changed",
+        500: "Unexpected server error; the request was rolled back",
         503: "A required outside system is not available",
     }
     schema = {"$ref": "#/components/schemas/ProblemOut"}

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from orderhub.ids import utcnow
+from orderhub.identity import attempts
+from orderhub.identity.signin import check_secret
 from orderhub.partners import rules
 from orderhub.partners import service as partners
 from orderhub.surfaces.b2b import schemas as s
@@ -70,20 +71,18 @@ async def issue_token(
     `error_description` (also as `code` and `detail`) in an application/problem+json body.
     Ten wrong secrets in a row for one client id make it wait a minute (429, Retry-After).
     """
-    database = runtime.database
-    # Short transactions around the slow secret check, never one held across it.
-    async with database.request_transaction(write=False) as session:
-        client = partners.find_client(session, client_id=credentials.client_id)
-    if client is not None:
-        async with database.request_transaction(write=True) as session:
-            partners.claim_attempt(session, client=client, now=utcnow())
-    verified = await runtime.passwords.run(
-        partners.secret_matches, client, credentials.client_secret
+    client = await check_secret(
+        runtime.database,
+        runtime.passwords,
+        budget_key=partners.budget_key(credentials.client_id),
+        policy=attempts.CLIENT_SECRET,
+        find=lambda session: partners.find_client(session, client_id=credentials.client_id),
+        matches=partners.usable_by(runtime.settings.sandbox),
+        secret=credentials.client_secret,
     )
-    async with database.request_transaction(write=True) as session:
-        partner_id = partners.authenticated(
-            session, client=client, verified=verified, sandbox_mode=runtime.settings.sandbox
-        )
+    if client is None:
+        raise rules.invalid_client()
+    partner_id = client.partner_id
     ttl = runtime.settings.token_ttl_seconds
     token = partners.issue_token(
         runtime.key, partner_id=partner_id, client_id=credentials.client_id, ttl_seconds=ttl

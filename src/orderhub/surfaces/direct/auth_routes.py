@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
+from orderhub.identity import attempts
 from orderhub.identity import service as identity
-from orderhub.ids import utcnow
+from orderhub.identity.signin import check_secret
 from orderhub.runtime import Runtime
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
@@ -71,18 +72,15 @@ async def authenticate(body: Annotated[s.AuthIn, Body()], runtime: RuntimeDep) -
 
 
 async def _sign_in_with_password(body: s.PasswordAuthIn, runtime: Runtime) -> str:
-    """Short transactions around the slow hash, never one held across it: find the
-    credential, claim the attempt, check the password off the event loop, then settle."""
-    database = runtime.database
-    async with database.request_transaction(write=False) as session:
-        login = identity.find_password_credential(session, username=body.username)
-    if login is not None:
-        async with database.request_transaction(write=True) as session:
-            identity.claim_password_attempt(session, login=login, now=utcnow())
-    hashed = login.password_hash if login else None
-    if not await runtime.passwords.run(identity.password_matches, hashed, body.password):
+    login = await check_secret(
+        runtime.database,
+        runtime.passwords,
+        budget_key=identity.password_budget_key(body.username),
+        policy=attempts.PASSWORD,
+        find=lambda session: identity.find_password_credential(session, username=body.username),
+        matches=identity.login_password_matches,
+        secret=body.password,
+    )
+    if login is None:
         raise identity.SignInFailed("The username or password is wrong.")
-    async with database.request_transaction(write=True) as session:
-        return identity.password_signed_in(
-            session, login=login, settings=runtime.settings, key=runtime.key
-        )
+    return identity.password_token(login, settings=runtime.settings, key=runtime.key)

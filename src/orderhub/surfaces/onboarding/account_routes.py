@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy import Row
 
+from orderhub.identity import attempts
 from orderhub.identity.service import hash_password
-from orderhub.ids import utcnow
+from orderhub.identity.signin import check_secret
 from orderhub.onboarding import accounts
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
@@ -83,19 +84,20 @@ async def find_by_credentials(
     does not say which part was wrong, and cost the same either way; five wrong passwords
     in a row lock the account's sign-in for 15 minutes (429 with Retry-After).
 
-    Short transactions around the slow hash, never one held across it: find the account,
-    claim the attempt (so parallel guesses cannot outrun the lock), check the password off
-    the event loop, then clear the failures."""
-    database = runtime.database
-    async with database.request_transaction(write=False) as session:
-        found = accounts.by_username(
-            session, partner_id=partner.partner_id, username=body.username.strip().lower()
-        )
-    if found is not None:
-        async with database.request_transaction(write=True) as session:
-            accounts.claim_sign_in(session, account=found, now=utcnow())
-    if not await runtime.passwords.run(accounts.password_ok, found, body.password):
+    The sequence is identity/signin.py's: the attempt is claimed before the slow check,
+    which runs off the event loop with no connection held."""
+    username = body.username.strip().lower()
+    found = await check_secret(
+        runtime.database,
+        runtime.passwords,
+        budget_key=accounts.sign_in_budget_key(partner_id=partner.partner_id, username=username),
+        policy=attempts.PORTAL_PASSWORD,
+        find=lambda session: accounts.by_username(
+            session, partner_id=partner.partner_id, username=username
+        ),
+        matches=accounts.password_ok,
+        secret=body.password,
+    )
+    if found is None:
         raise accounts.WrongCredentials("The username or password is wrong.")
-    async with database.request_transaction(write=True) as session:
-        accounts.signed_in(session, account=found)
     return account_out(found)
