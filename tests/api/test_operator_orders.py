@@ -1,6 +1,6 @@
 """The order ledger through `/operator/v1/orders`: every channel's orders in one list,
-each walked through its life with the ledger's common state, the operator's view and the
-history checked at every step."""
+each walked through its life with the ledger's common state, the operator's view, the
+history and the ledger's outbox events (`GET /operator/v1/events`) checked at every step."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from orderhub.ids import utcnow
 from orderhub.orders import lifecycle
 from orderhub.orders import service as consumer_orders
 from orderhub.orders.states import OrderStatus
-from tests.api.b2b_helpers import OPERATOR, draft_order, partner_headers
+from tests.api.b2b_helpers import B2B, OPERATOR, draft_order, enrichment, partner_headers
 from tests.api.care_helpers import Partner, change
 from tests.helpers import is_problem
+from tests.outbox import eventually
 
 OPS = "/operator/v1/orders"
+EVENTS = "/operator/v1/events"
 
 
 def _ledger(client, order_id: str) -> dict:
@@ -24,6 +26,55 @@ def _ledger(client, order_id: str) -> dict:
 
 def _history_types(view: dict) -> list[str]:
     return [e["type"] for e in view["history"]]
+
+
+def _stream(client) -> list[dict]:
+    """Every event operations can poll, page by page."""
+    found, after = [], None
+    while True:
+        params = {"limit": 200} | ({"after": after} if after else {})
+        page = client.get(EVENTS, params=params, headers=OPERATOR)
+        assert page.status_code == 200, page.text
+        found += page.json()["events"]
+        if not page.json()["events"]:
+            return found
+        after = page.json()["nextAfter"]
+
+
+def _ledger_events(client, order_id: str, count: int) -> list[dict]:
+    """The order's `ledger.*` events in the operations stream, once there are `count`
+    (the stream shows an event once older transactions have ended: tests/outbox.py)."""
+
+    def read() -> list[dict]:
+        found = [
+            e
+            for e in _stream(client)
+            if e["subject"] == order_id and e["type"].startswith("ledger.")
+        ]
+        return found if len(found) >= count else []
+
+    found = eventually(read, f"{count} ledger events of {order_id}")
+    assert len(found) == count, found
+    return found
+
+
+def _opened(event: dict, owner: str, channel: str, status: str, state: str) -> None:
+    assert (event["type"], event["owner"]) == ("ledger.order_opened", owner)
+    assert event["data"]["orderId"] == event["subject"]
+    assert (event["data"]["channel"], event["data"]["status"], event["data"]["state"]) == (
+        channel,
+        status,
+        state,
+    )
+
+
+def _moved(event: dict, owner: str, moves: tuple[str, str], states: tuple[str, str]) -> None:
+    """A `ledger.status_changed` event of `owner`: (previous, status) and their states."""
+    data = event["data"]
+    assert (event["type"], event["owner"]) == ("ledger.status_changed", owner)
+    assert (data["previousStatus"], data["status"]) == moves
+    assert (data["previousState"], data["state"]) == states
+    assert data["changedAt"]
 
 
 def test_a_consumer_order_walks_through_the_ledger(client, database):
@@ -41,10 +92,16 @@ def test_a_consumer_order_walks_through_the_ledger(client, database):
     assert view["requestedDate"]  # the fulfillment's requested date
     assert view["detail"]["id"] == order["id"] and view["detail"]["status"] == "submitted"
     assert _history_types(view)[0] == "order.created" and "order.submitted" in _history_types(view)
+    owner = "customer:cus_alex_bell"
+    opened, submitted = _ledger_events(client, order["id"], 2)
+    _opened(opened, owner, "direct", "draft", "pending")
+    _moved(submitted, owner, ("draft", "submitted"), ("pending", "acknowledged"))
 
-    for target, state in (
-        (OrderStatus.IN_FULFILLMENT, "inProgress"),
-        (OrderStatus.COMPLETED, "completed"),
+    for step, (target, state, before) in enumerate(
+        (
+            (OrderStatus.IN_FULFILLMENT, "inProgress", ("submitted", "acknowledged")),
+            (OrderStatus.COMPLETED, "completed", ("inFulfillment", "inProgress")),
+        )
     ):
         with database.transaction() as session:
             row = consumer_orders.lock_for_operator(session, order_id=order["id"])
@@ -52,11 +109,41 @@ def test_a_consumer_order_walks_through_the_ledger(client, database):
         view = _ledger(client, order["id"])
         assert (view["status"], view["state"]) == (target, state)
         last = view["history"][-1]
-        assert (last["fromStatus"], last["toStatus"]) == (
-            "submitted" if target == OrderStatus.IN_FULFILLMENT else "inFulfillment",
-            target,
-        )
+        assert (last["fromStatus"], last["toStatus"]) == (before[0], target)
+        event = _ledger_events(client, order["id"], 3 + step)[-1]
+        _moved(event, owner, (before[0], target), (before[1], state))
     assert view["completedAt"]
+
+
+def test_a_partner_order_s_every_step_publishes_its_ledger_event(client):
+    headers = partner_headers(client)
+    owner = "partner:prt_sandbox"
+    order = draft_order(client, headers)
+    [opened] = _ledger_events(client, order["id"], 1)
+    _opened(opened, owner, "partner", "draft", "pending")
+    url = f"{B2B}/orders/{order['id']}"
+    assert client.patch(url, json=enrichment(), headers=headers).status_code == 200
+    assert client.post(f"{url}/submit", headers=headers).status_code == 200
+    events = _ledger_events(client, order["id"], 2)
+    _moved(events[-1], owner, ("draft", "submitted"), ("pending", "acknowledged"))
+    status, count = "submitted", 2
+    while status != "completed":
+        moved = client.post(f"/sandbox/v1/b2b/orders/{order['id']}/advance", headers=headers)
+        assert moved.status_code == 200, moved.text
+        if moved.json()["status"] == status:
+            continue  # a milestone of sub-orders that leaves the order where it was
+        previous, status, count = status, moved.json()["status"], count + 1
+        event = _ledger_events(client, order["id"], count)[-1]
+        assert (event["data"]["previousStatus"], event["data"]["status"]) == (previous, status)
+        assert event["owner"] == owner
+        assert _ledger(client, order["id"])["state"] == event["data"]["state"]
+    # The partner polls them among its own events, beside the B2B `order.status_changed`.
+    polled = client.get(f"{B2B}/events", params={"limit": 200}, headers=headers).json()
+    mine = [e for e in polled["events"] if e["subject"] == order["id"]]
+    assert [e["type"] for e in mine if e["type"].startswith("ledger.")] == [
+        "ledger.order_opened"
+    ] + ["ledger.status_changed"] * (count - 1)
+    assert sum(e["type"] == "order.status_changed" for e in mine) == count - 1
 
 
 def test_a_partner_order_walks_through_the_ledger(client):
@@ -93,6 +180,21 @@ def test_an_onboarding_order_walks_through_the_ledger(client):
     types = _history_types(view)
     assert types[0] == "order.started" and types[-1] == "order.submitted"
     assert view["detail"]["status"] == "submitted"
+    # One event as the order opened and one per step: SQs, package, submit.
+    owner = "partner:prt_sandbox"
+    opened, *moves = _ledger_events(client, result["orderId"], 4)
+    _opened(opened, owner, "onboarding", "started", "pending")
+    for event, step, states in zip(
+        moves,
+        (
+            ("started", "qualified"),
+            ("qualified", "packageSelected"),
+            ("packageSelected", "submitted"),
+        ),
+        (("pending", "pending"), ("pending", "pending"), ("pending", "completed")),
+        strict=True,
+    ):
+        _moved(event, owner, step, states)
 
 
 def test_a_care_order_walks_through_the_ledger(client):
@@ -102,12 +204,19 @@ def test_a_care_order_walks_through_the_ledger(client):
     assert (view["channel"], view["status"], view["state"]) == ("care", "received", "acknowledged")
     assert view["party"] == {"kind": "fan", "id": "81730304"}
     assert "messageId" in view["references"]
+    owner = "partner:prt_sandbox"
+    [opened] = _ledger_events(client, placed["id"], 1)
+    _opened(opened, owner, "care", "received", "acknowledged")
     while partner.process(now=utcnow()):
         pass
     view = _ledger(client, placed["id"])
     assert (view["status"], view["state"]) == ("completed", "completed")
     moves = [(e["fromStatus"], e["toStatus"]) for e in view["history"]]
     assert moves[0] == (None, "received") and (moves[-1][1]) == "completed"
+    # received -> scheduled -> completed: one event per move of the order.
+    _, scheduled, completed = _ledger_events(client, placed["id"], 3)
+    _moved(scheduled, owner, ("received", "scheduled"), ("acknowledged", "inProgress"))
+    _moved(completed, owner, ("scheduled", "completed"), ("inProgress", "completed"))
 
 
 def test_one_customer_s_orders_from_several_channels_in_one_list(client):
@@ -133,7 +242,9 @@ def test_filters_paging_and_references(client):
     created = [o["createdAt"] for o in everything["orders"]]
     assert created == sorted(created, reverse=True)  # newest first
     # Stable pages: two pages of one are the first two of the whole list.
-    first = client.get(OPS, params={"limit": 1}, headers=OPERATOR).json()["orders"]
+    first_page = client.get(OPS, params={"limit": 1}, headers=OPERATOR).json()
+    assert first_page["total"] == everything["total"]  # counted, not the page's length
+    first = first_page["orders"]
     second = client.get(OPS, params={"limit": 1, "offset": 1}, headers=OPERATOR).json()["orders"]
     assert [first[0]["id"], second[0]["id"]] == [o["id"] for o in everything["orders"][:2]]
 
@@ -150,6 +261,9 @@ def test_filters_paging_and_references(client):
     assert ids(reference=direct["confirmationNumber"]) == {direct["id"]}
     number = direct["numbers"][0]["number"]
     assert ids(ctn=number) == {direct["id"]}
+    assert ids(ctn=number, reference=direct["confirmationNumber"]) == {direct["id"]}
+    assert ids(ctn=number, reference=direct["id"], channel="partner") == set()
+    assert ids(reference="no-such-reference") == set()
     assert ids(partner="prt_sandbox") == {
         o["id"]
         for o in everything["orders"]

@@ -1,13 +1,15 @@
 """Reading the ledger across channels: the operator's search and one order with its
-references. Filters narrow through indexes (owner, party, state, created/updated); a
-reference or a CTN is first resolved to order ids where it lives."""
+references. Filters narrow through indexes (owner, party, state, created_at); a
+reference, a CTN or a business customer is first resolved, by its own indexed lookup, to
+the order ids or party ids it stands for, so the search itself only ever compares columns
+with values (an OR of subqueries would make the planner scan the ledger)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, Select, bindparam, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from orderhub.careorders.models import CareChange
@@ -44,8 +46,52 @@ class OrderFilter:
     updated_to: datetime | None = None
 
 
-def _filtered(statement: Select, f: OrderFilter) -> Select:
-    o = ORDERS.c
+@dataclass(frozen=True)
+class _Resolved:
+    """A filter with its indirect parts looked up: None where a part was not asked for."""
+
+    where: OrderFilter
+    order_ids: list[str] | None = None  # what the reference and the CTN name, intersected
+    fans: list[str] | None = None  # the business customer's FANs
+
+
+def _order_ids_of_reference(session: Session, reference: str) -> set[str]:
+    own = select(ORDERS.c.id).where(
+        or_(ORDERS.c.id == reference, ORDERS.c.confirmation_number == reference)
+    )
+    external = select(REFERENCES.c.order_id).where(REFERENCES.c.value == reference)
+    return set(session.execute(union(own, external)).scalars())
+
+
+def _order_ids_of_ctn(session: Session, ctn: str) -> set[str]:
+    sold = select(PHONE_NUMBERS.c.order_id).where(
+        PHONE_NUMBERS.c.number == ctn, PHONE_NUMBERS.c.status == "assigned"
+    )
+    changed = select(CARE_CHANGES.c.care_order_id).where(CARE_CHANGES.c.ctn == ctn)
+    return {i for i in session.execute(union(sold, changed)).scalars() if i}
+
+
+def _resolve(session: Session, f: OrderFilter) -> _Resolved:
+    ids: set[str] | None = None
+    if f.reference:
+        ids = _order_ids_of_reference(session, f.reference)
+    if f.ctn:
+        by_ctn = _order_ids_of_ctn(session, f.ctn)
+        ids = by_ctn if ids is None else ids & by_ctn
+    fans = None
+    if f.customer:
+        fans = list(
+            session.execute(
+                select(INVENTORY_ACCOUNTS.c.number).where(
+                    INVENTORY_ACCOUNTS.c.customer_id == f.customer
+                )
+            ).scalars()
+        )
+    return _Resolved(f, None if ids is None else sorted(ids), fans)
+
+
+def _filtered(statement: Select, r: _Resolved) -> Select:
+    o, f = ORDERS.c, r.where
     if f.channel:
         statement = statement.where(o.channel == f.channel)
     if f.state:
@@ -55,27 +101,12 @@ def _filtered(statement: Select, f: OrderFilter) -> Select:
     if f.partner:
         statement = statement.where(o.owner == f"partner:{f.partner}")
     if f.customer:
-        fans = select(INVENTORY_ACCOUNTS.c.number).where(
-            INVENTORY_ACCOUNTS.c.customer_id == f.customer
-        )
-        statement = statement.where(
-            or_(o.party_id == f.customer, (o.party_kind == "fan") & o.party_id.in_(fans))
-        )
-    if f.reference:
-        referenced = select(REFERENCES.c.order_id).where(REFERENCES.c.value == f.reference)
-        statement = statement.where(
-            or_(
-                o.id == f.reference,
-                o.confirmation_number == f.reference,
-                o.id.in_(referenced),
-            )
-        )
-    if f.ctn:
-        sold = select(PHONE_NUMBERS.c.order_id).where(
-            PHONE_NUMBERS.c.number == f.ctn, PHONE_NUMBERS.c.status == "assigned"
-        )
-        changed = select(CARE_CHANGES.c.care_order_id).where(CARE_CHANGES.c.ctn == f.ctn)
-        statement = statement.where(or_(o.id.in_(sold), o.id.in_(changed)))
+        party = o.party_id == f.customer
+        if r.fans:
+            party = or_(party, (o.party_kind == "fan") & o.party_id.in_(r.fans))
+        statement = statement.where(party)
+    if r.order_ids is not None:
+        statement = statement.where(o.id.in_(r.order_ids))
     for column, bound, after in (
         (o.created_at, f.created_from, True),
         (o.created_at, f.created_to, False),
@@ -92,10 +123,17 @@ def search(
 ) -> tuple[list[Row], int]:
     """A page of matching orders, newest first (ties by id: pages are stable), and how
     many match in all."""
-    page = _filtered(select(ORDERS), where).order_by(ORDERS.c.created_at.desc(), ORDERS.c.id.desc())
+    resolved = _resolve(session, where)
+    if resolved.order_ids == []:
+        return [], 0  # the reference or CTN names no order
+    page = _filtered(select(ORDERS), resolved).order_by(
+        ORDERS.c.created_at.desc(), ORDERS.c.id.desc()
+    )
     rows = list(session.execute(page.limit(limit).offset(offset)))
-    total = session.execute(_filtered(select(func.count()).select_from(ORDERS), where)).scalar_one()
-    return rows, total
+    if offset == 0 and len(rows) < limit:
+        return rows, len(rows)  # the whole result is on this page: no count needed
+    count = _filtered(select(func.count()).select_from(ORDERS), resolved)
+    return rows, session.execute(count).scalar_one()
 
 
 def get(session: Session, *, order_id: str) -> Row | None:
