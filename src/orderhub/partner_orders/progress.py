@@ -31,6 +31,8 @@ from orderhub.webhooks import service as webhooks
 log = logging.getLogger(__name__)
 
 BATCH = 20
+# A check that fails is tried again this much later.
+RETRY_SECONDS = 60
 
 _ANY_DUE = (
     select(PARTNER_ORDERS.c.id)
@@ -232,24 +234,34 @@ def apply_due(session: Session, *, provisioning: Provisioning, now: datetime) ->
         subs[sub.order_id].append(sub)
     for order in due:
         try:
-            check(
-                session,
-                order=order,
-                sub_orders=subs[order.id],
-                provisioning=provisioning,
-                actor="provisioning",
-                now=now,
+            # One savepoint per order: whatever goes wrong with one order (a move a state
+            # table refuses, the port failing) undoes only its own writes; the batch goes on.
+            with session.begin_nested():
+                check(
+                    session,
+                    order=order,
+                    sub_orders=subs[order.id],
+                    provisioning=provisioning,
+                    actor="provisioning",
+                    now=now,
+                )
+        except Exception as exc:
+            # Logged and asked again a minute later, not fatal.
+            expected = isinstance(exc, OrderHubError)
+            log.log(
+                logging.WARNING if expected else logging.ERROR,
+                "provisioning update for order %s failed (%s); retried in %ds",
+                order.id,
+                type(exc).__name__,
+                RETRY_SECONDS,
+                exc_info=not expected,
             )
-        except OrderHubError:
-            # A move the state table refuses: nothing of this order was written (moves are
-            # checked before any write). Logged and retried at the next step, not fatal.
-            log.warning("provisioning update refused for an order; retried later")
             session.execute(
                 _SET_ORDER_STATUS,
                 {
                     "b_id": order.id,
                     "b_status": order.status,
-                    "b_due": now + timedelta(seconds=60),
+                    "b_due": now + timedelta(seconds=RETRY_SECONDS),
                     "b_now": now,
                 },
             )
