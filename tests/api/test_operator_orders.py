@@ -176,6 +176,7 @@ def test_an_onboarding_order_walks_through_the_ledger(client):
         "completed",
     )
     assert view["party"]["kind"] == "onboarding_account"
+    assert view["submittedAt"] and view["submittedAt"] == view["completedAt"]
     assert "packageSubscriptionId" in view["references"]
     types = _history_types(view)
     assert types[0] == "order.started" and types[-1] == "order.submitted"

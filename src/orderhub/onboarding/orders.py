@@ -114,6 +114,7 @@ def moved(session: Session, *, order: Row, status: OrderStatus, at: datetime) ->
         status=status,
         previous=order.status,
         at=at,
+        submitted=status == OrderStatus.SUBMITTED,
     )
 
 
