@@ -214,6 +214,14 @@ def test_a_care_order_walks_through_the_ledger(client):
     assert (view["status"], view["state"]) == ("completed", "completed")
     moves = [(e["fromStatus"], e["toStatus"]) for e in view["history"]]
     assert moves[0] == (None, "received") and (moves[-1][1]) == "completed"
+    # Each change's own moves are in the order's history too, naming the change.
+    [change_id] = [c["id"] for c in view["detail"]["changeRequests"]]
+    changed = [e for e in view["history"] if e["type"] == "care_change.status_changed"]
+    assert [(e["subjectId"], e["fromStatus"], e["toStatus"], e["actor"]) for e in changed] == [
+        (change_id, "received", "scheduled", "worker"),
+        (change_id, "scheduled", "completed", "worker"),
+    ]
+    assert changed[0]["data"]["ctn"]
     # received -> scheduled -> completed: one event per move of the order.
     _, scheduled, completed = _ledger_events(client, placed["id"], 3)
     _moved(scheduled, owner, ("received", "scheduled"), ("acknowledged", "inProgress"))

@@ -64,7 +64,8 @@ def withdraw(
             extra={"currentStatus": order.status},
         )
     lock_owners(session, [partner_id])
+    actor = f"partner:{partner_id}"
     for change in pending:
-        move(session, change, "cancelled", now=now, notes=["Withdrawn by the client."])
-    settle_orders(session, [order.id], now)
+        move(session, change, "cancelled", now=now, notes=["Withdrawn by the client."], actor=actor)
+    settle_orders(session, [order.id], now, actor=actor)
     return get_for_partner(session, partner_id=partner_id, care_order_id=care_order_id)

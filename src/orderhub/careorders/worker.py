@@ -245,7 +245,10 @@ def move(
     notes: list[str] | None = None,
     code: str | None = None,
     detail: str | None = None,
+    actor: str = "worker",
 ) -> None:
+    """Move one change (checked against the change state table), record it in its order's
+    history and publish it."""
     states.check_change(change.status, target)
     final = target in states.FINAL
     moved = session.execute(
@@ -267,6 +270,17 @@ def move(
         raise RuntimeError(f"care change {change.id} was moved by someone else")
     if final:  # counted in /metrics once the transaction commits (process_due)
         session.info.setdefault(_FINISHED, Counter())[target] += 1
+    ledger.record(
+        session,
+        order_id=change.care_order_id,
+        type="care_change.status_changed",
+        actor=actor,
+        at=now,
+        subject_id=change.id,
+        from_status=change.status,
+        to_status=target,
+        data={"ctn": change.ctn, "type": change.type, **({"failure": code} if code else {})},
+    )
     webhooks.publish(
         session,
         owner=owner(change.partner_id),
@@ -287,8 +301,11 @@ def move(
     )
 
 
-def settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> None:
-    """Derive each order's status from its changes'; publish the orders that moved."""
+def settle_orders(
+    session: Session, order_ids: Iterable[str], now: datetime, *, actor: str = "worker"
+) -> None:
+    """Derive each order's status from its changes'; record and publish the orders that
+    moved."""
     ids = sorted(order_ids)
     if not ids:
         return
@@ -314,7 +331,7 @@ def settle_orders(session: Session, order_ids: Iterable[str], now: datetime) -> 
             session,
             order_id=order.id,
             type="care_order.status_changed",
-            actor="worker",
+            actor=actor,
             at=now,
             from_status=order.status,
             to_status=status,
