@@ -10,7 +10,6 @@ from fastapi import FastAPI
 
 from orderhub import __version__, background
 from orderhub.config import Settings
-from orderhub.errors import install_error_handlers
 from orderhub.runtime import Runtime
 from orderhub.surfaces import openapi, ops
 from orderhub.surfaces.b2b.router import oauth_router
@@ -23,6 +22,7 @@ from orderhub.surfaces.inventory.routes import router as inventory_router
 from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
 from orderhub.surfaces.onboarding.router import router as onboarding_router
 from orderhub.surfaces.operator.router import router as operator_router
+from orderhub.surfaces.problems import install_error_handlers
 
 DESCRIPTION = """One telecom order engine with thin channel APIs.
 

@@ -21,9 +21,9 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
-from orderhub import errors
 from orderhub.app import create_app
 from orderhub.config import Settings
+from orderhub.surfaces import problems
 from orderhub.surfaces.openapi.operations import OperationIndex
 
 RECORD_CODES = os.environ.get("ORDERHUB_RECORD_PROBLEM_CODES")
@@ -96,10 +96,10 @@ def problem_codes_are_documented(documented_codes: DocumentedCodes) -> Iterator[
         if reason := documented_codes.undocumented(request, status, code):
             broken.append(reason)
 
-    errors.problem_observers.append(observe)
+    problems.problem_observers.append(observe)
     try:
         yield
     finally:
-        errors.problem_observers.remove(observe)
+        problems.problem_observers.remove(observe)
     if broken and not RECORD_CODES:
         pytest.fail("\n".join(sorted(set(broken))), pytrace=False)

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from orderhub.errors import _connection_trouble
+from orderhub.surfaces.problems import _connection_trouble
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub import metrics
-from orderhub.errors import request_problem, unexpected_problem
 from orderhub.identity.hashing import HashingBusy
 from orderhub.logs import REQUEST_ID, route_template
+from orderhub.surfaces.problems import request_problem, unexpected_problem
 
 access = logging.getLogger("orderhub.access")
 

@@ -20,7 +20,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from orderhub.errors import PROBLEM_JSON
+from orderhub.surfaces.problems import PROBLEM_JSON
 
 # ---- bounded values ---------------------------------------------------------------------
 #

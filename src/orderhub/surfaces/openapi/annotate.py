@@ -16,8 +16,8 @@ from http import HTTPStatus
 from importlib import resources
 from typing import Any
 
-from orderhub.errors import PROBLEM_JSON
 from orderhub.surfaces.openapi.operations import operations
+from orderhub.surfaces.problems import PROBLEM_JSON
 
 DATA = resources.files("orderhub.surfaces.openapi") / "data"
 EXAMPLES_FILE = "examples.json"

@@ -26,7 +26,8 @@ import httpx
 from fastapi import Request
 from fastapi.testclient import TestClient
 
-from orderhub import demo, demo_care, demo_onboarding, demo_partner, errors
+from orderhub import demo, demo_care, demo_onboarding, demo_partner
+from orderhub.surfaces import problems
 from orderhub.surfaces.openapi.operations import OperationIndex
 
 # Secret values by key, replaced wherever they appear in a body.
@@ -309,7 +310,7 @@ def record(workdir: Path) -> Recorder:
     prepare(settings)
     app = create_app(settings)
     recorder = Recorder(app.openapi())
-    errors.problem_observers.append(recorder.observe_problem)
+    problems.problem_observers.append(recorder.observe_problem)
     try:
         with webhook_receiver() as url, TestClient(app, raise_server_exceptions=False) as client:
             client.event_hooks = {"request": [], "response": [recorder.capture]}
@@ -322,5 +323,5 @@ def record(workdir: Path) -> Recorder:
             care_flow(client, recorder)
             ledger_flow(client)
     finally:
-        errors.problem_observers.remove(recorder.observe_problem)
+        problems.problem_observers.remove(recorder.observe_problem)
     return recorder
