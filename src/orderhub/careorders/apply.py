@@ -2,41 +2,28 @@
 
 The line was checked when the order was accepted, but it may have changed since (another
 change applied first), so each rule that depends on the line is checked again here; a
-change that no longer fits fails with its reason and changes nothing.
+change that no longer fits fails with its reason and changes nothing. What the change
+does to the line is gathered into an `inventory.line_changes.LineChange`, which the
+inventory writes.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.messaging import Messenger
 from orderhub.careorders import rules, states
 from orderhub.careorders.checks import CATALOG, pin_digest
 from orderhub.careorders.update_checks import sold
-from orderhub.db import serialize_on
-from orderhub.ids import iso_z, new_id
-from orderhub.inventory.service import LINE_FEATURES, SUBSCRIBERS, record_event
+from orderhub.inventory import line_changes
+from orderhub.inventory.line_changes import LineChange
 
-_ACTIVE_FEATURES = select(LINE_FEATURES).where(
-    LINE_FEATURES.c.ctn == bindparam("b_ctn"), LINE_FEATURES.c.status == "active"
-)
 _CATALOG = select(CATALOG).where(CATALOG.c.sku.in_(bindparam("skus", expanding=True)))
-_REMOVE_FEATURE = (
-    update(LINE_FEATURES)
-    .where(LINE_FEATURES.c.id == bindparam("b_id"))
-    .values(status="removed", expires_at=bindparam("b_now"), updated_at=bindparam("b_now"))
-)
-_DEVICE_HOLDER = select(SUBSCRIBERS.c.ctn).where(
-    SUBSCRIBERS.c.imei == bindparam("b_imei"),
-    SUBSCRIBERS.c.status != "cancelled",
-    SUBSCRIBERS.c.ctn != bindparam("b_ctn"),
-)
 
 
 class Refused(Exception):
@@ -45,12 +32,6 @@ class Refused(Exception):
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
         self.code, self.detail = code, detail
-
-
-@dataclass
-class Applied:
-    notes: list[str] = field(default_factory=list)
-    line: dict[str, Any] = field(default_factory=dict)  # subscriber columns to set
 
 
 def apply(
@@ -72,65 +53,56 @@ def apply(
     refusal = states.line_refusal(change.type, line.status, has_items=bool(payload.get("items")))
     if refusal:
         raise Refused("subscriber_status", refusal)
-    done = Applied()
+    edit, notes = LineChange(line), []
     target = states.SUBSCRIBER_MOVES[change.type][1]
     if target:
-        done.line["status"] = target
+        edit.move_to(target)  # a cancelled line's features end with it
         reason = payload.get(rules.REQUIRED_REASON[change.type])
-        done.notes.append(f"Line {target} ({reason}).")
-        if target == "cancelled":
-            for feature in session.execute(_ACTIVE_FEATURES, {"b_ctn": line.ctn}):
-                if feature.expires_at is None or feature.expires_at > at:  # else: it ended
-                    session.execute(_REMOVE_FEATURE, {"b_id": feature.id, "b_now": at})
+        notes.append(f"Line {target} ({reason}).")
     else:
-        _update(session, payload, line, at, key, messenger, done)
-    values = done.line | {"updated_at": now}
-    session.execute(update(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn == line.ctn).values(**values))
-    record_event(
+        _update(session, payload, edit, at, key, messenger, notes)
+    line_changes.save(
         session,
-        ctn=line.ctn,
-        type=f"subscriber.{change.type}",
+        change=edit,
+        event=f"subscriber.{change.type}",
         actor=f"careOrder:{change.care_order_id}",
         data={
             "careOrderId": change.care_order_id,
             "changeId": change.id,
             "changeRequestId": change.change_request_id,
-            "notes": done.notes,
+            "notes": notes,
         },
         at=at,
+        now=now,
     )
-    return done.notes
+    return notes
 
 
-def _update(session, payload, line, at, key, messenger, done: Applied) -> None:
+def _update(session, payload, edit: LineChange, at, key, messenger, notes: list[str]) -> None:
+    line = edit.line
     if payload.get("ratePlan") and payload["ratePlan"] != line.rate_plan_id:
-        done.line["rate_plan_id"] = payload["ratePlan"]
-        done.notes.append(f"Rate plan {line.rate_plan_id} → {payload['ratePlan']}.")
+        edit.set_rate_plan(payload["ratePlan"])
+        notes.append(f"Rate plan {line.rate_plan_id} → {payload['ratePlan']}.")
     if payload.get("items"):
-        _features(session, payload, line, at, done)
+        _features(session, payload, edit, at, notes)
     if payload.get("udl"):
-        labels = {entry["type"]: entry for entry in line.udl}
-        for entry in payload["udl"]:
-            labels[entry["type"]] = {"type": entry["type"], "value": entry["value"]}
-        done.line["udl"] = list(labels.values())
-        done.notes.append(f"{len(payload['udl'])} label(s) set.")
-    for name, column in (
-        ("subscriberContact", "subscriber_contact"),
-        ("billingContact", "billing_contact"),
-    ):
-        if payload.get(name):
-            done.line[column] = payload[name]
-            done.notes.append(f"{name} replaced.")
+        edit.set_labels(payload["udl"])
+        notes.append(f"{len(payload['udl'])} label(s) set.")
+    if payload.get("subscriberContact"):
+        edit.set_subscriber_contact(payload["subscriberContact"])
+        notes.append("subscriberContact replaced.")
+    if payload.get("billingContact"):
+        edit.set_billing_contact(payload["billingContact"])
+        notes.append("billingContact replaced.")
     if payload.get("device"):
-        _device(session, payload["device"], line, done)
+        _device(session, payload["device"], edit, notes)
     if payload.get("resetVoiceMail") is not None:
-        _voicemail(session, payload["resetVoiceMail"], line, at, key, messenger, done)
+        _voicemail(session, payload["resetVoiceMail"], edit, at, key, messenger, notes)
 
 
-def _features(session, payload, line, at, done: Applied) -> None:
+def _features(session, payload, edit: LineChange, at, notes: list[str]) -> None:
     items = payload["items"]
-    current = list(session.execute(_ACTIVE_FEATURES, {"b_ctn": line.ctn}))
-    current = [f for f in current if f.expires_at is None or f.expires_at > at]
+    current = line_changes.running_features(session, ctn=edit.line.ctn, at=at)
     skus = {i["id"] for i in items} | {f.sku for f in current}
     catalog = {row.sku: row for row in session.execute(_CATALOG, {"skus": sorted(skus)})}
     removed: set[str] = set()
@@ -138,16 +110,16 @@ def _features(session, payload, line, at, done: Applied) -> None:
     def drop(feature: Row, why: str) -> None:
         if feature.id not in removed:
             removed.add(feature.id)
-            session.execute(_REMOVE_FEATURE, {"b_id": feature.id, "b_now": at})
-            done.notes.append(f"{feature.sku} removed ({why}).")
+            edit.end_feature(feature.id)
+            notes.append(f"{feature.sku} removed ({why}).")
 
     for item in (i for i in items if i["action"] == "remove"):
         matches = [f for f in current if f.sku == item["id"]]
         if not matches:
-            done.notes.append(f"{item['id']} was not on the line; nothing to remove.")
+            notes.append(f"{item['id']} was not on the line; nothing to remove.")
         for feature in matches:
             drop(feature, "requested")
-    plan = done.line.get("rate_plan_id", line.rate_plan_id)
+    plan = edit.rate_plan
     for item in (i for i in items if i["action"] == "add"):
         feature = catalog[item["id"]]
         if not sold(feature, plan):
@@ -172,55 +144,32 @@ def _features(session, payload, line, at, done: Applied) -> None:
         starts = at if starts is None or starts < at else starts
         if ends is not None and ends <= starts:
             ends = None  # past: added without an expiration (the 202 answer warned)
-        session.execute(
-            insert(LINE_FEATURES),
-            {
-                "id": new_id("lft"),
-                "ctn": line.ctn,
-                "sku": feature.sku,
-                "status": "active",
-                "effective_at": starts,
-                "expires_at": ends,
-                "created_at": at,
-                "updated_at": at,
-            },
-        )
-        done.notes.append(f"{feature.sku} added.")
+        edit.add_feature(feature.sku, starts=starts, ends=ends)
+        notes.append(f"{feature.sku} added.")
 
 
-def _device(session, device: dict[str, Any], line, done: Applied) -> None:
-    if device.get("imei"):
-        # Two lines taking one device at once: the second waits here and then sees it.
-        # (The worker already holds this lock, taken in order with its others; taking it
-        # again in the same transaction is free.)
-        serialize_on(session, f"device:{device['imei']}")
-        holder = session.execute(
-            _DEVICE_HOLDER, {"b_imei": device["imei"], "b_ctn": line.ctn}
-        ).first()
-        if holder is not None:
-            raise Refused("device_in_use", "The device is active on another line.")
-        done.line["imei"] = device["imei"]
-    if device.get("iccid"):
-        done.line["iccid"] = device["iccid"]
-    if device.get("networkBlock") is not None:
-        done.line["network_block"] = rules.network_block(device["networkBlock"])
-    done.notes.append("Device updated.")
+def _device(session, device: dict[str, Any], edit: LineChange, notes: list[str]) -> None:
+    imei = device.get("imei")
+    if imei and line_changes.device_in_use(session, imei=imei, ctn=edit.line.ctn):
+        raise Refused("device_in_use", "The device is active on another line.")
+    edit.set_device(
+        imei=imei or None,
+        iccid=device.get("iccid") or None,
+        network_block=rules.network_block(device.get("networkBlock")),  # None: unchanged
+    )
+    notes.append("Device updated.")
 
 
-def _voicemail(session, reset, line, at, key, messenger: Messenger, done: Applied) -> None:
-    if reset.get("autogeneratedPin"):
+def _voicemail(session, reset, edit: LineChange, at, key, messenger: Messenger, notes) -> None:
+    autogenerated = bool(reset.get("autogeneratedPin"))
+    if autogenerated:
         pin = f"{secrets.randbelow(10**6):06d}"
-        digest = pin_digest(key, line.ctn, pin)
+        digest = pin_digest(key, edit.line.ctn, pin)
         # The subscriber learns the new PIN by SMS; nobody else ever sees it.
         messenger.send(
-            session, to=line.ctn, channel="sms", body=f"Your new voicemail PIN is {pin}."
+            session, to=edit.line.ctn, channel="sms", body=f"Your new voicemail PIN is {pin}."
         )
     else:
         digest = reset["pinDigest"]
-    done.line["voicemail"] = {
-        "pinSet": True,
-        "pinResetAt": iso_z(at),
-        "autogeneratedPin": bool(reset.get("autogeneratedPin")),
-        "pinDigest": digest,
-    }
-    done.notes.append("Voicemail PIN reset.")
+    edit.reset_voicemail(pin_digest=digest, at=at, autogenerated=autogenerated)
+    notes.append("Voicemail PIN reset.")

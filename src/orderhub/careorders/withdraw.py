@@ -13,10 +13,10 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from orderhub.careorders import states
+from orderhub.careorders.changes import lock_owners, move, settle_orders
 from orderhub.careorders.service import CARE_ORDERS, CHANGES, get_for_partner
-from orderhub.careorders.worker import lock_owners, move, settle_orders
 from orderhub.errors import Conflict
-from orderhub.inventory.service import SUBSCRIBERS
+from orderhub.inventory import line_changes
 
 _PENDING_LINES = (
     select(CHANGES.c.ctn)
@@ -25,14 +25,6 @@ _PENDING_LINES = (
         CHANGES.c.status.in_(tuple(states.PENDING)),
     )
     .distinct()
-)
-# FOR NO KEY UPDATE: waits for a worker applying the line, not for a care order being
-# accepted for it (which only holds a key-share lock through its foreign key).
-_LOCK_LINES = (
-    select(SUBSCRIBERS.c.ctn)
-    .where(SUBSCRIBERS.c.ctn.in_(bindparam("ctns", expanding=True)))
-    .order_by(SUBSCRIBERS.c.ctn)
-    .with_for_update(key_share=True)
 )
 _PENDING = (
     select(CHANGES, CARE_ORDERS.c.partner_id)
@@ -56,7 +48,7 @@ def withdraw(
     """Cancel the order's changes that are not applied yet (409 if none is left)."""
     order, _ = get_for_partner(session, partner_id=partner_id, care_order_id=care_order_id)
     ctns = list(session.execute(_PENDING_LINES, {"b_id": order.id}).scalars())
-    session.execute(_LOCK_LINES, {"ctns": ctns}).all()
+    line_changes.lock_lines(session, ctns=ctns)  # waits for a worker applying them
     pending = session.execute(_PENDING, {"b_id": order.id}).all()  # as the worker left them
     if not pending:
         raise NothingToWithdraw(
