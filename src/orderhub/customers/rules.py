@@ -1,27 +1,15 @@
-"""Normalizing the identifiers customers are found and signed in by."""
+"""Reading the identifiers customers are found and signed in by.
+
+What a phone or an e-mail is, is the contact rule's (orderhub/contacts.py);
+`normalize_email` and `normalize_phone` are re-exported here for the callers that read
+identifiers through this module (identity/service.py).
+"""
 
 from __future__ import annotations
 
-import re
+from orderhub.contacts import normalize_email, normalize_phone
 
-_EMAIL = re.compile(r"^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
-
-
-def normalize_phone(raw: str) -> str | None:
-    """Ten NANP digits, or None. Accepts punctuation and a leading country code 1."""
-    digits = re.sub(r"[\s().+-]", "", raw)
-    if not (digits.isascii() and digits.isdigit()):
-        return None
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
-        return None
-    return digits
-
-
-def normalize_email(raw: str) -> str | None:
-    email = raw.strip().lower()
-    return email if len(email) <= 254 and _EMAIL.match(email) else None
+__all__ = ["normalize_email", "normalize_identifier", "normalize_phone"]
 
 
 def normalize_identifier(raw: str) -> tuple[str, str] | None:

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from orderhub.contacts import normalize_email, normalize_phone
 from orderhub.customers.models import Account, Address, Customer
-from orderhub.customers.rules import normalize_email, normalize_phone
-from orderhub.errors import NotFound
+from orderhub.errors import NotFound, ValidationFailed
 from orderhub.identity.models import PasswordCredential
 from orderhub.ids import new_id, utcnow
 
@@ -103,6 +103,37 @@ def get_record(
         list(session.execute(_ACCOUNTS_OF, params)),
         list(session.execute(_ADDRESSES_OF, params)),
     )
+
+
+def find_own(
+    session: Session,
+    *,
+    caller_customer_id: str | None,
+    phone: str | None,
+    email: str | None,
+    customer_id: str | None,
+) -> CustomerRecord:
+    """The caller's own record, found by phone, e-mail or customer id (at least one; every
+    one given must match). Anybody else's record does not exist for them (404)."""
+    if not (phone or email or customer_id):
+        raise ValidationFailed.one(
+            "phone", "one_of_required", "Give one of phone, email or customerId."
+        )
+    norm_phone = normalize_phone(phone) if phone else None
+    norm_email = normalize_email(email) if email else None
+    found = None
+    if (
+        caller_customer_id
+        and (not phone or norm_phone)
+        and (not email or norm_email)
+        and (not customer_id or customer_id == caller_customer_id)
+    ):
+        found = get_record(
+            session, customer_id=caller_customer_id, phone=norm_phone, email=norm_email
+        )
+    if found is None:
+        raise CustomerNotFound("No customer matches those details.")
+    return found
 
 
 def billing_account(session: Session, *, customer_id: str) -> Row:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from orderhub import contacts
 from orderhub.adapters.postal import PostalAddress, PostalValidator
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.fulfillment.models import Fulfillment, Store
@@ -29,6 +30,12 @@ _REWRITE = (
     .returning(*FULFILLMENTS.c)
 )
 _STORE_EXISTS = select(STORES.c.id).where(STORES.c.id == bindparam("store_id"))
+_STORES = select(STORES).order_by(STORES.c.id)
+
+
+def list_stores(session: Session) -> list[Row]:
+    """The stores an order can be picked up from, by id."""
+    return list(session.execute(_STORES))
 
 
 def get(session: Session, *, order_id: str) -> Row | None:
@@ -124,6 +131,9 @@ def _apply(
     for field, column in _PLAIN_FIELDS.items():
         if field in changes:
             f[column] = changes[field]
+    contact_problems: list[FieldProblem] = []
+    if changes.get("contact") is not None:
+        f["contact"], contact_problems = _checked_contact(changes["contact"])
     if "shippingAddress" in changes:
         f["shipping_address"] = changes["shippingAddress"]
         _validate_address(f, postal)
@@ -133,7 +143,7 @@ def _apply(
             f["terms_version"], f["terms_accepted_at"] = None, None
         else:
             f["terms_version"], f["terms_accepted_at"] = terms["version"], utcnow()
-    problems = _problems(session, f, changes, terms_version)
+    problems = _problems(session, f, changes, terms_version) + contact_problems
     if problems:
         raise ValidationFailed("The fulfillment is not valid.", errors=problems)
 
@@ -177,6 +187,16 @@ def _problems(
             )
         )
     return problems
+
+
+def _checked_contact(contact: dict[str, Any]) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """The contact with its e-mail and phone as stored (lower-cased, ten digits), like the
+    customer's own, and a problem for each that is not one (orderhub/contacts.py)."""
+    found = contacts.check_contact(
+        email=contact.get("email"), phone=contact.get("phone"), at="contact"
+    )
+    stored = {"email": found.email, "phone": found.phone}
+    return contact | {k: v for k, v in stored.items() if contact.get(k)}, found.problems
 
 
 def _validate_address(f: dict[str, Any], postal: PostalValidator) -> None:

@@ -9,8 +9,12 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from orderhub.db import Database
 from orderhub.errors import Conflict, NotFound, Unauthorized
+from orderhub.identity import attempts
+from orderhub.identity.hashing import PasswordChecks
 from orderhub.identity.service import password_matches
+from orderhub.identity.signin import check_secret
 from orderhub.ids import new_id, utcnow
 from orderhub.onboarding.models import OnboardingAccount
 
@@ -46,6 +50,7 @@ def create(
     password_hash: str,
 ) -> Row:
     """The password arrives hashed: hashing takes ~0.2 s, done off the event loop."""
+    username = normalize_username(username)
     try:
         with session.begin_nested():  # a taken username must not abort the transaction
             return session.execute(
@@ -80,8 +85,45 @@ def get(session: Session, *, partner_id: str, account_id: str) -> Row:
     return row
 
 
+def of_order(session: Session, *, order: Row) -> Row:
+    """The account an onboarding order is for."""
+    return get(session, partner_id=order.partner_id, account_id=order.account_id)
+
+
 def by_username(session: Session, *, partner_id: str, username: str) -> Row | None:
     return session.execute(_BY_USERNAME, {"b_username": username, "b_partner": partner_id}).first()
+
+
+def normalize_username(raw: str) -> str:
+    """Portal usernames are kept and compared lower-cased."""
+    return raw.strip().lower()
+
+
+async def sign_in(
+    database: Database,
+    passwords: PasswordChecks,
+    *,
+    partner_id: str,
+    username: str,
+    password: str,
+) -> Row:
+    """The partner's account whose portal credentials these are; a 401 that does not say
+    which part was wrong otherwise. Five wrong passwords in a row lock the username for 15
+    minutes (429). The sequence is identity/signin.py's: the attempt is claimed before the
+    slow check, which runs off the event loop with no connection held."""
+    username = normalize_username(username)
+    found = await check_secret(
+        database,
+        passwords,
+        budget_key=sign_in_budget_key(partner_id=partner_id, username=username),
+        policy=attempts.PORTAL_PASSWORD,
+        find=lambda session: by_username(session, partner_id=partner_id, username=username),
+        matches=password_ok,
+        secret=password,
+    )
+    if found is None:
+        raise WrongCredentials("The username or password is wrong.")
+    return found
 
 
 def password_ok(account: Row | None, password: str) -> bool:

@@ -12,7 +12,7 @@ from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.inventory import provisioned
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import catalog, orders, qualification, rules
+from orderhub.onboarding import accounts, catalog, orders, qualification, rules
 from orderhub.onboarding.packages import SERVICES
 from orderhub.onboarding.states import OrderStatus, require_at_least
 
@@ -75,11 +75,12 @@ def set_values(
     service_id: str,
     kind: str,
     value: Any,
-    realms: list[str],
     actor: str,
 ) -> Row:
     """Replace one requirement set's values of a service, if they meet its requirements
-    (422 with one problem per failing field otherwise; nothing is kept)."""
+    (422 with one problem per failing field otherwise; nothing is kept). Identifiers may
+    use the realms of the order's account."""
+    realms = accounts.of_order(session, order=order).realms
     target = service(session, order=order, service_id=service_id, step=f"set {kind}")
     delivery = _delivery(session, order.id).get(target.service_type_id)
     found = problems_of(
@@ -112,6 +113,12 @@ def set_values(
         data={"serviceId": target.id, "serviceTypeId": target.service_type_id},
     )
     return row
+
+
+def identifier_realms(session: Session, *, partner_id: str, order_id: str) -> list[str]:
+    """The realms the identifiers of the partner's order may use: its account's."""
+    order = orders.get(session, partner_id=partner_id, order_id=order_id)
+    return accounts.of_order(session, order=order).realms
 
 
 def _delivery(

@@ -11,6 +11,7 @@ from orderhub.errors import NotFound
 from orderhub.ids import new_id, utcnow
 from orderhub.ledger import service as ledger
 from orderhub.ledger.states import Channel
+from orderhub.onboarding import accounts
 from orderhub.onboarding.models import OnboardingOrder, SqResult
 from orderhub.onboarding.states import OrderStatus
 
@@ -43,9 +44,9 @@ class OrderNotFound(NotFound):
     title = "Order not found"
 
 
-def start(
-    session: Session, *, partner_id: str, account_id: str, account_number: str, actor: str
-) -> str:
+def start(session: Session, *, partner_id: str, account_id: str, actor: str) -> Row:
+    """A new order for the partner's account (404 if it is not theirs); SQ comes next."""
+    account = accounts.get(session, partner_id=partner_id, account_id=account_id)
     now = utcnow()
     order_id = new_id("oor")
     ledger.open_order(
@@ -57,7 +58,7 @@ def start(
         party_id=account_id,
         status=OrderStatus.STARTED,
         at=now,
-        refs={"accountNumber": account_number},
+        refs={"accountNumber": account.number},
     )
     session.execute(
         insert(ONBOARDING_ORDERS),
@@ -76,7 +77,7 @@ def start(
         },
     )
     ledger.record(session, order_id=order_id, type="order.started", actor=actor, at=now)
-    return order_id
+    return get(session, partner_id=partner_id, order_id=order_id)
 
 
 def get(session: Session, *, partner_id: str, order_id: str) -> Row:

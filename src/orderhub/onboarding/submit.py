@@ -12,7 +12,7 @@ from orderhub.ids import iso_z, utcnow
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import catalog, configuration, orders, packages
+from orderhub.onboarding import accounts, catalog, configuration, orders, packages
 from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 _ACCEPT_TERMS = (
@@ -85,8 +85,10 @@ def problems(session: Session, *, order: Row, realms: list[str]) -> list[dict[st
     return found
 
 
-def submit(session: Session, *, order: Row, account: Row, actor: str) -> provisioned.CreatedPackage:
-    """Create the package subscription, its service subscriptions and PreActive services."""
+def submit(session: Session, *, order: Row, actor: str) -> provisioned.CreatedPackage:
+    """Create the package subscription, its service subscriptions and PreActive services,
+    in the inventory account of the order's account."""
+    account = accounts.of_order(session, order=order)
     require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "submit")
     found = problems(session, order=order, realms=account.realms)
     if found:

@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from orderhub import contacts
 from orderhub.surfaces.problems import PROBLEM_JSON
 
 # ---- bounded values ---------------------------------------------------------------------
@@ -37,8 +38,24 @@ ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 # A name of a business, a site, a contact's full name.
 LongName = Annotated[str, Field(min_length=1, max_length=200)]
-# An e-mail address (RFC 5321 caps a path at 254 characters); checked by the domain.
-Email = Annotated[str, Field(min_length=3, max_length=254)]
+# Contact e-mails and phones follow one rule, orderhub/contacts.py. As typed, they are
+# only bounded here and the domain reads them (`contacts.normalize_email`/`_phone`: 422
+# `email_format` / `phone_format`, stored lower-cased / as ten digits):
+Email = Annotated[str, Field(min_length=3, max_length=contacts.EMAIL_MAX_LENGTH)]
+Phone = Annotated[
+    str,
+    Field(
+        min_length=contacts.PHONE_TYPED_MIN_LENGTH,
+        max_length=contacts.PHONE_TYPED_MAX_LENGTH,
+        examples=["2145550100"],
+    ),
+]
+# Where an API takes them exactly as stored (care, onboarding accounts), the schema checks
+# the rule's patterns and the value is kept as sent.
+CheckedEmail = Annotated[
+    str, Field(max_length=contacts.EMAIL_MAX_LENGTH, pattern=contacts.EMAIL_PATTERN)
+]
+PhoneDigits = Annotated[str, Field(max_length=10, pattern=contacts.PHONE_PATTERN)]
 # Free text a person writes: a reason, a note.
 Text = Annotated[str, Field(min_length=1, max_length=1000)]
 # How many keys a free-form object may have.

@@ -10,9 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import Row
 
+from orderhub import contacts
 from orderhub.contracts import service as contracts
-from orderhub.customers.rules import normalize_email, normalize_phone
-from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.quotes import credit
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
@@ -25,6 +24,7 @@ from orderhub.surfaces.schemas import (
     JsonInt,
     LongName,
     Name,
+    Phone,
     RequestModel,
     WireModel,
     money,
@@ -57,7 +57,7 @@ class ContactIn(RequestModel):
     name: LongName
     title: Name | None = None
     email: Email
-    phone: Annotated[str, Field(min_length=7, max_length=20)]
+    phone: Phone
 
 
 class ContactOut(WireModel):
@@ -147,17 +147,10 @@ def contract_view(x: Row) -> ContractOut:
 
 
 def _contact(contact: ContactIn) -> dict[str, Any]:
-    """Stored by wire name, e-mail and phone normalized (422 naming the field if not one)."""
-    email, phone = normalize_email(contact.email), normalize_phone(contact.phone)
-    problems = []
-    if email is None:
-        problems.append(FieldProblem("contact.email", "email_format", "Not a valid e-mail."))
-    if phone is None:
-        problems.append(
-            FieldProblem("contact.phone", "phone_format", "A 10-digit phone number is required.")
-        )
-    if problems:
-        raise ValidationFailed("The contact is not valid.", errors=problems)
+    """Stored by wire name, e-mail and phone by the contact rule (422 naming the field)."""
+    email, phone = contacts.require_valid_contact(
+        email=contact.email, phone=contact.phone, at="contact", subject="The contact"
+    )
     return {"name": contact.name, "title": contact.title, "email": email, "phone": phone}
 
 

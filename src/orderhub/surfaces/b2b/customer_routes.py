@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from orderhub import contacts
 from orderhub.business import exceptions
 from orderhub.business import rules as business_rules
 from orderhub.business import service as business
 from orderhub.business.states import ExceptionStatus
-from orderhub.customers.rules import normalize_phone
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import schemas as s
@@ -32,11 +32,9 @@ def _lookup_keys(body: s.CustomerLookupIn) -> dict[str, str | None]:
                 FieldProblem("name", "name_format", "The name has no letters or digits.")
             )
     if body.phone is not None:
-        keys["phone"] = normalize_phone(body.phone)
+        keys["phone"] = contacts.normalize_phone(body.phone)
         if keys["phone"] is None:
-            problems.append(
-                FieldProblem("phone", "phone_format", "Not a valid 10-digit phone number.")
-            )
+            problems.append(contacts.phone_problem("phone"))
     if body.tax_id is not None:
         keys["tax_id"] = business_rules.normalize_tax_id(body.tax_id)
         if keys["tax_id"] is None:

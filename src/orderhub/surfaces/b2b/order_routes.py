@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from orderhub.partner_orders import enrichment
 from orderhub.partner_orders import service as orders
 from orderhub.partner_orders import submit as handoff
 from orderhub.partner_orders.states import PartnerOrderStatus
@@ -107,9 +108,13 @@ async def enrich_order(
 ) -> o.OrderOut:
     """Enrich the order (installation, shipping, billing configuration, customer-defined
     group): each section sent replaces the order's; a sub-order's own section wins."""
-    changes = views.checked_enrichment(body, runtime.adapters.postal)
-    found = orders.enrich(
-        session, partner_id=partner.partner_id, order_id=id, sub_order_id=None, changes=changes
+    found = enrichment.enrich(
+        session,
+        partner_id=partner.partner_id,
+        order_id=id,
+        sub_order_id=None,
+        sections=views.enrichment_sections(body),
+        postal=runtime.adapters.postal,
     )
     return views.order(found)
 
@@ -128,13 +133,13 @@ async def enrich_sub_order(
     runtime: RuntimeDep,
 ) -> o.OrderOut:
     """Enrich one sub-order; its sections replace the order's for it (`null` clears one)."""
-    changes = views.checked_enrichment(body, runtime.adapters.postal)
-    found = orders.enrich(
+    found = enrichment.enrich(
         session,
         partner_id=partner.partner_id,
         order_id=id,
         sub_order_id=sub_order_id,
-        changes=changes,
+        sections=views.enrichment_sections(body),
+        postal=runtime.adapters.postal,
     )
     return views.order(found)
 

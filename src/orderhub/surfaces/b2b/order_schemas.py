@@ -16,6 +16,7 @@ from orderhub.surfaces.schemas import (
     JsonDate,
     LongName,
     Name,
+    Phone,
     RequestModel,
     Text,
     WireModel,
@@ -38,7 +39,7 @@ class OrderCreateIn(RequestModel):
 
 class InstallationContactIn(RequestModel):
     name: LongName
-    phone: Annotated[str, Field(min_length=7, max_length=20)]
+    phone: Phone
     email: Email | None = None
     role: Name | None = None
 

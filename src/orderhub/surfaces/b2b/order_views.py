@@ -1,100 +1,21 @@
-"""B2B orders between the wire and the store: enrichment in, orders and history out."""
+"""B2B orders between the wire and the domain: enrichment in, orders and history out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from orderhub.adapters.postal import PostalValidator
-from orderhub.customers.rules import normalize_email, normalize_phone
-from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.partner_orders.service import OrderDetail
 from orderhub.surfaces.b2b import order_schemas as o
 from orderhub.surfaces.b2b.quote_views import totals
-from orderhub.surfaces.b2b.views import postal_address
 from orderhub.surfaces.schemas import money
 
-# ---- enrichment in: stored by wire name, contacts normalized, the address checked -------
+# ---- enrichment in: the sections sent, as plain data ------------------------------------
 
 
-def enrichment(
-    body: o.SubOrderEnrichmentIn, postal: PostalValidator
-) -> tuple[dict[str, Any], list[FieldProblem]]:
-    """The sections sent (None where cleared), and every problem with their values."""
-    changes: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    sent = body.model_fields_set
-    if "installation" in sent:
-        changes["installation"] = _installation(body.installation, problems)
-    if "shipping" in sent:
-        changes["shipping"] = _shipping(body.shipping, postal, problems)
-    if "billing_configuration" in sent:
-        billing = body.billing_configuration
-        changes["billingConfiguration"] = (
-            None if billing is None else billing.model_dump(mode="json", by_alias=True)
-        )
-    if isinstance(body, o.OrderEnrichmentIn) and "customer_defined_group" in sent:
-        changes["customerDefinedGroup"] = body.customer_defined_group
-    return changes, problems
-
-
-def checked_enrichment(body: o.SubOrderEnrichmentIn, postal: PostalValidator) -> dict[str, Any]:
-    changes, problems = enrichment(body, postal)
-    if problems:
-        raise ValidationFailed("The enrichment is not valid.", errors=problems)
-    return changes
-
-
-def _installation(x: o.InstallationIn | None, problems: list[FieldProblem]) -> dict | None:
-    if x is None:
-        return None
-    contacts = []
-    for n, contact in enumerate(x.contacts):
-        at = f"installation.contacts.{n}"
-        phone = normalize_phone(contact.phone)
-        email = normalize_email(contact.email) if contact.email else None
-        if phone is None:
-            problems.append(
-                FieldProblem(f"{at}.phone", "phone_format", "A 10-digit phone number is required.")
-            )
-        if contact.email and email is None:
-            problems.append(FieldProblem(f"{at}.email", "email_format", "Not a valid e-mail."))
-        contacts.append(
-            {"name": contact.name, "phone": phone, "email": email, "role": contact.role}
-        )
-    return {
-        "contacts": contacts,
-        "requestedStartDate": x.requested_start_date.isoformat()
-        if x.requested_start_date
-        else None,
-        "requestedDueDate": x.requested_due_date.isoformat() if x.requested_due_date else None,
-        "premiseNotes": x.premise_notes,
-    }
-
-
-def _shipping(
-    x: o.ShippingIn | None, postal: PostalValidator, problems: list[FieldProblem]
-) -> dict | None:
-    if x is None:
-        return None
-    email = normalize_email(x.email) if x.email else None
-    if x.email and email is None:
-        problems.append(FieldProblem("shipping.email", "email_format", "Not a valid e-mail."))
-    address = None
-    if x.address is not None:
-        checked = postal.validate(postal_address(x.address))
-        problems.extend(
-            FieldProblem(f"shipping.address.{p.field}", p.rule, p.message) for p in checked.problems
-        )
-        if checked.standardized is not None:
-            a = checked.standardized
-            address = {
-                "addressLine1": a.address_line1,
-                "addressLine2": a.address_line2,
-                "city": a.city,
-                "state": a.state,
-                "zipCode": a.zip_code,
-            }
-    return {"email": email, "address": address, "notes": x.notes}
+def enrichment_sections(body: o.SubOrderEnrichmentIn) -> dict[str, Any]:
+    """The sections the partner sent (None where cleared), by wire name; partner_orders
+    checks and stores them."""
+    return body.model_dump(mode="json", by_alias=True, include=body.model_fields_set)
 
 
 # ---- answers ----------------------------------------------------------------------------

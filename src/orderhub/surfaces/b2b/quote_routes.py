@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from orderhub import contacts
 from orderhub.business_catalog import rules as pricing
 from orderhub.business_catalog import service as catalog
-from orderhub.customers.rules import normalize_email
 from orderhub.errors import ValidationFailed
 from orderhub.quotes import service as quotes
 from orderhub.quotes.states import QuoteStatus
@@ -51,11 +51,9 @@ def _billing(billing: q.BillingPreferencesIn) -> dict[str, Any]:
     """Stored by wire name, the e-mail normalized (422 if it is not one)."""
     data = billing.model_dump(by_alias=True)
     if billing.billing_email is not None:
-        data["billingEmail"] = normalize_email(billing.billing_email)
-        if data["billingEmail"] is None:
-            raise ValidationFailed.one(
-                "billingPreferences.billingEmail", "email_format", "Not a valid e-mail."
-            )
+        data["billingEmail"] = contacts.require_email(
+            billing.billing_email, field="billingPreferences.billingEmail"
+        )
     return data
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from orderhub.surfaces.schemas import RequestModel, Text, WireModel, path_id
+from orderhub.surfaces.schemas import Phone, RequestModel, Text, WireModel, path_id
 
 CustomerId = path_id("Customer ID")
 ExceptionRequestId = path_id("Exception request ID")
@@ -67,9 +67,7 @@ class CustomerLookupIn(RequestModel):
     name: (
         Annotated[str, Field(min_length=1, max_length=200, examples=["Bluebonnet Bank"])] | None
     ) = None
-    phone: Annotated[str, Field(min_length=10, max_length=20, examples=["2145550300"])] | None = (
-        None
-    )
+    phone: Annotated[Phone, Field(examples=["2145550300"])] | None = None
     tax_id: Annotated[str, Field(min_length=9, max_length=12, examples=["75-2466789"])] | None = (
         None
     )

@@ -13,7 +13,13 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from orderhub.careorders import rules
-from orderhub.surfaces.schemas import JsonBool, RequestModel, WireModel
+from orderhub.surfaces.schemas import (
+    CheckedEmail,
+    JsonBool,
+    PhoneDigits,
+    RequestModel,
+    WireModel,
+)
 
 
 def one_of(values: tuple[str, ...], description: str) -> Any:
@@ -38,7 +44,7 @@ class PersonName(RequestModel):
 
 
 class Phone(RequestModel):
-    number: str = Field(max_length=10, pattern=r"^[0-9]{10}$", description="10 digits")
+    number: Annotated[PhoneDigits, Field(description="10 digits")]
     extension: str | None = Field(None, max_length=6, pattern=r"^[0-9]{1,6}$")
 
 
@@ -53,7 +59,7 @@ class PostalAddress(RequestModel):
 class OrderContact(RequestModel):
     contact: PersonName
     phone: Phone | None = None
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: CheckedEmail | None = None
 
 
 class Item(RequestModel):
@@ -96,7 +102,7 @@ class SubscriberContact(RequestModel):
     name: PersonName
     address: PostalAddress | None = None
     phone: Phone | None = None
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: CheckedEmail | None = None
 
 
 class Device(RequestModel):

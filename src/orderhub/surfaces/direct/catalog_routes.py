@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
+from orderhub import contacts
 from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
-from orderhub.customers.rules import normalize_email, normalize_phone
-from orderhub.errors import ValidationFailed
-from orderhub.fulfillment.models import Store
+from orderhub.fulfillment import service as fulfillment
 from orderhub.orders.service import caller_customer_id
 from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
@@ -36,31 +34,18 @@ TERMS_TEXT = (
 async def lookup_customers(
     principal: PrincipalDep,
     session: SessionDep,
-    phone: Annotated[str | None, Query(max_length=20)] = None,
-    email: Annotated[str | None, Query(max_length=254)] = None,
+    phone: Annotated[str | None, Query(max_length=contacts.PHONE_TYPED_MAX_LENGTH)] = None,
+    email: Annotated[str | None, Query(max_length=contacts.EMAIL_MAX_LENGTH)] = None,
     customer_id: Annotated[str | None, Query(alias="customerId", max_length=64)] = None,
 ) -> s.CustomersOut:
     """Find the caller's own customer record by phone, e-mail or customer id."""
-    if not (phone or email or customer_id):
-        raise ValidationFailed.one(
-            "phone", "one_of_required", "Give one of phone, email or customerId."
-        )
-    own_id = caller_customer_id(session, principal)
-    norm_phone = normalize_phone(phone) if phone else None
-    norm_email = normalize_email(email) if email else None
-    # A customer sees only their own record; anybody else's does not exist.
-    found = None
-    if (
-        own_id
-        and (not phone or norm_phone)
-        and (not email or norm_email)
-        and (not customer_id or customer_id == own_id)
-    ):
-        found = customers.get_record(
-            session, customer_id=own_id, phone=norm_phone, email=norm_email
-        )
-    if found is None:
-        raise customers.CustomerNotFound("No customer matches those details.")
+    found = customers.find_own(
+        session,
+        caller_customer_id=caller_customer_id(session, principal),
+        phone=phone,
+        email=email,
+        customer_id=customer_id,
+    )
     return s.CustomersOut(customers=[views.customer(found)])
 
 
@@ -105,8 +90,12 @@ async def list_offers(
 )
 async def list_stores(principal: PrincipalDep, session: SessionDep) -> s.StoresOut:
     """Stores an order can be picked up from (`storeId` of a storePickup fulfillment)."""
-    stores = session.scalars(select(Store).order_by(Store.id))
-    return s.StoresOut(stores=[s.StoreOut(id=x.id, name=x.name, address=x.address) for x in stores])
+    return s.StoresOut(
+        stores=[
+            s.StoreOut(id=x.id, name=x.name, address=x.address)
+            for x in fulfillment.list_stores(session)
+        ]
+    )
 
 
 @router.get(

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
-from orderhub.customers.rules import normalize_email, normalize_phone
-from orderhub.errors import FieldProblem, ValidationFailed
+from orderhub import contacts
 from orderhub.ids import utcnow
 from orderhub.orders import lifecycle
 from orderhub.orders import service as orders
@@ -36,17 +35,11 @@ IdempotencyKey = Annotated[
 def _new_customer(body: s.OrderCreateIn) -> orders.NewCustomer | None:
     if body.customer is None:
         return None
-    email, phone = normalize_email(body.customer.email), normalize_phone(body.customer.phone)
-    problems = []
-    if email is None:
-        problems.append(FieldProblem("customer.email", "email_format", "Not a valid e-mail."))
-    if phone is None:
-        problems.append(
-            FieldProblem("customer.phone", "phone_format", "Not a valid 10-digit phone number.")
-        )
-    if problems:
-        raise ValidationFailed("The new customer is not valid.", errors=problems)
-    return orders.NewCustomer(body.customer.first_name, body.customer.last_name, email, phone)
+    c = body.customer
+    email, phone = contacts.require_valid_contact(
+        email=c.email, phone=c.phone, at="customer", subject="The new customer"
+    )
+    return orders.NewCustomer(c.first_name, c.last_name, email, phone)
 
 
 @router.post(

@@ -14,13 +14,13 @@ from orderhub.surfaces.schemas import (
     JsonDate,
     JsonInt,
     Name,
+    Phone,
     RequestModel,
     WireModel,
     path_id,
 )
 
 OrderId = path_id("Order ID")
-Phone = Annotated[str, Field(min_length=10, max_length=20, examples=["2145550100"])]
 
 
 # ---- authentication -------------------------------------------------------------------

@@ -7,9 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy import Row
 
-from orderhub.identity import attempts
 from orderhub.identity.service import hash_password
-from orderhub.identity.signin import check_secret
 from orderhub.onboarding import accounts
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
@@ -58,7 +56,7 @@ async def create_account(
         customer=body.customer.model_dump(by_alias=True, exclude_none=True),
         primary_contact=body.primary_contact.model_dump(by_alias=True),
         billing_contact=body.billing_contact.model_dump(by_alias=True),
-        username=body.portal.username.lower(),
+        username=body.portal.username,
         password_hash=password_hash,
     )
     return account_out(row)
@@ -82,22 +80,12 @@ async def find_by_credentials(
 ) -> s.AccountOut:
     """Seed method GetAccountFromUsernameAndPassword. Wrong credentials are one 401 that
     does not say which part was wrong, and cost the same either way; five wrong passwords
-    in a row lock the account's sign-in for 15 minutes (429 with Retry-After).
-
-    The sequence is identity/signin.py's: the attempt is claimed before the slow check,
-    which runs off the event loop with no connection held."""
-    username = body.username.strip().lower()
-    found = await check_secret(
+    in a row lock the account's sign-in for 15 minutes (429 with Retry-After)."""
+    found = await accounts.sign_in(
         runtime.database,
         runtime.passwords,
-        budget_key=accounts.sign_in_budget_key(partner_id=partner.partner_id, username=username),
-        policy=attempts.PORTAL_PASSWORD,
-        find=lambda session: accounts.by_username(
-            session, partner_id=partner.partner_id, username=username
-        ),
-        matches=accounts.password_ok,
-        secret=body.password,
+        partner_id=partner.partner_id,
+        username=body.username,
+        password=body.password,
     )
-    if found is None:
-        raise accounts.WrongCredentials("The username or password is wrong.")
     return account_out(found)

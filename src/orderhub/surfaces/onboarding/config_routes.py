@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Row
 
 from orderhub.errors import FieldProblem, ValidationFailed
-from orderhub.onboarding import accounts, catalog, configuration, orders, packages
+from orderhub.onboarding import catalog, configuration, orders, packages
 from orderhub.onboarding import submit as submission
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
@@ -133,9 +133,9 @@ async def service_requirements(
 @router.get("/orders/{id}/identifier-realms", response_model=s.RealmsOut, responses=_ERRORS)
 async def identifier_realms(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.RealmsOut:
     """Seed method GetServiceIdentifierRealms: the realms of the order's account."""
-    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
-    account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
-    return s.RealmsOut(realms=account.realms)
+    return s.RealmsOut(
+        realms=configuration.identifier_realms(session, partner_id=partner.partner_id, order_id=id)
+    )
 
 
 @router.put(
@@ -157,15 +157,8 @@ async def set_service_requirements(
     if kind == "identifiers":
         value = [i.model_dump(exclude_none=True) for i in value]
     order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
-    account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
     row = configuration.set_values(
-        session,
-        order=order,
-        service_id=service_id,
-        kind=kind,
-        value=value,
-        realms=account.realms,
-        actor=partner.client_id,
+        session, order=order, service_id=service_id, kind=kind, value=value, actor=partner.client_id
     )
     return _service_out(row)
 
@@ -212,8 +205,7 @@ async def submit_order(
 
     def produce() -> dict:
         order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
-        account = accounts.get(session, partner_id=partner.partner_id, account_id=order.account_id)
-        created = submission.submit(session, order=order, account=account, actor=partner.client_id)
+        created = submission.submit(session, order=order, actor=partner.client_id)
         return s.SubmittedOut(
             order_id=id,
             status="submitted",

@@ -7,14 +7,25 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import accounts, orders, qualification
-from orderhub.onboarding.states import OrderStatus, advance, require_at_least
+from orderhub.onboarding import orders, qualification
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["onboarding orders"])
+
+
+def sq_out(result: Row) -> s.SqOut:
+    return s.SqOut(
+        id=result.id,
+        service_type_id=result.service_type_id,
+        kind=result.kind,
+        qualified=result.qualified,
+        reason=result.reason,
+        details=result.details,
+        created_at=result.created_at,
+    )
 
 
 def order_out(session: Session, order: Row) -> s.OrderOut:
@@ -24,18 +35,7 @@ def order_out(session: Session, order: Row) -> s.OrderOut:
         account_id=order.account_id,
         status=order.status,
         package_plan_id=order.package_plan_id,
-        qualifications=[
-            s.SqOut(
-                id=r.id,
-                service_type_id=r.service_type_id,
-                kind=r.kind,
-                qualified=r.qualified,
-                reason=r.reason,
-                details=r.details,
-                created_at=r.created_at,
-            )
-            for r in results
-        ],
+        qualifications=[sq_out(r) for r in results],
         qualified_service_types=sorted(qualification.qualified_types(results)),
         created_at=order.created_at,
         updated_at=order.updated_at,
@@ -54,15 +54,10 @@ def order_out(session: Session, order: Row) -> s.OrderOut:
 )
 async def start_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.OrderOut:
     """Seed method CreateOrder: an order for the account; service qualification next."""
-    account = accounts.get(session, partner_id=partner.partner_id, account_id=id)
-    order_id = orders.start(
-        session,
-        partner_id=partner.partner_id,
-        account_id=id,
-        account_number=account.number,
-        actor=partner.client_id,
+    order = orders.start(
+        session, partner_id=partner.partner_id, account_id=id, actor=partner.client_id
     )
-    return order_out(session, orders.get(session, partner_id=partner.partner_id, order_id=order_id))
+    return order_out(session, order)
 
 
 @router.get(
@@ -71,36 +66,6 @@ async def start_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.O
 async def get_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.OrderOut:
     """The order's status, every step's state and its event history."""
     return order_out(session, orders.get(session, partner_id=partner.partner_id, order_id=id))
-
-
-def _after_sq(session: Session, order: Row, result: Row, actor: str) -> s.SqOut:
-    ledger.record(
-        session,
-        order_id=order.id,
-        type="sq.qualified" if result.qualified else "sq.failed",
-        actor=actor,
-        data={"serviceTypeId": result.service_type_id, "kind": result.kind}
-        | ({"reason": result.reason} if result.reason else {}),
-    )
-    if result.qualified:
-        orders.set_status(session, order=order, status=advance(order.status, OrderStatus.QUALIFIED))
-    return s.SqOut(
-        id=result.id,
-        service_type_id=result.service_type_id,
-        kind=result.kind,
-        qualified=result.qualified,
-        reason=result.reason,
-        details=result.details,
-        created_at=result.created_at,
-    )
-
-
-def _claim_for_sq(session: Session, partner, order_id: str) -> Row:
-    order = orders.claim(session, partner_id=partner.partner_id, order_id=order_id)
-    # SQ may be repeated (another service type, another address) until the order is
-    # submitted; before package selection it is what moves the order on.
-    require_at_least(order.status, OrderStatus.STARTED, "serviceQualification")
-    return order
 
 
 @router.post(
@@ -112,9 +77,14 @@ async def simple_sq(
     id: s.Id, body: s.SimpleSqIn, partner: PartnerDep, session: SessionDep
 ) -> s.SqOut:
     """Seed method PerformSimpleSQ: for service types that need no check."""
-    order = _claim_for_sq(session, partner, id)
-    result = qualification.simple(session, order_id=order.id, type_id=body.service_type_id)
-    return _after_sq(session, order, result, partner.client_id)
+    result = qualification.simple(
+        session,
+        partner_id=partner.partner_id,
+        order_id=id,
+        type_id=body.service_type_id,
+        actor=partner.client_id,
+    )
+    return sq_out(result)
 
 
 @router.post(
@@ -127,15 +97,16 @@ async def phone_sq(
 ) -> s.SqOut:
     """Seed method PerformGeneralPhoneSQ. An unsuccessful SQ is an answer (`qualified`
     false, with the reason), not an error; it blocks packages with that service type."""
-    order = _claim_for_sq(session, partner, id)
     result = qualification.phone(
         session,
-        order_id=order.id,
+        partner_id=partner.partner_id,
+        order_id=id,
         type_id=body.service_type_id,
         phone_number=body.phone_number,
         qualifier=runtime.adapters.qualifier,
+        actor=partner.client_id,
     )
-    return _after_sq(session, order, result, partner.client_id)
+    return sq_out(result)
 
 
 @router.post(
@@ -147,8 +118,9 @@ async def find_address(
     id: s.Id, body: s.AddressSearchIn, partner: PartnerDep, session: ReadSessionDep
 ) -> s.LocationsOut:
     """Seed method PerformNWBSQFindAddress: candidate addresses and their location ids."""
-    orders.get(session, partner_id=partner.partner_id, order_id=id)
-    found = qualification.find_addresses(session, query=body.query)
+    found = qualification.find_addresses(
+        session, partner_id=partner.partner_id, order_id=id, query=body.query
+    )
     return s.LocationsOut(
         locations=[s.LocationOut(location_id=loc.id, address=loc.address) for loc in found]
     )
@@ -163,8 +135,12 @@ async def address_sq(
     id: s.Id, body: s.AddressSqIn, partner: PartnerDep, session: SessionDep
 ) -> s.SqOut:
     """Seed method PerformNWBSQ: the technologies and speed tiers available at a location."""
-    order = _claim_for_sq(session, partner, id)
     result = qualification.address(
-        session, order_id=order.id, type_id=body.service_type_id, location_id=body.location_id
+        session,
+        partner_id=partner.partner_id,
+        order_id=id,
+        type_id=body.service_type_id,
+        location_id=body.location_id,
+        actor=partner.client_id,
     )
-    return _after_sq(session, order, result, partner.client_id)
+    return sq_out(result)

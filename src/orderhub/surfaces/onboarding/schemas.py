@@ -9,8 +9,10 @@ from pydantic import Field, StrictBool, model_validator
 
 from orderhub.surfaces.schemas import (
     MAX_PROPERTIES,
+    CheckedEmail,
     JsonInt,
     Name,
+    PhoneDigits,
     RequestModel,
     WireModel,
     path_id,
@@ -22,8 +24,8 @@ Id = path_id()
 class ContactIn(RequestModel):
     first_name: Name
     last_name: Name
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-    phone: str = Field(max_length=10, pattern=r"^[0-9]{10}$")
+    email: CheckedEmail
+    phone: PhoneDigits
 
 
 class CustomerIn(RequestModel):
