@@ -34,10 +34,11 @@ BUDGET = {
     "POST /oauth/token": 6,
     "POST /b2b/v1/customers/lookup": 3,
     "POST /b2b/v1/addresses/validate": 0,
-    "POST /b2b/v1/customers/{id}/exception-requests": 5,
+    "POST /b2b/v1/customers/{id}/exception-requests": 4,
     "GET /b2b/v1/exception-requests": 2,
-    # +2: the decision is published to the outbox (event row, matching webhooks).
-    "POST /operator/v1/exception-requests/{id}/approve": 5,
+    # +1: the decision is published to the outbox (one row: the dispatcher queues its
+    # deliveries, webhooks/dispatch.py).
+    "POST /operator/v1/exception-requests/{id}/approve": 4,
     "POST /b2b/v1/quotes": 7,
     "GET /b2b/v1/quotes/{id}": 4,
     "PATCH /b2b/v1/quotes/{id}": 8,
@@ -48,8 +49,10 @@ BUDGET = {
     "GET /b2b/v1/quotes/{id}/credit-check": 3,
     "POST /b2b/v1/quotes/{id}/contract": 6,
     "POST /b2b/v1/contracts/{id}/sign": 5,
-    # +2: the order's ledger row and its references (ledger/service.py).
-    "POST /b2b/v1/orders": 9,
+    # +2: the order's ledger row and its references (ledger/service.py); +2: its
+    # `ledger.order_opened` event (on PostgreSQL with the partner's outbox turn; one less
+    # on SQLite).
+    "POST /b2b/v1/orders": 11,
     "GET /b2b/v1/orders/{id}": 3,
     "PATCH /b2b/v1/orders/{id}": 5,
     "PATCH /b2b/v1/orders/{id}/sub-orders/{id}": 5,

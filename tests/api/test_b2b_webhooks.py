@@ -8,6 +8,7 @@ from orderhub.webhooks import egress, rules, worker
 from orderhub.webhooks import service as webhooks
 from tests.api.b2b_helpers import B2B, OPERATOR, SANDBOX_CLIENT_B, file_exception, partner_headers
 from tests.helpers import is_problem, sign_in
+from tests.outbox import dispatched
 from tests.receiver import Receiver
 
 
@@ -30,6 +31,7 @@ def _publish(client, partner_id: str, type: str = "order.status_changed") -> str
 
 def _deliver(client) -> int:
     runtime = client.app.state.runtime
+    dispatched(runtime.database)
 
     async def once() -> int:
         async with egress.client(allow_private=True, timeout=5) as http:

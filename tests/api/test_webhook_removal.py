@@ -9,6 +9,7 @@ from orderhub.webhooks import service as webhooks
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from tests.api.b2b_helpers import B2B, partner_headers
 from tests.helpers import is_problem
+from tests.outbox import dispatched
 
 
 def _owner(client, headers) -> str:
@@ -19,10 +20,14 @@ def _owner(client, headers) -> str:
 
 
 def _publish(client, owner: str) -> str:
-    with client.app.state.runtime.database.transaction() as session:
-        return webhooks.publish(
+    """An event, and its deliveries queued (what the worker's dispatcher does)."""
+    database = client.app.state.runtime.database
+    with database.transaction() as session:
+        event_id = webhooks.publish(
             session, owner=owner, type="order.status_changed", subject="bor_x", data={"n": 1}
         )
+    dispatched(database)
+    return event_id
 
 
 def _count(client, model, **where) -> int:

@@ -36,8 +36,13 @@ def _order(settings, **changes) -> tuple[TestClient, dict, dict]:
 
 
 def _statuses(database) -> list[str]:
+    """The statuses the order's `order.status_changed` events announced, in order."""
     with database.transaction(write=False) as session:
-        rows = session.execute(select(EVENTS.c.data).order_by(EVENTS.c.seq))
+        rows = session.execute(
+            select(EVENTS.c.data)
+            .where(EVENTS.c.type == "order.status_changed")
+            .order_by(EVENTS.c.seq)
+        )
         return [row.data["status"] for row in rows]
 
 

@@ -77,7 +77,9 @@ def test_concurrent_handoffs_submit_once_and_orders_are_one_per_quote(settings, 
 
     assert sorted(_race(submit)) == ["done"] + ["refused"] * (RACERS - 1)
     assert sorted(_race(create)) == ["done"] + ["refused"] * (RACERS - 1)
-    assert _count(database, OutboxEvent) == 1
+    assert _count(database, OutboxEvent, OutboxEvent.type == "order.status_changed") == 1
+    moved = OutboxEvent.type == "ledger.status_changed", OutboxEvent.subject == order["id"]
+    assert _count(database, OutboxEvent, *moved) == 1
     assert (
         _count(
             database,
@@ -125,4 +127,6 @@ def test_two_workers_apply_a_due_step_once(settings, database):
         applied = sorted(pool.map(work, range(2)))
 
     assert applied == [0, 1]
-    assert _count(database, OutboxEvent) == 2  # submitted, accepted
+    # submitted, accepted: each once, with the ledger's own event
+    for type in ("order.status_changed", "ledger.status_changed"):
+        assert _count(database, OutboxEvent, OutboxEvent.type == type) == 2

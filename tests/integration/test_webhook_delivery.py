@@ -14,6 +14,7 @@ from orderhub.ids import utcnow
 from orderhub.webhooks import egress, rules, worker
 from orderhub.webhooks import service as webhooks
 from orderhub.webhooks.service import DELIVERIES, EVENTS
+from tests.outbox import dispatched, in_stream
 from tests.receiver import Receiver
 
 KEY = b"test-key"
@@ -42,6 +43,8 @@ def _publish(database: Database, type: str = "order.status_changed", **data) -> 
 
 
 def _deliver(database: Database, now=None) -> int:
+    dispatched(database, now)
+
     async def once() -> int:
         async with egress.client(allow_private=True, timeout=5) as client:
             return await worker.deliver_due(database, KEY, client, retry_base_seconds=10, now=now)
@@ -160,6 +163,7 @@ def test_two_workers_at_once_send_each_delivery_once(database, settings, receive
     _subscribe(database, receiver.url, ["*"])
     for n in range(30):
         _publish(database, n=n)
+    in_stream(database, 30)  # then the four dispatch them, each event once, and deliver
     other = Database(settings.database_url)  # a second process's engine and pool
 
     async def both() -> list[int]:
@@ -184,6 +188,7 @@ def test_two_workers_at_once_send_each_delivery_once(database, settings, receive
 def test_outside_the_sandbox_a_private_receiver_gets_nothing(database, receiver):
     _subscribe(database, receiver.url, ["*"])
     _publish(database)
+    dispatched(database)
 
     async def production_worker() -> int:
         async with egress.client(allow_private=False, timeout=5) as client:

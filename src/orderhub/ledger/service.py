@@ -4,6 +4,12 @@ the transaction of its own change, and records their history here.
 The consumer channel's order *is* its ledger row (orders.service writes it with the
 ledger's columns in its own prebuilt statements); the other channels call `open_order`
 when they create an order and `move` whenever its status changes.
+
+Each opening and each status move also publishes one event to the outbox, owned by the
+order's owner: `ledger.order_opened`, then `ledger.status_changed` for every move of the
+channel's status (the common state moves with it or not: `state` and `previousState`
+say). The consumer channel publishes them from its own statements (`announce_opened`,
+`announce_move`).
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from orderhub.ids import utcnow
+from orderhub.ids import iso_z, utcnow
 from orderhub.ledger.models import Order, OrderEvent, OrderReference
 from orderhub.ledger.states import STATES, OrderState, common_state
+from orderhub.webhooks import service as webhooks
 
 ORDERS = Order.__table__
 REFERENCES = OrderReference.__table__
@@ -34,7 +41,11 @@ _MOVE = (
         completed_at=bindparam("b_completed"),
         submitted_at=func.coalesce(ORDERS.c.submitted_at, bindparam("b_submitted")),
     )
+    # Whose order it is, for its event, at no extra statement.
+    .returning(ORDERS.c.owner)
 )
+OPENED = "ledger.order_opened"
+STATUS_CHANGED = "ledger.status_changed"
 _INSERT_EVENT = insert(EVENTS)
 _HISTORY = select(EVENTS).where(EVENTS.c.order_id == bindparam("b_id")).order_by(EVENTS.c.id)
 
@@ -80,6 +91,7 @@ def open_order(
         },
     )
     index_references(session, order_id=order_id, refs=found)
+    announce_opened(session, order_id=order_id, channel=channel, owner=owner, status=status, at=at)
 
 
 def index_references(session: Session, *, order_id: str, refs: dict[str, str]) -> None:
@@ -106,7 +118,7 @@ def move(
     before = common_state(channel, previous)
     if state != before:
         STATES.check(before, state)
-    session.execute(
+    owner = session.execute(
         _MOVE,
         {
             "b_id": order_id,
@@ -116,8 +128,64 @@ def move(
             "b_completed": at if STATES.is_final(state) else None,
             "b_submitted": at if submitted else None,
         },
+    ).scalar_one()
+    announce_move(
+        session,
+        order_id=order_id,
+        channel=channel,
+        owner=owner,
+        status=status,
+        previous=previous,
+        at=at,
     )
     return state
+
+
+def announce_opened(
+    session: Session, *, order_id: str, channel: str, owner: str, status: str, at: datetime
+) -> None:
+    """The outbox event of a new ledger row (`ledger.order_opened`), for its owner."""
+    webhooks.publish(
+        session,
+        owner=owner,
+        type=OPENED,
+        subject=order_id,
+        data={
+            "orderId": order_id,
+            "channel": str(channel),
+            "state": str(common_state(channel, status)),
+            "status": str(status),
+            "openedAt": iso_z(at),
+        },
+    )
+
+
+def announce_move(
+    session: Session,
+    *,
+    order_id: str,
+    channel: str,
+    owner: str,
+    status: str,
+    previous: str,
+    at: datetime,
+) -> None:
+    """The outbox event of a status move (`ledger.status_changed`), for the order's owner."""
+    webhooks.publish(
+        session,
+        owner=owner,
+        type=STATUS_CHANGED,
+        subject=order_id,
+        data={
+            "orderId": order_id,
+            "channel": str(channel),
+            "state": str(common_state(channel, status)),
+            "previousState": str(common_state(channel, previous)),
+            "status": str(status),
+            "previousStatus": str(previous),
+            "changedAt": iso_z(at),
+        },
+    )
 
 
 def record(

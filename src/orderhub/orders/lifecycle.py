@@ -70,6 +70,15 @@ def change_status(
             "b_due": None if final else order.fulfillment_due_at,
         },
     ).one()
+    ledger.announce_move(
+        session,
+        order_id=order.id,
+        channel=Channel.DIRECT,
+        owner=order.owner,
+        status=status,
+        previous=previous,
+        at=now,
+    )
     if target == OrderStatus.COMPLETED:
         # Fulfilled: the lines the order sold go live.
         inventory.activate_lines(session, order_id=order.id, actor=actor)

@@ -228,6 +228,14 @@ def create(
         },
     )
     session.execute(_INSERT_ITEMS, rows)
+    ledger.announce_opened(
+        session,
+        order_id=order_id,
+        channel=Channel.DIRECT,
+        owner=f"customer:{customer.id}",
+        status=OrderStatus.DRAFT,
+        at=now,
+    )
     ledger.record(
         session,
         order_id=order_id,

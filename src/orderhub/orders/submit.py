@@ -149,6 +149,15 @@ def submit(session: Session, *, order: Row, terms_version: str, actor: str) -> R
             "b_due": now,
         },
     ).one()
+    ledger.announce_move(
+        session,
+        order_id=order.id,
+        channel=Channel.DIRECT,
+        owner=order.owner,
+        status=status,
+        previous=order.status,
+        at=now,
+    )
     ledger.record(
         session,
         order_id=order.id,

@@ -1,11 +1,12 @@
-"""The outbox (every event a partner may hear about) and webhook subscriptions and deliveries."""
+"""The outbox (every event of every owner), webhook subscriptions and deliveries, and the
+cursor of the dispatcher that turns events into deliveries."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderhub.db import Base, UTCDateTime
@@ -14,17 +15,22 @@ from orderhub.db import Base, UTCDateTime
 class OutboxEvent(Base):
     """One event, written in the transaction of the change it reports.
 
-    `seq` orders a partner's events for polling (`after=<seq>`); `id` is the stable id
-    receivers use to drop duplicates.
+    `seq` orders one owner's events for polling (`after=<seq>`); `(txid, seq)` orders
+    every owner's events in commit order for the global stream (webhooks/stream.py); `id`
+    is the stable id receivers use to drop duplicates.
     """
 
     __tablename__ = "outbox_events"
     __table_args__ = (
         Index("ix_outbox_events_created_at", "created_at"),
         Index("ix_outbox_events_owner_seq", "owner", "seq"),
+        Index("ix_outbox_events_txid_seq", "txid", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The writing transaction's id on PostgreSQL (the column's default is
+    # pg_current_xact_id(), migration 0015); 0 on SQLite, whose writers commit in seq order.
+    txid: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     id: Mapped[str] = mapped_column(String(40), unique=True)
     owner: Mapped[str] = mapped_column(String(60))
     type: Mapped[str] = mapped_column(String(80))
@@ -75,3 +81,15 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxCursor(Base):
+    """How far a reader of the global stream has come: the `(txid, seq)` of the last event
+    it has handled. One row, `deliveries`: the dispatcher's (webhooks/dispatch.py)."""
+
+    __tablename__ = "outbox_cursors"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    txid: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""Webhook rules as pure functions: signing, retry schedule, event-type patterns, URLs."""
+"""Webhook rules as pure functions: signing, retry schedule, event-type patterns, who
+hears of an event, URLs."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import hashlib
 import hmac
 import ipaddress
 import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 import httpx
 
 MAX_ATTEMPTS = 8
+# The owner of operations' webhooks: they hear of every owner's events.
+OPERATIONS = "operations"
 # A pattern is an event type (`order.status_changed`), a family (`order.*`) or `*`.
 EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*(\.\*)?)$")
 
@@ -40,6 +46,28 @@ def wants(patterns: list[str], event_type: str) -> bool:
         if pattern.endswith(".*") and event_type.startswith(pattern[:-1]):
             return True
     return False
+
+
+def ordered_per_owner(owner: str) -> bool:
+    """Whether the owner's events must commit in `seq` order: partners read their own
+    events by `seq` (`GET /b2b/v1/events?after=`), so their publishers take turns. Other
+    owners (a consumer: `customer:<id>`) have no such reader: their events are read in
+    the global stream's order (stream.py), which needs no turns."""
+    return owner.startswith("partner:")
+
+
+def recipients(
+    *, owner: str, type: str, published_at: datetime, subscriptions: Iterable[Any]
+) -> list[str]:
+    """The ids of the subscriptions an event goes to: the owner's and operations', that
+    want its type and were registered by the time it was published."""
+    return [
+        s.id
+        for s in subscriptions
+        if s.owner in (owner, OPERATIONS)
+        and s.created_at <= published_at
+        and wants(s.event_types, type)
+    ]
 
 
 def url_problem(url: str, *, allow_http: bool) -> str | None:

@@ -1,8 +1,10 @@
-"""Publishing events to the outbox, and managing a partner's webhook subscriptions.
+"""Publishing events to the outbox, reading them back, and managing webhook subscriptions
+(a partner's, or operations', owner `operations`).
 
 `publish` runs in the transaction of the change it reports, so an event exists exactly
-when its change does; it also queues one delivery per subscription that wants it.
-Delivery itself is the worker's job (webhooks/worker.py).
+when its change does. It is one INSERT (a partner's also takes the partner's turn, for
+polling by `seq`); deliveries are queued from the outbox by the dispatcher
+(webhooks/dispatch.py) and made by the worker (webhooks/worker.py).
 """
 
 from __future__ import annotations
@@ -16,18 +18,14 @@ from sqlalchemy.orm import Session
 from orderhub.db import serialize_on
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
-from orderhub.webhooks import rules
+from orderhub.webhooks import dispatch, rules, stream
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 EVENTS = OutboxEvent.__table__
 SUBSCRIPTIONS = WebhookSubscription.__table__
 DELIVERIES = WebhookDelivery.__table__
 
-_INSERT_EVENT = insert(EVENTS).returning(EVENTS.c.seq)
-_ACTIVE_SUBSCRIPTIONS = select(SUBSCRIPTIONS.c.id, SUBSCRIPTIONS.c.event_types).where(
-    SUBSCRIPTIONS.c.owner == bindparam("b_owner"), SUBSCRIPTIONS.c.active.is_(True)
-)
-_INSERT_DELIVERY = insert(DELIVERIES)
+_INSERT_EVENT = insert(EVENTS)
 _EVENTS_AFTER = (
     select(EVENTS)
     .where(EVENTS.c.owner == bindparam("b_owner"), EVENTS.c.seq > bindparam("after"))
@@ -52,6 +50,8 @@ _DELIVERIES_OF = (
 
 _DELETE_DELIVERIES = delete(DELIVERIES).where(DELIVERIES.c.subscription_id == bindparam("b_id"))
 _DELETE_SUBSCRIPTION = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("b_id"))
+# session.info key: the transaction and the owners whose turn it holds.
+_TURNS = "outbox_turns"
 
 
 class SubscriptionNotFound(NotFound):
@@ -66,13 +66,12 @@ class NewSubscription:
 
 
 def publish(session: Session, *, owner: str, type: str, subject: str, data: dict[str, Any]) -> str:
-    """Record an event for `owner` and queue its deliveries; returns the event id."""
-    # One publisher per owner at a time, so the owner's events commit in `seq` order and
-    # a poller that has read up to a cursor never misses an earlier event committed late.
-    serialize_on(session, f"outbox:{owner}")
-    now = utcnow()
+    """Record an event for `owner`; returns the event id. Its deliveries are queued by the
+    dispatcher once the transaction has committed."""
+    if rules.ordered_per_owner(owner):
+        _take_turn(session, owner)
     event_id = new_id("evt")
-    seq = session.execute(
+    session.execute(
         _INSERT_EVENT,
         {
             "id": event_id,
@@ -80,33 +79,34 @@ def publish(session: Session, *, owner: str, type: str, subject: str, data: dict
             "type": type,
             "subject": subject,
             "data": data,
-            "created_at": now,
+            "created_at": utcnow(),
         },
-    ).scalar_one()
-    deliveries = [
-        {
-            "id": new_id("dlv"),
-            "event_seq": seq,
-            "subscription_id": sub.id,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "last_status_code": None,
-            "last_error": None,
-            "delivered_at": None,
-            "created_at": now,
-        }
-        for sub in session.execute(_ACTIVE_SUBSCRIPTIONS, {"b_owner": owner})
-        if rules.wants(sub.event_types, type)
-    ]
-    if deliveries:
-        session.execute(_INSERT_DELIVERY, deliveries)
+    )
     return event_id
 
 
+def _take_turn(session: Session, owner: str) -> None:
+    """One publisher per partner at a time, so the partner's events commit in `seq` order
+    and a poller that has read up to a cursor never misses an earlier event committed
+    late. Taken once per transaction (a step may publish several events)."""
+    transaction = session.get_transaction()
+    held_by, owners = session.info.get(_TURNS, (None, set()))
+    if held_by is not transaction:
+        owners = set()
+        session.info[_TURNS] = (transaction, owners)
+    if owner not in owners:
+        serialize_on(session, f"outbox:{owner}")
+        owners.add(owner)
+
+
 def events_after(session: Session, *, owner: str, after: int, limit: int) -> list[Row]:
-    """The owner's events with `seq` above `after`, oldest first (polling)."""
+    """The owner's events with `seq` above `after`, oldest first (a partner's polling)."""
     return list(session.execute(_EVENTS_AFTER, {"b_owner": owner, "after": after, "limit": limit}))
+
+
+def all_events_after(session: Session, *, after: stream.Position, limit: int) -> list[Row]:
+    """Every owner's events after a stream position, in commit order (operations' polling)."""
+    return stream.read(session, after=after, limit=limit)
 
 
 def subscribe(
@@ -172,10 +172,9 @@ def remove(session: Session, *, owner: str, subscription_id: str) -> Row:
     go too, as their foreign key requires: they are the log of a webhook that no longer
     exists, and the events themselves stay in the outbox for polling. A worker posting
     one of them meanwhile finds its row gone and records nothing."""
-    # Under publish's lock, so no event queues a delivery to the subscription between
-    # these deletes (on PostgreSQL that insert would fail its foreign key: a 500 on the
-    # change that published the event).
-    serialize_on(session, f"outbox:{owner}")
+    # With the dispatcher held off, so no delivery to the subscription is queued between
+    # these deletes (on PostgreSQL that insert would fail its foreign key).
+    dispatch.hold(session)
     row = get(session, owner=owner, subscription_id=subscription_id)
     session.execute(_DELETE_DELIVERIES, {"b_id": subscription_id})
     session.execute(_DELETE_SUBSCRIPTION, {"b_id": subscription_id})

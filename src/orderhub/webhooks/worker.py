@@ -1,4 +1,5 @@
-"""Delivering queued webhook events: claim what is due, POST it, record the outcome.
+"""Delivering webhook events: queue the deliveries of new events (dispatch.py), claim
+what is due, POST it, record the outcome.
 
 Runs as `orderhub worker`, or inside each `orderhub serve` process (the default, so one
 command runs everything). Several workers may run at once: a claim moves the delivery's
@@ -19,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, exists, select, update
 
 from orderhub import metrics, worker_loop
 from orderhub.db import Database
 from orderhub.ids import iso_z, utcnow
-from orderhub.webhooks import egress, rules
+from orderhub.webhooks import dispatch, egress, rules
 from orderhub.webhooks.service import DELIVERIES, EVENTS, SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,19 @@ LEASE_SECONDS = 60
 TIMEOUT_SECONDS = 5.0  # per network step (connect, each read)
 ATTEMPT_SECONDS = 15.0  # a whole attempt, well inside the lease
 BATCH = 20
+# Batches of events dispatched per cycle at most, before the due deliveries are tried.
+DISPATCH_ROUNDS = 10
 
 _DUE = (
     select(
         DELIVERIES.c.id,
         DELIVERIES.c.attempts,
         SUBSCRIPTIONS.c.id.label("subscription_id"),
+        SUBSCRIPTIONS.c.owner.label("subscription_owner"),
         SUBSCRIPTIONS.c.url,
         SUBSCRIPTIONS.c.secret_version,
         EVENTS.c.id.label("event_id"),
+        EVENTS.c.owner,
         EVENTS.c.type,
         EVENTS.c.subject,
         EVENTS.c.data,
@@ -54,11 +59,16 @@ _DUE = (
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True, of=DELIVERIES)
 )
-_ANY_DUE = (
-    select(DELIVERIES.c.id)
-    .where(DELIVERIES.c.status == "pending", DELIVERIES.c.next_attempt_at <= bindparam("now"))
-    .limit(1)
+_ANY_DUE = exists(
+    select(DELIVERIES.c.id).where(
+        DELIVERIES.c.status == "pending", DELIVERIES.c.next_attempt_at <= bindparam("now")
+    )
 )
+# Is there anything to do: a delivery due, an event to dispatch? One read.
+_WORK = {
+    dialect: select(_ANY_DUE.label("due"), waiting.label("waiting"))
+    for dialect, waiting in dispatch.WAITING.items()
+}
 _LEASE = (
     update(DELIVERIES)
     .where(DELIVERIES.c.id == bindparam("b_id"))
@@ -114,14 +124,17 @@ async def deliver_due(
     retry_base_seconds: float,
     now: datetime | None = None,
 ) -> int:
-    """Attempt every delivery that is due (up to a batch); returns how many were tried.
+    """Queue the deliveries of new events, then attempt every delivery that is due (up
+    to a batch); returns how many were tried.
 
     `client` decides which receivers may be reached: `egress.client()` connects only to
     public addresses, except in the sandbox (receivers on localhost)."""
     now = now or utcnow()
     async with database.request_transaction(write=False) as session:
-        if session.execute(_ANY_DUE, {"now": now}).first() is None:
-            return 0  # the common case costs a read, not the write lock
+        work = session.execute(_WORK[session.get_bind().dialect.name], {"now": now}).one()
+    queued = await _dispatch(database, now) if work.waiting else 0
+    if not (work.due or queued):
+        return 0  # the common case costs a read, not the write lock
     async with database.request_transaction(write=True) as session:
         due = session.execute(_DUE, {"now": now, "limit": BATCH}).all()
         until = now + timedelta(seconds=LEASE_SECONDS)
@@ -140,6 +153,18 @@ async def deliver_due(
         for job, outcome, record in zip(jobs, outcomes, records, strict=True):
             _report(job, outcome, record)
     return len(jobs)
+
+
+async def _dispatch(database: Database, now: datetime) -> int:
+    """Queue the deliveries of the events waiting, a batch per transaction; how many."""
+    queued = 0
+    for _ in range(DISPATCH_ROUNDS):
+        async with database.request_transaction(write=True) as session:
+            done = dispatch.dispatch(session, now=now)
+        queued += done.deliveries
+        if done.events < dispatch.BATCH:
+            break
+    return queued
 
 
 def _report(job: Job, outcome: Outcome, record: dict) -> None:
@@ -171,10 +196,13 @@ def _report(job: Job, outcome: Outcome, record: dict) -> None:
 
 
 def _job(row, key: bytes, lease: datetime) -> Job:
+    # Operations hear of every owner's events, so theirs say whose event it is.
+    whose = {"owner": row.owner} if row.subscription_owner == rules.OPERATIONS else {}
     body = json.dumps(
         {
             "id": row.event_id,
             "type": row.type,
+            **whose,
             "subject": row.subject,
             "createdAt": iso_z(row.created_at),
             "data": row.data,

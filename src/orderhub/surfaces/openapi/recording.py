@@ -294,6 +294,38 @@ def ledger_flow(client: TestClient) -> None:
     _ok(client.get(f"/operator/v1/orders/{listed['orders'][0]['id']}", headers=operator))
 
 
+def operations_webhook(client: TestClient, webhook_url: str) -> dict:
+    """Operations' webhook, registered before the flows so it hears of all of them."""
+    return _ok(
+        client.post(
+            "/operator/v1/webhooks",
+            headers=demo_partner.OPERATOR,
+            json={"url": webhook_url, "eventTypes": ["ledger.*"]},
+        ),
+        201,
+    )
+
+
+def events_flow(client: TestClient, hook: dict) -> None:
+    """Every owner's events, polled and by webhook (after the flows above)."""
+    operator = demo_partner.OPERATOR
+    first = _ok(client.get("/operator/v1/events", headers=operator, params={"limit": 2}))
+    _ok(
+        client.get(
+            "/operator/v1/events",
+            headers=operator,
+            params={"after": first["nextAfter"], "limit": 2},
+        )
+    )
+    hooks = f"/operator/v1/webhooks/{hook['id']}"
+    _ok(client.get("/operator/v1/webhooks", headers=operator))
+    _ok(client.get(hooks, headers=operator))
+    _ok(client.get(f"{hooks}/deliveries", headers=operator, params={"limit": 2}))
+    _ok(client.post(f"{hooks}/redeliver", headers=operator))
+    _ok(client.post(f"{hooks}/rotate-secret", headers=operator))
+    _ok(client.delete(hooks, headers=operator))
+
+
 def record(workdir: Path) -> Recorder:
     """Run every flow against a fresh sandbox database in `workdir`; the recorder."""
     from orderhub.app import create_app
@@ -317,11 +349,13 @@ def record(workdir: Path) -> Recorder:
             recorder.rewrites[url] = RECEIVER_URL
             _ok(client.get("/healthz"))
             _ok(client.get("/readyz"))
+            operations_hook = operations_webhook(client, url)
             consumer_flow(client, recorder)
             partner_flow(client, recorder, url)
             onboarding_flow(client, recorder)
             care_flow(client, recorder)
             ledger_flow(client)
+            events_flow(client, operations_hook)
     finally:
         problems.problem_observers.remove(recorder.observe_problem)
     return recorder

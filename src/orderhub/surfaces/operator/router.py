@@ -1,5 +1,6 @@
-"""The operations API under `/operator/v1`: deciding partners' exception requests, and
-activating onboarded services once fulfilment is done."""
+"""The operations API under `/operator/v1`: deciding partners' exception requests,
+activating onboarded services once fulfilment is done, the order ledger
+(`order_routes.py`) and every owner's events (`event_routes.py`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.schemas import ExceptionRequestId
 from orderhub.surfaces.deps import SessionDep
-from orderhub.surfaces.operator import order_routes
+from orderhub.surfaces.operator import event_routes, order_routes
 from orderhub.surfaces.operator.deps import OperatorDep
 from orderhub.surfaces.schemas import Limit, Offset, WireModel, path_id, problem_responses
 
 router = APIRouter(prefix="/operator/v1", tags=["operations"])
 router.include_router(order_routes.router)
+router.include_router(event_routes.router)
 ServiceId = path_id("Service ID")
 
 
