@@ -294,6 +294,24 @@ def test_the_operator_api_needs_the_operator_token_and_knows_every_id(client):
     )
 
 
+def test_date_filters_need_an_offset_and_a_start_before_the_end(client):
+    def rules(**params) -> dict[str, str]:
+        answer = client.get(OPS, params=params, headers=OPERATOR)
+        assert is_problem(answer, 422, "validation_failed")
+        return {e["field"]: e["rule"] for e in answer.json()["errors"]}
+
+    naive = rules(createdFrom="2026-12-01T00:00:00")
+    assert list(naive) == ["createdFrom"]  # which zone it meant is not ours to guess
+    assert rules(
+        createdFrom="2026-12-02T00:00:00Z",
+        createdTo="2026-12-01T00:00:00Z",
+        updatedFrom="2026-12-01T00:00:00+01:00",
+        updatedTo="2026-12-01T00:00:00Z",
+    ) == {"createdFrom": "range_order"}  # +01:00 is an hour before Z: in order
+    same = {"createdFrom": "2026-12-01T00:00:00Z", "createdTo": "2026-12-01T00:00:00Z"}
+    assert client.get(OPS, params=same, headers=OPERATOR).status_code == 200
+
+
 def test_the_cli_lists_and_shows_ledger_orders(client, database_url, monkeypatch):
     from typer.testing import CliRunner
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
-from orderhub.errors import NotFound
+from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ledger import queries
 from orderhub.ledger.states import Channel, OrderState
 from orderhub.surfaces.deps import SessionDep
@@ -18,6 +18,20 @@ from orderhub.surfaces.schemas import Id, Limit, Offset, path_id, problem_respon
 
 router = APIRouter(tags=["operations"])
 OrderId = path_id("Order ID, of any channel")
+# A moment with its offset (`2026-12-01T00:00:00Z`): without one it would be read in
+# whatever zone the database session has.
+Moment = AwareDatetime
+
+
+def _ranges_in_order(**ranges: tuple[AwareDatetime | None, AwareDatetime | None]) -> None:
+    """422 for a range whose start is after its end (it could match nothing)."""
+    problems = [
+        FieldProblem(f"{name}From", "range_order", f"{name}From is after {name}To.")
+        for name, (start, end) in ranges.items()
+        if start is not None and end is not None and start > end
+    ]
+    if problems:
+        raise ValidationFailed("A date range ends before it starts.", errors=problems)
 
 
 class LedgerOrderNotFound(NotFound):
@@ -51,15 +65,16 @@ async def list_orders(
         ),
     ] = None,
     ctn: Annotated[str | None, Query(pattern=r"^[0-9]{10}$", max_length=10)] = None,
-    created_from: Annotated[datetime | None, Query(alias="createdFrom")] = None,
-    created_to: Annotated[datetime | None, Query(alias="createdTo")] = None,
-    updated_from: Annotated[datetime | None, Query(alias="updatedFrom")] = None,
-    updated_to: Annotated[datetime | None, Query(alias="updatedTo")] = None,
+    created_from: Annotated[Moment | None, Query(alias="createdFrom")] = None,
+    created_to: Annotated[Moment | None, Query(alias="createdTo")] = None,
+    updated_from: Annotated[Moment | None, Query(alias="updatedFrom")] = None,
+    updated_to: Annotated[Moment | None, Query(alias="updatedTo")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> s.LedgerOrdersOut:
     """Orders of every channel, newest first, with how many match in all. `customer`
     matches the party an order is for, and a business customer's accounts (FANs) too."""
+    _ranges_in_order(created=(created_from, created_to), updated=(updated_from, updated_to))
     rows, total = queries.search(
         session,
         where=queries.OrderFilter(
