@@ -100,6 +100,13 @@ def _p99(latencies: list[float]) -> float:
     return statistics.quantiles(latencies, n=100)[98]
 
 
+def _stayed_responsive(latencies: list[float]) -> bool:
+    """/healthz kept answering in milliseconds. The faults this guards against put it at
+    1.7 s median, or hung it for minutes; the bounds leave room for a loaded 2-core
+    machine (a p99 of 100 ms was once missed by a hair with the test suite beside it)."""
+    return len(latencies) > 20 and statistics.median(latencies) < 50 and _p99(latencies) < 500
+
+
 def test_bursts_of_wrong_sign_ins_leave_health_checks_fast(serve):
     url = serve()
     headers = _partner_headers(url)
@@ -119,7 +126,7 @@ def test_bursts_of_wrong_sign_ins_leave_health_checks_fast(serve):
     assert {status for status, _, _ in results} <= {401, 429}, results
     assert max(seconds for _, _, seconds in results) < 10
     assert sum(status == 401 for status, _, _ in results) <= 5
-    assert len(latencies) > 20 and _p99(latencies) < 100, sorted(latencies)[-10:]
+    assert _stayed_responsive(latencies), sorted(latencies)[-10:]
 
     # Given 150 concurrent consumer password sign-ins: wrong passwords for a customer and
     # unknown usernames (each costs a full hash, so nobody learns who exists)...
@@ -139,7 +146,7 @@ def test_bursts_of_wrong_sign_ins_leave_health_checks_fast(serve):
     results, latencies = _probed(url, consumer)
     assert {status for status, _, _ in results} <= {401, 429}, results
     assert max(seconds for _, _, seconds in results) < 10
-    assert len(latencies) > 20 and _p99(latencies) < 100, sorted(latencies)[-10:]
+    assert _stayed_responsive(latencies), sorted(latencies)[-10:]
     # The server is not wedged afterwards: a right password signs in at once.
     time.sleep(1.0)
     right = httpx.post(

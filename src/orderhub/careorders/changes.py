@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from orderhub.careorders import states
 from orderhub.careorders.service import CARE_ORDERS, CHANGES, owner
-from orderhub.db import serialize_on
 from orderhub.ids import iso_z
 from orderhub.ledger import service as ledger
 from orderhub.ledger.states import Channel
@@ -62,8 +61,7 @@ def lock_owners(session: Session, partner_ids: Iterable[str]) -> None:
     """Take the outbox locks this transaction will need, all at once and in one order:
     taken one by one as events are published, two workers whose batches span the same
     partners in different orders would deadlock."""
-    for partner_id in sorted(set(partner_ids)):
-        serialize_on(session, f"outbox:{owner(partner_id)}")
+    webhooks.take_turns(session, (owner(partner_id) for partner_id in partner_ids))
 
 
 def finished_counts(session: Session) -> Counter[str]:

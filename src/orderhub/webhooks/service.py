@@ -9,10 +9,11 @@ polling by `seq`); deliveries are queued from the outbox by the dispatcher
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
@@ -26,6 +27,16 @@ SUBSCRIPTIONS = WebhookSubscription.__table__
 DELIVERIES = WebhookDelivery.__table__
 
 _INSERT_EVENT = insert(EVENTS)
+# PostgreSQL: the partner's turn (an advisory lock) taken by the statement that inserts
+# its event, from a one-row subquery evaluated before the row's `seq` is drawn.
+_INSERT_EVENT_TAKING_TURN = text(
+    "INSERT INTO outbox_events (id, owner, type, subject, data, created_at) "
+    "SELECT :id, :owner, :type, :subject, CAST(:data AS JSON), :created_at "
+    "FROM (SELECT pg_advisory_xact_lock(hashtextextended(:turn, 0))) AS turn"
+).bindparams(
+    bindparam("data", type_=EVENTS.c.data.type),
+    bindparam("created_at", type_=EVENTS.c.created_at.type),
+)
 _EVENTS_AFTER = (
     select(EVENTS)
     .where(EVENTS.c.owner == bindparam("b_owner"), EVENTS.c.seq > bindparam("after"))
@@ -68,35 +79,54 @@ class NewSubscription:
 def publish(session: Session, *, owner: str, type: str, subject: str, data: dict[str, Any]) -> str:
     """Record an event for `owner`; returns the event id. Its deliveries are queued by the
     dispatcher once the transaction has committed."""
-    if rules.ordered_per_owner(owner):
-        _take_turn(session, owner)
     event_id = new_id("evt")
-    session.execute(
-        _INSERT_EVENT,
-        {
-            "id": event_id,
-            "owner": owner,
-            "type": type,
-            "subject": subject,
-            "data": data,
-            "created_at": utcnow(),
-        },
-    )
+    values = {
+        "id": event_id,
+        "owner": owner,
+        "type": type,
+        "subject": subject,
+        "data": data,
+        "created_at": utcnow(),
+    }
+    statement = _INSERT_EVENT
+    if rules.ordered_per_owner(owner) and owner not in _turns_held(session):
+        if session.get_bind().dialect.name == "postgresql":
+            # The turn and the event in one round trip (the lock is taken before `seq`).
+            statement, values = _INSERT_EVENT_TAKING_TURN, values | {"turn": _turn_key(owner)}
+        else:
+            serialize_on(session, _turn_key(owner))  # SQLite: a no-op, writers take turns
+        _turns_held(session).add(owner)
+    session.execute(statement, values)
     return event_id
 
 
-def _take_turn(session: Session, owner: str) -> None:
+def take_turns(session: Session, owners: Iterable[str]) -> None:
+    """Take the turns of owners this transaction will publish for, all at once and in one
+    order: taken one by one as events are published, two transactions publishing for the
+    same owners in different orders could deadlock."""
+    held = _turns_held(session)
+    for owner in sorted(set(owners) - held):
+        if rules.ordered_per_owner(owner):
+            serialize_on(session, _turn_key(owner))
+            held.add(owner)
+
+
+def _turn_key(owner: str) -> str:
     """One publisher per partner at a time, so the partner's events commit in `seq` order
     and a poller that has read up to a cursor never misses an earlier event committed
-    late. Taken once per transaction (a step may publish several events)."""
+    late."""
+    return f"outbox:{owner}"
+
+
+def _turns_held(session: Session) -> set[str]:
+    """The owners whose turn this transaction holds (a step may publish several events;
+    the turn is taken once)."""
     transaction = session.get_transaction()
     held_by, owners = session.info.get(_TURNS, (None, set()))
     if held_by is not transaction:
         owners = set()
         session.info[_TURNS] = (transaction, owners)
-    if owner not in owners:
-        serialize_on(session, f"outbox:{owner}")
-        owners.add(owner)
+    return owners
 
 
 def events_after(session: Session, *, owner: str, after: int, limit: int) -> list[Row]:
