@@ -1,4 +1,4 @@
-"""The data files `orderhub ... load` reads (cli_data.py), checked before anything is written.
+"""The data files `orderhub ... load` reads (cli/data.py), checked before anything is written.
 
 JSON with no key twice in an object; exact JSON types (a price of "12" or 12.5 is no
 integer); no unknown keys (a misspelt `monthlyCent` would load a price of 0); lengths

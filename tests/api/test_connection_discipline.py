@@ -13,7 +13,9 @@ import asyncio
 
 from sqlalchemy import event
 
-from orderhub import demo, demo_onboarding, demo_partner
+from orderhub import demo
+from orderhub.demo import onboarding as demo_onboarding
+from orderhub.demo import partner as demo_partner
 from tests.api.b2b_helpers import partner_headers
 from tests.helpers import BASE
 

@@ -7,8 +7,9 @@ import dataclasses
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from orderhub import demo, demo_partner, metrics
+from orderhub import demo, metrics
 from orderhub.app import create_app
+from orderhub.demo import partner as demo_partner
 from tests.helpers import is_problem
 
 

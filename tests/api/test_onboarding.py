@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orderhub import demo_onboarding
+from orderhub.demo import onboarding as demo_onboarding
 from tests.api.b2b_helpers import OPERATOR, SANDBOX_CLIENT_B, partner_headers
 from tests.helpers import is_problem, sign_in
 

@@ -4,7 +4,9 @@ history and the ledger's outbox events (`GET /operator/v1/events`) checked at ev
 
 from __future__ import annotations
 
-from orderhub import demo, demo_onboarding, demo_partner
+from orderhub import demo
+from orderhub.demo import onboarding as demo_onboarding
+from orderhub.demo import partner as demo_partner
 from orderhub.ids import utcnow
 from orderhub.orders import lifecycle
 from orderhub.orders import service as consumer_orders

@@ -8,7 +8,7 @@ import subprocess
 import httpx
 from sqlalchemy import select
 
-from orderhub import demo_onboarding
+from orderhub.demo import onboarding as demo_onboarding
 from orderhub.inventory.models import InventoryService
 from orderhub.onboarding.models import OnboardingOrder
 from tests.e2e.conftest import ORDERHUB

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from orderhub import demo_onboarding
+from orderhub.demo import onboarding as demo_onboarding
 from tests.api.b2b_helpers import (
     ALLIANCE_ONLY_CUSTOMER,
     B2B,

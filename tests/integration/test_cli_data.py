@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
-import orderhub.cli_data  # noqa: F401  (registers the load commands on the app)
+import orderhub.cli.data  # noqa: F401  (registers the load commands on the app)
 from orderhub.app import create_app
 from orderhub.business_catalog import service as business_catalog
 from orderhub.catalog import service as catalog
@@ -453,7 +453,7 @@ def test_an_unreachable_database_is_a_configuration_problem(tmp_path):
         [
             sys.executable,
             "-c",
-            "import orderhub.cli_data; from orderhub.cli import main; main()",
+            "import orderhub.cli.data; from orderhub.cli import main; main()",
             *LOADERS["numbers"].command,
             str(argument),
             "--database-url",

@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from orderhub import clock, demo_care
+from orderhub import clock
 from orderhub.app import create_app
 from orderhub.careorders.models import CareChange, CareOrder
 from orderhub.cli import app
+from orderhub.demo import care as demo_care
 from orderhub.inventory.models import Subscriber, SubscriberFeature
 
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""One virtual buyer: the whole seed-001 call sequence of orderhub/demo.py, asynchronous.
+"""One virtual buyer: the whole seed-001 call sequence of orderhub/demo/consumer.py, asynchronous.
 
 Every call is reported as (endpoint label, status, milliseconds); the label is the method
 and the templated path, so latencies of all orders pool per endpoint. A status other than

@@ -1,6 +1,6 @@
 """Loading the sandbox's demo data. Idempotent: a second load adds nothing twice.
 
-Each kind of data is loaded by its own area's service, which `orderhub ... load` (cli_data)
+Each kind of data is loaded by its own area's service, which `orderhub ... load` (cli/data.py)
 uses for an operator's files too."""
 
 from __future__ import annotations

@@ -26,7 +26,10 @@ import httpx
 from fastapi import Request
 from fastapi.testclient import TestClient
 
-from orderhub import demo, demo_care, demo_onboarding, demo_partner
+from orderhub import demo
+from orderhub.demo import care as demo_care
+from orderhub.demo import onboarding as demo_onboarding
+from orderhub.demo import partner as demo_partner
 from orderhub.surfaces import problems
 from orderhub.surfaces.openapi.operations import OperationIndex
 

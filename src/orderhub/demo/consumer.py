@@ -1,31 +1,20 @@
-"""The whole call sequence of seed 001, run against a server: a newcomer's first proof."""
+"""The consumer flow of seed 001, run against a server: `orderhub demo` (the default flow),
+a newcomer's first proof."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
+from orderhub.demo.steps import DemoFailed, Step
+
 BASE = "/msapi/order"
 CODE_IN_MESSAGE = re.compile(r"\b(\d{6})\b")
-
-
-class DemoFailed(RuntimeError):
-    pass
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    method: str
-    path: str
-    status: int
-    elapsed_ms: float
 
 
 def run(

@@ -1,5 +1,5 @@
 """`orderhub partners ...` and `orderhub exceptions ...`: B2B partners, their API
-clients and their exception requests (registered on the `orderhub` app by cli.py)."""
+clients and their exception requests (registered on the `orderhub` app of cli/app.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orderhub.cli import DatabaseUrl, _settings, app, console
+from orderhub.cli.app import DatabaseUrl, _settings, app, console
 
 if TYPE_CHECKING:
     from orderhub.partners.service import IssuedClient

@@ -1,4 +1,4 @@
-"""`orderhub b2b ...`: operating B2B orders (registered on the `orderhub` app by cli.py)."""
+"""`orderhub b2b ...`: operating B2B orders (registered on the `orderhub` app of cli/app.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from orderhub.cli import DatabaseUrl, _settings, app, console
+from orderhub.cli.app import DatabaseUrl, _settings, app, console
 
 b2b_app = typer.Typer(help="B2B partner orders.", no_args_is_help=True)
 app.add_typer(b2b_app, name="b2b")

@@ -1,5 +1,5 @@
 """`orderhub demo`: run a seed's whole call sequence against a server or in-process
-(registered on the `orderhub` app by cli.py)."""
+(registered on the `orderhub` app of cli/app.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import httpx
 import typer
 from rich.table import Table
 
-from orderhub.cli import DatabaseUrl, _settings, app, console, prepare
+from orderhub.cli.app import DatabaseUrl, _settings, app, console, prepare
 
 
 @app.command()
@@ -36,8 +36,7 @@ def demo(
     """Run a seed's whole call sequence and print each step.
 
     Consumer is seed 001; --flow picks the B2B, onboarding or care-order one."""
-    from orderhub import demo as flow
-    from orderhub import demo_care, demo_onboarding, demo_partner
+    from orderhub.demo import DemoFailed, Step, care, consumer, onboarding, partner
 
     if flow_name not in ("consumer", "partner", "onboarding", "care"):
         console.print(f"[red]unknown flow[/] {flow_name!r}: consumer, partner, onboarding or care")
@@ -45,16 +44,16 @@ def demo(
 
     def walk(client) -> dict:
         if flow_name == "partner":
-            return demo_partner.run(client, on_step=show)
+            return partner.run(client, on_step=show)
         if flow_name == "onboarding":
-            return demo_onboarding.run(client, on_step=show)
+            return onboarding.run(client, on_step=show)
         if flow_name == "care":
-            return demo_care.run(client, on_step=show)
-        return flow.run(client, phone=phone, on_step=show)
+            return care.run(client, on_step=show)
+        return consumer.run(client, phone=phone, on_step=show)
 
     table = Table("step", "call", "status", "ms")
 
-    def show(step: flow.Step) -> None:
+    def show(step: Step) -> None:
         colour = "green" if step.status < 400 else "yellow" if step.status == 409 else "red"
         path = re.sub(
             r"/(ord|quo|ctr|bor|bso|exr|oac|oor|osv|svc|care)_[a-z0-9]+", "/{id}", step.path
@@ -82,7 +81,7 @@ def demo(
         else:
             with httpx.Client(base_url=url, timeout=30) as client:
                 order = walk(client)
-    except (flow.DemoFailed, httpx.HTTPError) as exc:
+    except (DemoFailed, httpx.HTTPError) as exc:
         console.print(table)
         console.print(f"[red]demo failed[/]: {exc}")
         raise typer.Exit(1) from exc

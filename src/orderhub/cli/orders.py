@@ -1,6 +1,6 @@
-"""`orderhub orders list | show | advance`: the order ledger (every channel's orders) in
-the terminal, and a consumer order's next fulfillment milestone now (registered on cli.py's
-`orders` group)."""
+"""`orderhub orders set-status | advance | list | show`: a consumer order moved as
+operations, or to its next fulfillment milestone now; the order ledger (every channel's
+orders) in the terminal (registered on the `orders` group of cli/app.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,45 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderhub.cli import DatabaseUrl, _settings, console, orders_app
+from orderhub.cli.app import DatabaseUrl, _settings, console, orders_app
+
+
+@orders_app.command("set-status")
+def orders_set_status(
+    order_id: Annotated[str, typer.Argument(help="The order's id.")],
+    status: Annotated[str, typer.Argument(help="inFulfillment, completed, rejected or cancelled")],
+    reason: Annotated[str | None, typer.Option(help="Recorded on the order's event.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Move an order along its state table as operations (e.g. submitted -> inFulfillment)."""
+    from orderhub.db import Database
+    from orderhub.errors import OrderHubError
+    from orderhub.orders import lifecycle
+    from orderhub.orders import service as orders
+    from orderhub.orders.states import OrderStatus
+
+    try:
+        target = OrderStatus(status)
+    except ValueError as exc:
+        console.print(f"[red]unknown status[/] {status!r}: {', '.join(OrderStatus)}")
+        raise typer.Exit(2) from exc
+    database = Database(_settings(database_url).database_url)
+    try:
+        with database.transaction() as session:
+            order = orders.lock_for_operator(session, order_id=order_id)
+            # The ledger holds every channel's orders; this state table is the consumer's.
+            if order is None or order.channel != "direct":
+                console.print(f"[red]no consumer order[/] {order_id}")
+                raise typer.Exit(1)
+            lifecycle.change_status(
+                session, order=order, target=target, actor="operator:cli", reason=reason
+            )
+    except OrderHubError as exc:
+        console.print(f"[red]refused[/]: {exc.detail}")
+        raise typer.Exit(1) from exc
+    finally:
+        database.dispose()
+    console.print(f"order {order_id} is now [bold]{target}[/]")
 
 
 @orders_app.command("advance")

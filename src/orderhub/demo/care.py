@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from orderhub.demo import DemoFailed, Step
+from orderhub.demo.steps import DemoFailed, Step
 
 CARE = "/api/orderingMobility/v1"
 CLOCK = "/sandbox/v1/clock"

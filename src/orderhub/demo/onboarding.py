@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from orderhub.demo import DemoFailed, Step
+from orderhub.demo.steps import DemoFailed, Step
 
 ONB = "/onboarding/v1"
 CLIENT = {"client_id": "sandbox-partner", "client_secret": "sandbox-partner-secret"}

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from orderhub.demo import DemoFailed, Step
+from orderhub.demo.steps import DemoFailed, Step
 
 B2B = "/b2b/v1"
 CLIENT = {"client_id": "sandbox-partner", "client_secret": "sandbox-partner-secret"}

@@ -1,6 +1,6 @@
 """`orderhub catalog load`, `business-catalog load`, `onboarding-catalog load`, `customers
 load` and `numbers load`: an operator's own data from files (registered on the `orderhub`
-app by cli.py).
+app of cli/app.py).
 
 Each command checks its file first (data_files.py), migrates the schema, then loads
 everything in one transaction through the owning area's `load`: all or nothing, and safe
@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from orderhub.cli import DatabaseUrl, _settings, app, catalog_app, console
+from orderhub.cli.app import DatabaseUrl, _settings, app, catalog_app, console
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
