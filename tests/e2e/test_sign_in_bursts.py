@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -101,52 +102,79 @@ def _p99(latencies: list[float]) -> float:
 
 
 def _stayed_responsive(latencies: list[float]) -> bool:
-    """/healthz kept answering in milliseconds. The faults this guards against put it at
-    1.7 s median, or hung it for minutes; the bounds leave room for a loaded 2-core
-    machine (a p99 of 100 ms was once missed by a hair with the test suite beside it)."""
-    return len(latencies) > 20 and statistics.median(latencies) < 50 and _p99(latencies) < 500
+    """/healthz answered under 100 ms at p99 throughout (the issue's bound; the faults
+    this guards against put it at 1.7 s median, or hung it for minutes)."""
+    return len(latencies) > 20 and _p99(latencies) < 100
+
+
+def _burst_keeps_health_fast(
+    url: str, calls_for: Callable[[int], list[tuple[str, dict]]], expect: Callable
+) -> None:
+    """Probe /healthz through a burst (`calls_for(attempt)`, fresh names each attempt),
+    checking each burst's answers with `expect(results)`. Up to three bursts, for one to
+    keep the bound: on a 2-core CI machine the test suite beside it can steal one 100 ms
+    slice from the prober, where a server with the fault misses it by seconds on every
+    burst."""
+    misses = []
+    for attempt in range(3):
+        results, latencies = _probed(url, calls_for(attempt))
+        expect(results)
+        if _stayed_responsive(latencies):
+            return
+        misses.append(sorted(latencies)[-5:])
+    raise AssertionError(f"/healthz slowed by the bursts: slowest probes {misses}")
 
 
 def test_bursts_of_wrong_sign_ins_leave_health_checks_fast(serve):
     url = serve()
     headers = _partner_headers(url)
-    _portal_account(url, headers, "burst.victim")
 
     # Given 150 concurrent wrong portal sign-ins for one account...
-    portal = [
-        (
-            f"{ONB}/accounts/find-by-credentials",
-            {"json": {"username": "burst.victim", "password": f"guess {i}"}, "headers": headers},
-        )
-        for i in range(BURST)
-    ]
-    results, latencies = _probed(url, portal)
+    def portal(attempt: int) -> list[tuple[str, dict]]:
+        victim = f"burst.victim{attempt}"
+        _portal_account(url, headers, victim)
+        body = {"username": victim}
+        return [
+            (
+                f"{ONB}/accounts/find-by-credentials",
+                {"json": body | {"password": f"guess {i}"}, "headers": headers},
+            )
+            for i in range(BURST)
+        ]
+
     # ...every one is answered 401 or 429 within seconds, at most five were checked,
     # and /healthz answered fast throughout.
-    assert {status for status, _, _ in results} <= {401, 429}, results
-    assert max(seconds for _, _, seconds in results) < 10
-    assert sum(status == 401 for status, _, _ in results) <= 5
-    assert _stayed_responsive(latencies), sorted(latencies)[-10:]
+    def portal_answers(results: list) -> None:
+        assert {status for status, _, _ in results} <= {401, 429}, results
+        assert max(seconds for _, _, seconds in results) < 10
+        assert sum(status == 401 for status, _, _ in results) <= 5
+
+    _burst_keeps_health_fast(url, portal, portal_answers)
 
     # Given 150 concurrent consumer password sign-ins: wrong passwords for a customer and
     # unknown usernames (each costs a full hash, so nobody learns who exists)...
-    consumer = [
-        (
-            f"{BASE}/v1/auth",
-            {
-                "json": {
-                    "method": "password",
-                    "username": "alex.bell@example.com" if i % 2 else f"nobody{i}@example.com",
-                    "password": f"guess {i}",
-                }
-            },
-        )
-        for i in range(BURST)
-    ]
-    results, latencies = _probed(url, consumer)
-    assert {status for status, _, _ in results} <= {401, 429}, results
-    assert max(seconds for _, _, seconds in results) < 10
-    assert _stayed_responsive(latencies), sorted(latencies)[-10:]
+    def consumer(attempt: int) -> list[tuple[str, dict]]:
+        return [
+            (
+                f"{BASE}/v1/auth",
+                {
+                    "json": {
+                        "method": "password",
+                        "username": "alex.bell@example.com"
+                        if i % 2
+                        else f"nobody{attempt}-{i}@example.com",
+                        "password": f"guess {i}",
+                    }
+                },
+            )
+            for i in range(BURST)
+        ]
+
+    def consumer_answers(results: list) -> None:
+        assert {status for status, _, _ in results} <= {401, 429}, results
+        assert max(seconds for _, _, seconds in results) < 10
+
+    _burst_keeps_health_fast(url, consumer, consumer_answers)
     # The server is not wedged afterwards: a right password signs in at once.
     time.sleep(1.0)
     right = httpx.post(
