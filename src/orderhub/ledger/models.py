@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orderhub.db import Base, UTCDateTime
@@ -27,10 +27,20 @@ class Order(Base):
         Index("ix_orders_customer_created", "customer_id", "created_at"),
         Index("ix_orders_owner_created", "owner", "created_at"),
         Index("ix_orders_party_created", "party_id", "created_at"),
-        Index("ix_orders_state", "state"),
+        # The operator's list is newest first: a channel's or a state's orders come in
+        # that order straight from these (migration 0016).
+        Index("ix_orders_channel_created", "channel", "created_at", "id"),
+        Index("ix_orders_state_created", "state", "created_at", "id"),
         Index("ix_orders_created_at", "created_at"),
         Index("ix_orders_updated_at", "updated_at"),
-        Index("ix_orders_fulfillment_due_at", "fulfillment_due_at"),
+        # Only orders the fulfillment worker still has to ask about: small, however many
+        # orders have finished.
+        Index(
+            "ix_orders_fulfillment_due_at",
+            "fulfillment_due_at",
+            postgresql_where=text("fulfillment_due_at IS NOT NULL"),
+            sqlite_where=text("fulfillment_due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -118,6 +118,17 @@ def _filtered(statement: Select, r: _Resolved) -> Select:
     return statement
 
 
+def _page(resolved: _Resolved, *, limit: int, offset: int) -> Select:
+    """Newest first, ties by id, as the indexes on (channel | state, created_at, id) hold
+    them."""
+    return (
+        _filtered(select(ORDERS), resolved)
+        .order_by(ORDERS.c.created_at.desc(), ORDERS.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+
+
 def search(
     session: Session, *, where: OrderFilter, limit: int, offset: int
 ) -> tuple[list[Row], int]:
@@ -126,10 +137,7 @@ def search(
     resolved = _resolve(session, where)
     if resolved.order_ids == []:
         return [], 0  # the reference or CTN names no order
-    page = _filtered(select(ORDERS), resolved).order_by(
-        ORDERS.c.created_at.desc(), ORDERS.c.id.desc()
-    )
-    rows = list(session.execute(page.limit(limit).offset(offset)))
+    rows = list(session.execute(_page(resolved, limit=limit, offset=offset)))
     if offset == 0 and len(rows) < limit:
         return rows, len(rows)  # the whole result is on this page: no count needed
     count = _filtered(select(func.count()).select_from(ORDERS), resolved)
