@@ -65,7 +65,7 @@ SIGN_INS_REFUSED = Counter(
 WEBHOOK_DELIVERIES = Counter(
     "orderhub_webhook_deliveries",
     "Webhook delivery attempts by outcome: delivered, retry (failed, will retry), "
-    "failed (gave up), dropped (subscription removed meanwhile).",
+    "failed (gave up).",
     ["outcome"],
 )
 WORKER_CYCLES = Histogram(

@@ -1,7 +1,7 @@
 """Gauges read from the store when /metrics is scraped: orders of every channel by
-status (from the ledger), the webhook backlog, care changes due. Three queries (the order
-count scans an index of the ledger), read at most once per metrics.STORE_CACHE_SECONDS
-per process."""
+status (from the ledger), the events not dispatched yet, the webhook backlog, care changes
+due. Four queries (the order count scans an index of the ledger), read at most once per
+metrics.STORE_CACHE_SECONDS per process."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from orderhub.careorders.models import CareChange
 from orderhub.db import Database
 from orderhub.ids import utcnow
 from orderhub.ledger.models import Order
+from orderhub.webhooks import dispatch
 from orderhub.webhooks.models import WebhookDelivery
 
 ORDERS = Order.__table__
@@ -41,6 +42,11 @@ def collector(database: Database, *, sandbox: bool) -> metrics.StoreCollector:
             "orderhub_webhook_backlog_oldest_age_seconds",
             "Age of the oldest webhook delivery still waiting (0 when none waits).",
         )
+        undispatched = metrics.gauge(
+            "orderhub_outbox_undispatched",
+            "Outbox events no webhook delivery has been queued for yet (the dispatcher's "
+            "backlog; it grows while no worker runs).",
+        )
         due = metrics.gauge(
             "orderhub_care_changes_due",
             "Care-order changes whose effective time has come and that are not applied yet.",
@@ -48,12 +54,13 @@ def collector(database: Database, *, sandbox: bool) -> metrics.StoreCollector:
         with database.transaction(write=False) as session:
             for channel, status, count in session.execute(_BY_CHANNEL_AND_STATUS):
                 orders.add_metric([channel, status], count)
+            undispatched.add_metric([], dispatch.undispatched(session))
             pending, since = session.execute(_PENDING).one()
             now = utcnow()
             backlog.add_metric([], pending)
             oldest.add_metric([], (now - since).total_seconds() if since else 0.0)
             care_now = clock.now(session, sandbox=sandbox)
             due.add_metric([], session.execute(_CHANGES_DUE, {"now": care_now}).scalar_one())
-        return [orders, backlog, oldest, due]
+        return [orders, undispatched, backlog, oldest, due]
 
     return metrics.StoreCollector(read)

@@ -56,6 +56,11 @@ def test_metrics_move_after_a_consumer_and_a_partner_flow(client, monkeypatch):
         >= 1
     )
     assert ("orderhub_webhook_backlog", ()) in after
+    # No worker runs here: the flows' events wait for the dispatcher.
+    assert (
+        _value(after, "orderhub_outbox_undispatched")
+        >= _value(before, "orderhub_outbox_undispatched") + 5
+    )
     assert ("orderhub_care_changes_due", ()) in after
     # Routes are templates: no order id ever appears in a label.
     assert order["id"] not in client.get("/metrics").text

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.ids import new_id
@@ -72,6 +72,31 @@ def _waiting(dialect: str) -> Any:
 
 
 WAITING = {dialect: _waiting(dialect) for dialect in stream.DIALECTS}
+
+
+def _undispatched(dialect: str) -> Any:
+    """How many events are past the dispatcher's cursor (settled or not): a backlog that
+    only grows when no worker runs, or one cannot keep up."""
+    at = CURSORS.c.name == CURSOR
+    return (
+        select(func.count())
+        .select_from(EVENTS)
+        .where(
+            stream.past(
+                dialect,
+                select(CURSORS.c.txid).where(at).scalar_subquery(),
+                select(CURSORS.c.seq).where(at).scalar_subquery(),
+            )
+        )
+    )
+
+
+_UNDISPATCHED = {dialect: _undispatched(dialect) for dialect in stream.DIALECTS}
+
+
+def undispatched(session: Session) -> int:
+    """Events no delivery has been queued for yet (/metrics)."""
+    return session.execute(_UNDISPATCHED[session.get_bind().dialect.name]).scalar_one()
 
 
 class Dispatched(NamedTuple):
