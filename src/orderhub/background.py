@@ -10,8 +10,8 @@ from typing import Any
 from orderhub import retention
 from orderhub.careorders import worker as care
 from orderhub.ids import utcnow
-from orderhub.orders import progress as order_progress
-from orderhub.partner_orders import progress
+from orderhub.orders import fulfillment_worker
+from orderhub.partner_orders import provisioning_worker
 from orderhub.runtime import Runtime
 from orderhub.webhooks import egress
 from orderhub.webhooks import worker as delivery
@@ -32,9 +32,11 @@ def loops(runtime: Runtime, stop: asyncio.Event) -> list[Coroutine[Any, Any, Non
             allow_private_hosts=settings.sandbox,
         ),
         # B2B provisioning milestones, on the sandbox provisioning system's schedule.
-        progress.run(runtime.database, runtime.adapters.provisioning, poll_seconds=poll, stop=stop),
+        provisioning_worker.run(
+            runtime.database, runtime.adapters.provisioning, poll_seconds=poll, stop=stop
+        ),
         # Consumer orders: hand-off and milestones, on the sandbox fulfillment's schedule.
-        order_progress.run(
+        fulfillment_worker.run(
             runtime.database, runtime.adapters.fulfillment, poll_seconds=poll, stop=stop
         ),
         # Care orders: schedule received change requests and apply the due ones.
@@ -57,13 +59,13 @@ async def run_once(runtime: Runtime) -> None:
     applied = 1
     while applied:
         async with database.request_transaction(write=True) as session:
-            applied = progress.apply_due(
+            applied = provisioning_worker.apply_due(
                 session, provisioning=runtime.adapters.provisioning, now=utcnow()
             )
     applied = 1
     while applied:
         async with database.request_transaction(write=True) as session:
-            applied = order_progress.apply_due(
+            applied = fulfillment_worker.apply_due(
                 session, fulfillment=runtime.adapters.fulfillment, now=utcnow()
             )
     care_args = {

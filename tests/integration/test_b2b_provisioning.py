@@ -15,7 +15,7 @@ from orderhub.adapters.provisioning import SandboxProvisioning
 from orderhub.app import create_app
 from orderhub.cli import app as cli
 from orderhub.ids import utcnow
-from orderhub.partner_orders import progress
+from orderhub.partner_orders import provisioning_worker
 from orderhub.webhooks.service import EVENTS
 from tests.api.b2b_helpers import B2B, partner_headers, submitted_order
 
@@ -51,13 +51,13 @@ def test_due_orders_advance_one_milestone_per_step_and_others_wait(settings, dat
     sandbox = SandboxProvisioning(step_seconds=30)
     try:
         with database.transaction() as session:
-            assert progress.apply_due(session, provisioning=sandbox, now=utcnow()) == 0
+            assert provisioning_worker.apply_due(session, provisioning=sandbox, now=utcnow()) == 0
         with database.transaction() as session:
             later = utcnow() + timedelta(seconds=31)
-            assert progress.apply_due(session, provisioning=sandbox, now=later) == 1
+            assert provisioning_worker.apply_due(session, provisioning=sandbox, now=later) == 1
         with database.transaction() as session:
             # Just applied: the next check is a step away again.
-            assert progress.apply_due(session, provisioning=sandbox, now=later) == 0
+            assert provisioning_worker.apply_due(session, provisioning=sandbox, now=later) == 0
 
         read = client.get(f"{B2B}/orders/{order['id']}", headers=headers).json()
         assert read["status"] == "accepted"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from orderhub.adapters.provisioning import SandboxProvisioning
 from orderhub.app import create_app
 from orderhub.ids import utcnow
-from orderhub.partner_orders import progress
+from orderhub.partner_orders import provisioning_worker
 from tests.api.b2b_helpers import B2B, partner_headers, submitted_order
 
 SANDBOX = SandboxProvisioning(step_seconds=30)
@@ -46,16 +46,16 @@ def test_a_failing_order_is_retried_later_and_the_batch_goes_on(settings, databa
         port = BrokenFor({s["id"] for s in read(broken)["subOrders"]})
         later = utcnow() + timedelta(seconds=31)
         with database.transaction() as session, caplog.at_level(logging.WARNING):
-            assert progress.apply_due(session, provisioning=port, now=later) == 2
+            assert provisioning_worker.apply_due(session, provisioning=port, now=later) == 2
 
         assert read(fine)["status"] == "accepted"
         assert read(broken)["status"] == "submitted"
         assert any(broken["id"] in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
         # Not due again until the retry...
         with database.transaction() as session:
-            assert progress.apply_due(session, provisioning=SANDBOX, now=later) == 0
+            assert provisioning_worker.apply_due(session, provisioning=SANDBOX, now=later) == 0
         # ...then taken up as usual.
-        retry = later + timedelta(seconds=progress.RETRY_SECONDS)
+        retry = later + timedelta(seconds=provisioning_worker.RETRY_SECONDS)
         with database.transaction() as session:
-            assert progress.apply_due(session, provisioning=SANDBOX, now=retry) >= 1
+            assert provisioning_worker.apply_due(session, provisioning=SANDBOX, now=retry) >= 1
         assert read(broken)["status"] == "accepted"

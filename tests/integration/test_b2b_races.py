@@ -17,7 +17,7 @@ from orderhub.contracts import service as contracts
 from orderhub.errors import Conflict
 from orderhub.ids import utcnow
 from orderhub.ledger.models import OrderEvent
-from orderhub.partner_orders import progress
+from orderhub.partner_orders import provisioning_worker
 from orderhub.partner_orders import service as orders
 from orderhub.partner_orders import submit as handoff
 from orderhub.webhooks.models import OutboxEvent
@@ -121,7 +121,9 @@ def test_two_workers_apply_a_due_step_once(settings, database):
     def work(_: int) -> int:
         barrier.wait()
         with database.transaction() as session:
-            return progress.apply_due(session, provisioning=SandboxProvisioning(30), now=later)
+            return provisioning_worker.apply_due(
+                session, provisioning=SandboxProvisioning(30), now=later
+            )
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         applied = sorted(pool.map(work, range(2)))

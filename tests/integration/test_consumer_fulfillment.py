@@ -33,7 +33,7 @@ from orderhub.ids import utcnow
 from orderhub.inventory.service import LINE_EVENTS, SUBSCRIBERS
 from orderhub.ledger.service import EVENTS, REFERENCES
 from orderhub.numbers.models import PhoneNumber
-from orderhub.orders import lifecycle, progress
+from orderhub.orders import fulfillment_worker, lifecycle
 from orderhub.orders.service import ORDERS
 from orderhub.orders.states import OrderStatus
 from orderhub.surfaces.direct import sandbox_routes
@@ -89,7 +89,7 @@ def submitted(client, headers, *, zip_code: str = "75201") -> tuple[str, str]:
 
 def due(database, now: datetime) -> int:
     with database.transaction() as session:
-        return progress.apply_due(session, fulfillment=SANDBOX, now=now)
+        return fulfillment_worker.apply_due(session, fulfillment=SANDBOX, now=now)
 
 
 def order_row(database, order_id: str) -> Any:
@@ -314,7 +314,7 @@ def test_a_failure_after_shipping_rejects_the_order_and_frees_its_number(client,
     later = start + timedelta(seconds=2 * STEP + 2)
 
     with database.transaction() as session:
-        progress.apply_due(session, fulfillment=FailsAfterShipping(), now=later)
+        fulfillment_worker.apply_due(session, fulfillment=FailsAfterShipping(), now=later)
 
     row = order_row(database, oid)
     assert (row.status, row.state, row.fulfillment_due_at) == ("rejected", "rejected", None)
@@ -348,13 +348,13 @@ def test_one_order_the_port_fails_on_does_not_hold_back_the_batch(
     later = start + timedelta(seconds=STEP + 1)
 
     with database.transaction() as session:
-        applied = progress.apply_due(session, fulfillment=BrokenFor(broken), now=later)
+        applied = fulfillment_worker.apply_due(session, fulfillment=BrokenFor(broken), now=later)
 
     assert applied == 2
     assert order_row(database, fine).status == "inFulfillment"
     stuck = order_row(database, broken)
     assert stuck.status == "submitted"
-    assert stuck.fulfillment_due_at == later + timedelta(seconds=progress.RETRY_SECONDS)
+    assert stuck.fulfillment_due_at == later + timedelta(seconds=fulfillment_worker.RETRY_SECONDS)
     assert [e["type"] for e in events(client, headers, broken)] == ["fulfillment.handed_off"]
     assert any(broken in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
 

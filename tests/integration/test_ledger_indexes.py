@@ -10,7 +10,7 @@ from sqlalchemy import Select, event, insert, text
 
 from orderhub.ledger import queries
 from orderhub.ledger.states import Channel, OrderState
-from orderhub.orders import progress
+from orderhub.orders import fulfillment_worker
 
 NOW = datetime(2026, 12, 7, tzinfo=UTC)
 # Most orders are consumers'; onboarding is the rare channel, and few orders are still
@@ -65,7 +65,7 @@ def _plan(database, statement: Select, params: dict) -> str:
 def test_the_ledger_lookups_read_their_indexes(database):
     _fill(database)
 
-    due = _plan(database, progress._DUE, {"now": NOW, "limit": 50})
+    due = _plan(database, fulfillment_worker._DUE, {"now": NOW, "limit": 50})
     assert "ix_orders_fulfillment_due_at" in due, due
 
     def first_page(**where) -> Select:

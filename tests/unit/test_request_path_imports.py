@@ -18,13 +18,15 @@ for module in pkgutil.walk_packages(surfaces.__path__, "orderhub.surfaces."):
 print(json.dumps(sorted(sys.modules)))
 """
 
-# Worker modules: loops and what only they run. (orders/progress.py and
-# partner_orders/progress.py are still imported, by the sandbox routes that force a
-# fulfillment or provisioning step, so they are not listed here yet.)
+# Worker modules: loops and what only they run. (The sandbox routes that force a
+# fulfillment or provisioning step import the steps, orders/progress.py and
+# partner_orders/progress.py, not the workers that schedule them.)
 WORKERS = {
     "orderhub.background",
     "orderhub.careorders.worker",
     "orderhub.careorders.apply",
+    "orderhub.orders.fulfillment_worker",
+    "orderhub.partner_orders.provisioning_worker",
     "orderhub.webhooks.worker",
 }
 

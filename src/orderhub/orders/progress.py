@@ -1,6 +1,6 @@
 """Fulfillment of consumer orders: hand a submitted order to the fulfillment port and
-apply the milestones it reports, on schedule (the worker loop) or at once (`advance`, for
-the sandbox route, the CLI and tests).
+apply the milestones it reports, on schedule (the worker, orders/fulfillment_worker.py)
+or at once (`advance`, for the sandbox route, the CLI and tests).
 
 Submission makes an order due at once (`orders.fulfillment_due_at`); the worker hands it
 off (history `fulfillment.handed_off` with the port's reference, also indexed as the
@@ -15,8 +15,6 @@ schedule.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -24,42 +22,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from orderhub import worker_loop
 from orderhub.adapters.fulfillment import Fulfillment, Milestone, Shipment, Step
-from orderhub.db import Database
-from orderhub.errors import Conflict, OrderHubError
+from orderhub.errors import Conflict
 from orderhub.fulfillment.service import FULFILLMENTS
 from orderhub.ids import utcnow
 from orderhub.ledger import service as ledger
 from orderhub.ledger.service import EVENTS, REFERENCES
-from orderhub.ledger.states import Channel
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import lifecycle
 from orderhub.orders.service import ORDERS
 from orderhub.orders.states import LIFECYCLE, OrderStatus, transition
 
-log = logging.getLogger(__name__)
-
-BATCH = 20
-# A check whose move the state table refuses is tried again this much later.
-RETRY_SECONDS = 60.0
 ACTOR = "fulfillment"
 HANDED_OFF = "fulfillment.handed_off"
 REFERENCE_KIND = "fulfillmentReference"
 _TYPES = [HANDED_OFF, *(f"fulfillment.{step}" for step in Step)]
 NUMBERS = PhoneNumber.__table__
 
-_ANY_DUE = select(ORDERS.c.id).where(ORDERS.c.fulfillment_due_at <= bindparam("now")).limit(1)
-# Several workers may run: each claims due orders it alone holds (PostgreSQL skips rows
-# another has locked; SQLite's single writer runs one claim at a time), and moves their
-# due time (or ends it) before it commits, so no order takes one step twice.
-_DUE = (
-    select(ORDERS)
-    .where(ORDERS.c.fulfillment_due_at <= bindparam("now"), ORDERS.c.channel == Channel.DIRECT)
-    .order_by(ORDERS.c.fulfillment_due_at, ORDERS.c.id)
-    .limit(bindparam("limit"))
-    .with_for_update(skip_locked=True)
-)
 _DELIVERIES_OF = select(
     FULFILLMENTS.c.order_id,
     FULFILLMENTS.c.method,
@@ -83,12 +62,12 @@ _HISTORY_OF = (
     )
     .order_by(EVENTS.c.id)
 )
-_SCHEDULE = (
+SCHEDULE = (
     update(ORDERS)
     .where(ORDERS.c.id == bindparam("b_id"))
     .values(fulfillment_due_at=bindparam("b_due"), updated_at=bindparam("b_now"))
 )
-_SET_DUE = _SCHEDULE.returning(*ORDERS.c)
+_SET_DUE = SCHEDULE.returning(*ORDERS.c)
 _INSERT_REFERENCES = insert(REFERENCES)
 
 # The status a milestone leaves the order in; a delay changes nothing.
@@ -192,7 +171,7 @@ def hand_off(
         ],
     )
     session.execute(
-        _SCHEDULE,
+        SCHEDULE,
         [
             {
                 "b_id": order_id,
@@ -290,66 +269,3 @@ def advance(
         )
         facts = replace(facts, reference=references[order.id])
     return check(session, order=order, facts=facts, fulfillment=fulfillment, actor=actor, now=now)
-
-
-def apply_due(session: Session, *, fulfillment: Fulfillment, now: datetime) -> int:
-    """Take the next step of every consumer order that is due (up to a batch): hand off
-    those that are new, ask about the others."""
-    due = session.execute(_DUE, {"now": now, "limit": BATCH}).all()
-    if not due:
-        return 0
-    facts = facts_of(session, orders=due)
-    ended = [o for o in due if LIFECYCLE.is_final(o.status)]
-    if ended:
-        # Ended some other way (operations): nothing more to ask.
-        session.execute(_SCHEDULE, [{"b_id": o.id, "b_due": None, "b_now": now} for o in ended])
-    going = [o for o in due if not LIFECYCLE.is_final(o.status)]
-    new = [facts[o.id].shipment for o in going if facts[o.id].reference is None]
-    hand_off(session, shipments=new, fulfillment=fulfillment, actor=ACTOR, now=now)
-    for order in going:
-        if facts[order.id].reference is None:
-            continue  # just handed off: first asked a step from now
-        try:
-            # One savepoint per order: whatever goes wrong with one order (a move the
-            # state table refuses, say a failure reported after shipment, or the port
-            # failing) undoes only its own writes, and the batch goes on.
-            with session.begin_nested():
-                check(
-                    session,
-                    order=order,
-                    facts=facts[order.id],
-                    fulfillment=fulfillment,
-                    actor=ACTOR,
-                    now=now,
-                )
-        except Exception as exc:
-            # Logged and asked again later, not fatal; operations may settle the order
-            # with `orderhub orders set-status`.
-            level = logging.WARNING if isinstance(exc, OrderHubError) else logging.ERROR
-            log.log(
-                level,
-                "fulfillment update for order %s failed (%s); retried in %ds",
-                order.id,
-                type(exc).__name__,
-                RETRY_SECONDS,
-                exc_info=not isinstance(exc, OrderHubError),
-            )
-            retry = now + timedelta(seconds=RETRY_SECONDS)
-            session.execute(_SCHEDULE, {"b_id": order.id, "b_due": retry, "b_now": now})
-    return len(due)
-
-
-async def run(
-    database: Database, fulfillment: Fulfillment, *, poll_seconds: float, stop: asyncio.Event
-) -> None:
-    """Apply due fulfillment steps until `stop` is set (worker_loop.run: failures logged)."""
-
-    async def cycle() -> int:
-        now = utcnow()
-        async with database.request_transaction(write=False) as session:
-            if session.execute(_ANY_DUE, {"now": now}).first() is None:
-                return 0
-        async with database.request_transaction(write=True) as session:
-            return apply_due(session, fulfillment=fulfillment, now=now)
-
-    await worker_loop.run("fulfillment", cycle, poll_seconds=poll_seconds, stop=stop)
