@@ -15,10 +15,10 @@ from orderhub.surfaces import openapi, ops
 from orderhub.surfaces.b2b.router import oauth_router
 from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
-from orderhub.surfaces.care.routes import router as care_router
+from orderhub.surfaces.care.router import router as care_router
 from orderhub.surfaces.direct.router import router as direct_router
 from orderhub.surfaces.direct.sandbox_routes import router as direct_sandbox_router
-from orderhub.surfaces.inventory.routes import router as inventory_router
+from orderhub.surfaces.inventory.router import router as inventory_router
 from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
 from orderhub.surfaces.onboarding.router import router as onboarding_router
 from orderhub.surfaces.operator.router import router as operator_router

@@ -1,18 +1,22 @@
-"""Dependencies shared by every surface: the runtime, the unit of work, the caller."""
+"""Dependencies shared by every surface: the runtime, the unit of work, the consumer
+caller, the Idempotency-Key header and the paging of lists."""
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from orderhub.errors import Unauthorized
 from orderhub.identity import tokens
 from orderhub.runtime import Runtime
+from orderhub.surfaces.schemas import limit_query, offset_query
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -72,3 +76,62 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
 PrincipalDep = Annotated[tokens.Principal, Depends(current_principal)]
+
+
+# ---- Idempotency-Key ---------------------------------------------------------------------
+
+
+def _idempotency_key(description: str) -> Any:
+    return Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", min_length=1, max_length=200, description=description),
+    ]
+
+
+# One header everywhere (optional, 1 to 200 characters; surfaces/idempotent.py replays it).
+# Only its published description differs, and each surface keeps its own: the partner
+# APIs (B2B, onboarding, webhooks) word it for a create, the consumer API for any request.
+IdempotencyKey = _idempotency_key(
+    "Repeat a create safely: the same key and body return the first answer."
+)
+ConsumerIdempotencyKey = _idempotency_key(
+    "Repeat a request safely: the same key and body return the first answer."
+)
+
+
+# ---- paging -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """The slice of a list asked for: `limit` items after skipping `offset`."""
+
+    limit: int
+    offset: int
+
+
+def paging(*, default_limit: int = 20, max_limit: int = 100, max_offset: int = 100_000) -> Any:
+    """A list's `limit` and `offset` query parameters as one dependency giving a `Page`.
+
+    The defaults are most lists' (docs/api-conventions.md#pagination); a list whose
+    published bounds differ passes its own."""
+
+    async def page(limit: int, offset: int) -> Page:
+        return Page(limit=limit, offset=offset)
+
+    # The parameters' types carry this call's bounds, so the signature FastAPI reads is
+    # built here: the module's annotations are strings, resolved in its globals.
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    page.__signature__ = inspect.Signature(
+        [
+            inspect.Parameter(
+                "limit", keyword, default=default_limit, annotation=limit_query(max_limit)
+            ),
+            inspect.Parameter("offset", keyword, default=0, annotation=offset_query(max_offset)),
+        ],
+        return_annotation=Page,
+    )
+    return Annotated[Page, Depends(page)]
+
+
+PageDep = paging()

@@ -112,10 +112,20 @@ def query_int(*, ge: int, le: int, description: str | None = None) -> Any:
     ]
 
 
-# Paging as most lists publish it (docs/api-conventions.md#pagination); a list whose
-# published bounds differ declares its own with query_int().
-Limit = query_int(ge=1, le=100, description="How many to return, 1 to 100.")
-Offset = query_int(ge=0, le=100_000, description="How many to skip, 0 to 100000.")
+def limit_query(most: int) -> Any:
+    """`limit`: how many items a list answers, 1 to `most`."""
+    return query_int(ge=1, le=most, description=f"How many to return, 1 to {most}.")
+
+
+def offset_query(most: int) -> Any:
+    """`offset`: how many items a list skips, 0 to `most`."""
+    return query_int(ge=0, le=most, description=f"How many to skip, 0 to {most}.")
+
+
+# Lists paged by limit and offset take both as one dependency, `PageDep` or `paging()`
+# (deps.py, docs/api-conventions.md#pagination). `Limit` alone, with the usual bound, is
+# for the lists that answer the latest few.
+Limit = limit_query(100)
 
 
 class WireModel(BaseModel):

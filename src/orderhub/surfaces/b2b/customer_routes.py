@@ -14,9 +14,15 @@ from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
-from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
-from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import Limit, Offset, problem_responses
+from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import (
+    IdempotencyKey,
+    PageDep,
+    ReadSessionDep,
+    RuntimeDep,
+    SessionDep,
+)
+from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["end customers"])
 
@@ -111,16 +117,17 @@ async def create_exception_request(
 async def list_exception_requests(
     partner: PartnerDep,
     session: SessionDep,
+    page: PageDep,
     status: ExceptionStatus | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
 ) -> s.ExceptionRequestsOut:
     """Your exception requests, newest first."""
     found = exceptions.list_for_partner(
-        session, partner_id=partner.partner_id, status=status, limit=limit, offset=offset
+        session, partner_id=partner.partner_id, status=status, limit=page.limit, offset=page.offset
     )
     return s.ExceptionRequestsOut(
-        exception_requests=[views.exception_request(r) for r in found], limit=limit, offset=offset
+        exception_requests=[views.exception_request(r) for r in found],
+        limit=page.limit,
+        offset=page.offset,
     )
 
 

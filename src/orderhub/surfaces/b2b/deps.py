@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from orderhub.errors import Unauthorized
@@ -43,16 +43,6 @@ async def current_partner(
 
 
 PartnerDep = Annotated[PartnerPrincipal, Depends(current_partner)]
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Repeat a create safely: the same key and body return the first answer.",
-    ),
-]
 
 
 def idempotency_scope(principal: PartnerPrincipal) -> str:

@@ -14,9 +14,9 @@ from orderhub.partner_orders.states import PartnerOrderStatus
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import order_schemas as o
 from orderhub.surfaces.b2b import order_views as views
-from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
-from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import ID_PATTERN, Limit, Offset, problem_responses
+from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import IdempotencyKey, PageDep, RuntimeDep, SessionDep
+from orderhub.surfaces.schemas import ID_PATTERN, problem_responses
 
 router = APIRouter(tags=["orders"])
 
@@ -56,6 +56,7 @@ async def create_order(
 async def list_orders(
     partner: PartnerDep,
     session: SessionDep,
+    page: PageDep,
     status: PartnerOrderStatus | None = None,
     cdg: Annotated[
         str | None,
@@ -69,8 +70,6 @@ async def list_orders(
     customer_id: Annotated[
         str | None, Query(alias="customerId", max_length=64, pattern=ID_PATTERN)
     ] = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
 ) -> o.OrdersOut:
     """Your orders, newest first; by status, customer-defined group (`cdg`) or customer."""
     found = orders.list_for_partner(
@@ -79,10 +78,12 @@ async def list_orders(
         status=status,
         cdg=cdg,
         customer_id=customer_id,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
-    return o.OrdersOut(orders=[views.summary(x) for x in found], limit=limit, offset=offset)
+    return o.OrdersOut(
+        orders=[views.summary(x) for x in found], limit=page.limit, offset=page.offset
+    )
 
 
 @router.get(

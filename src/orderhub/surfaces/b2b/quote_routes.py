@@ -17,10 +17,10 @@ from orderhub.quotes.states import QuoteStatus
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import quote_schemas as q
 from orderhub.surfaces.b2b import quote_views as views
-from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
+from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
 from orderhub.surfaces.b2b.views import postal_address
-from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import ID_PATTERN, Limit, Offset, problem_responses
+from orderhub.surfaces.deps import IdempotencyKey, PageDep, RuntimeDep, SessionDep
+from orderhub.surfaces.schemas import ID_PATTERN, problem_responses
 
 router = APIRouter(tags=["quotes"])
 
@@ -115,12 +115,11 @@ async def create_quote(
 async def list_quotes(
     partner: PartnerDep,
     session: SessionDep,
+    page: PageDep,
     customer_id: Annotated[
         str | None, Query(alias="customerId", max_length=64, pattern=ID_PATTERN)
     ] = None,
     status: QuoteStatus | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
 ) -> q.QuotesOut:
     """Your quotes, newest first."""
     found = quotes.list_for_partner(
@@ -128,10 +127,12 @@ async def list_quotes(
         partner_id=partner.partner_id,
         customer_id=customer_id,
         status=status,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
-    return q.QuotesOut(quotes=[views.summary(x) for x in found], limit=limit, offset=offset)
+    return q.QuotesOut(
+        quotes=[views.summary(x) for x in found], limit=page.limit, offset=page.offset
+    )
 
 
 @router.get(

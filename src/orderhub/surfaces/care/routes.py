@@ -4,11 +4,10 @@ later by the worker (careorders/worker.py), read back by id."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Row
 
 from orderhub import clock
 from orderhub.careorders import service as care
@@ -17,56 +16,16 @@ from orderhub.careorders.withdraw import withdraw
 from orderhub.errors import Forbidden
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b.deps import PartnerDep
-from orderhub.surfaces.care.schemas import CareOrderIn, CareOrderOut, CareOrdersOut
-from orderhub.surfaces.deps import RuntimeDep, SessionDep
-from orderhub.surfaces.schemas import path_id, problem_responses, query_int
+from orderhub.surfaces.care import schemas as s
+from orderhub.surfaces.care import views
+from orderhub.surfaces.deps import RuntimeDep, SessionDep, paging
+from orderhub.surfaces.schemas import problem_responses
 
-BASE = "/api/orderingMobility/v1"
-router = APIRouter(prefix=BASE, tags=["care orders"])
+BASE = "/api/orderingMobility/v1"  # router.py mounts these routes here
+router = APIRouter(tags=["care orders"])
 
 HeaderText = dict(min_length=1, max_length=200)
-CareOrderId = path_id("Care order ID")
-CareLimit = query_int(ge=1, le=200, description="How many to return, 1 to 200.")
-CareOffset = query_int(ge=0, le=1_000_000, description="How many to skip, 0 to 1000000.")
-OrderStatus = Literal[
-    "received", "scheduled", "completed", "partiallyCompleted", "failed", "cancelled"
-]
-
-
-def view(order: Row, changes: list[Row]) -> CareOrderOut:
-    return CareOrderOut(
-        id=order.id,
-        status=order.status,
-        foundation_account_number=order.account_number,
-        account_group_id=order.account_group_id,
-        po_number=order.po_number,
-        consent_to_recurring_charges=order.consent_to_recurring_charges,
-        order_contact=order.order_contact,
-        message_id=order.message_id,
-        conversation_id=order.conversation_id,
-        change_requests=[
-            {
-                "id": c.id,
-                "change_request_id": c.change_request_id,
-                "type": c.type,
-                "ctn": c.ctn,
-                "status": c.status,
-                "effective": c.effective,
-                "due_at": c.due_at,
-                "warnings": c.warnings,
-                "notes": c.notes,
-                "failure": {"code": c.failure_code, "detail": c.failure_detail}
-                if c.failure_code
-                else None,
-                "received_at": c.received_at,
-                "scheduled_at": c.scheduled_at,
-                "finished_at": c.finished_at,
-            }
-            for c in changes
-        ],
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-    )
+CarePage = paging(default_limit=50, max_limit=200, max_offset=1_000_000)
 
 
 def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
@@ -85,7 +44,7 @@ def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
 @router.post(
     "/careOrder",
     status_code=202,
-    response_model=CareOrderOut,
+    response_model=s.CareOrderOut,
     responses={
         202: {
             "description": "Accepted: the worker applies each change at its effective date",
@@ -109,7 +68,7 @@ def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
     | problem_responses(400, 401, 403, 409, 422, 500, 503),
 )
 async def create_care_order(
-    body: CareOrderIn,
+    body: s.CareOrderIn,
     request: Request,
     partner: PartnerDep,
     runtime: RuntimeDep,
@@ -160,7 +119,7 @@ async def create_care_order(
             now=clock.now(session, sandbox=runtime.settings.sandbox),
             key=runtime.key,
         )
-        return view(order, changes).model_dump(mode="json", by_alias=True)
+        return views.care_order(order, changes).model_dump(mode="json", by_alias=True)
 
     response = idempotent.respond(
         request,
@@ -181,28 +140,28 @@ async def create_care_order(
 
 @router.get(
     "/careOrder/{care_order_id}",
-    response_model=CareOrderOut,
+    response_model=s.CareOrderOut,
     responses=problem_responses(401, 404, 422, 500),
 )
 async def get_care_order(
-    care_order_id: CareOrderId, partner: PartnerDep, session: SessionDep
-) -> CareOrderOut:
+    care_order_id: s.CareOrderId, partner: PartnerDep, session: SessionDep
+) -> s.CareOrderOut:
     """A care order and each change request's status: received → scheduled → completed
     (or failed, with the reason). Another partner's order does not exist (404)."""
     order, changes = care.get_for_partner(
         session, partner_id=partner.partner_id, care_order_id=care_order_id
     )
-    return view(order, changes)
+    return views.care_order(order, changes)
 
 
 @router.post(
     "/careOrder/{care_order_id}/cancel",
-    response_model=CareOrderOut,
+    response_model=s.CareOrderOut,
     responses=problem_responses(401, 404, 409, 422, 500),
 )
 async def cancel_care_order(
-    care_order_id: CareOrderId, partner: PartnerDep, runtime: RuntimeDep, session: SessionDep
-) -> CareOrderOut:
+    care_order_id: s.CareOrderId, partner: PartnerDep, runtime: RuntimeDep, session: SessionDep
+) -> s.CareOrderOut:
     """Withdraw a care order: its change requests not applied yet become `cancelled`;
     applied ones stay as they are. 409 `care_order_final` when none is left to cancel."""
     order, changes = withdraw(
@@ -211,30 +170,33 @@ async def cancel_care_order(
         care_order_id=care_order_id,
         now=clock.now(session, sandbox=runtime.settings.sandbox),
     )
-    return view(order, changes)
+    return views.care_order(order, changes)
 
 
-@router.get("/careOrder", response_model=CareOrdersOut, responses=problem_responses(401, 422, 500))
+@router.get(
+    "/careOrder", response_model=s.CareOrdersOut, responses=problem_responses(401, 422, 500)
+)
 async def list_care_orders(
     partner: PartnerDep,
     session: SessionDep,
-    status: OrderStatus | None = None,
+    page: CarePage,
+    status: s.OrderStatus | None = None,
     foundation_account_number: Annotated[
         str | None,
         Query(alias="foundationAccountNumber", max_length=20, pattern=r"^[0-9]{6,20}$"),
     ] = None,
-    limit: CareLimit = 50,
-    offset: CareOffset = 0,
-) -> CareOrdersOut:
+) -> s.CareOrdersOut:
     """The partner's care orders, newest first, filtered by status or account."""
     found = care.list_for_partner(
         session,
         partner_id=partner.partner_id,
         status=status,
         account_number=foundation_account_number,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
-    return CareOrdersOut(
-        care_orders=[view(order, changes) for order, changes in found], limit=limit, offset=offset
+    return s.CareOrdersOut(
+        care_orders=[views.care_order(order, changes) for order, changes in found],
+        limit=page.limit,
+        offset=page.offset,
     )

@@ -8,7 +8,7 @@ a client gets one problem per failing field, all at once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -19,7 +19,13 @@ from orderhub.surfaces.schemas import (
     PhoneDigits,
     RequestModel,
     WireModel,
+    path_id,
 )
+
+CareOrderId = path_id("Care order ID")
+OrderStatus = Literal[
+    "received", "scheduled", "completed", "partiallyCompleted", "failed", "cancelled"
+]
 
 
 def one_of(values: tuple[str, ...], description: str) -> Any:

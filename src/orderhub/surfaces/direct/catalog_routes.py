@@ -11,13 +11,13 @@ from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
 from orderhub.fulfillment import service as fulfillment
 from orderhub.orders.service import caller_customer_id
-from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
+from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep, paging
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
-from orderhub.surfaces.schemas import Limit, problem_responses, query_int
+from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter()
-OffersOffset = query_int(ge=0, le=10_000, description="How many to skip, 0 to 10000.")
+OffersPage = paging(default_limit=50, max_offset=10_000)
 
 TERMS_TEXT = (
     "Service is provided month to month. Devices bought on instalments are payable in full "
@@ -58,6 +58,7 @@ async def lookup_customers(
 async def list_offers(
     principal: PrincipalDep,
     session: SessionDep,
+    page: OffersPage,
     category: Literal["plan", "device", "accessory", "addon", "bundle"] | None = None,
     zip_code: Annotated[
         str | None, Query(alias="zipCode", max_length=5, pattern=r"^[0-9]{5}$")
@@ -65,8 +66,6 @@ async def list_offers(
     customer_type: Annotated[
         Literal["consumer", "business"] | None, Query(alias="customerType")
     ] = None,
-    limit: Limit = 50,
-    offset: OffersOffset = 0,
 ) -> s.OffersOut:
     """Current offers and bundles, filtered by category and by who and where may buy them."""
     offers, total = catalog.list_offers(
@@ -74,11 +73,14 @@ async def list_offers(
         category=category,
         zip_code=zip_code,
         customer_type=customer_type,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
     return s.OffersOut(
-        offers=[views.offer(o) for o in offers], total=total, limit=limit, offset=offset
+        offers=[views.offer(o) for o in offers],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from orderhub import contacts
@@ -14,22 +12,18 @@ from orderhub.orders import service as orders
 from orderhub.orders import submit as submission
 from orderhub.orders.states import OrderStatus
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
+from orderhub.surfaces.deps import (
+    ConsumerIdempotencyKey,
+    PageDep,
+    PrincipalDep,
+    RuntimeDep,
+    SessionDep,
+)
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
-from orderhub.surfaces.schemas import Limit, Offset, problem_responses
+from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["orders"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Repeat a request safely: the same key and body return the first answer.",
-    ),
-]
 
 
 def _new_customer(body: s.OrderCreateIn) -> orders.NewCustomer | None:
@@ -53,7 +47,7 @@ async def create_order(
     body: s.OrderCreateIn,
     principal: PrincipalDep,
     session: SessionDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: ConsumerIdempotencyKey = None,
 ) -> JSONResponse:
     """Create a draft order (the cart) with the chosen offers, priced from the catalog."""
 
@@ -83,28 +77,15 @@ async def create_order(
 async def list_orders(
     principal: PrincipalDep,
     session: SessionDep,
+    page: PageDep,
     status: OrderStatus | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
 ) -> s.OrdersOut:
     """The caller's orders, newest first."""
     found = orders.list_for_caller(
-        session, principal=principal, status=status, limit=limit, offset=offset
+        session, principal=principal, status=status, limit=page.limit, offset=page.offset
     )
     return s.OrdersOut(
-        orders=[
-            s.OrderSummaryOut(
-                id=o.id,
-                status=o.status,
-                totals=views.totals(o),
-                confirmation_number=o.confirmation_number,
-                created_at=o.created_at,
-                updated_at=o.updated_at,
-            )
-            for o in found
-        ],
-        limit=limit,
-        offset=offset,
+        orders=[views.order_summary(o) for o in found], limit=page.limit, offset=page.offset
     )
 
 
@@ -156,7 +137,7 @@ async def submit_order(
     principal: PrincipalDep,
     session: SessionDep,
     runtime: RuntimeDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: ConsumerIdempotencyKey = None,
 ) -> JSONResponse:
     """Submit a valid order. Invalid: 409 listing every problem; already submitted: 409."""
 

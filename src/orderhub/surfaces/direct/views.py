@@ -73,6 +73,17 @@ def totals(o: Row) -> s.TotalsOut:
     )
 
 
+def order_summary(o: Row) -> s.OrderSummaryOut:
+    return s.OrderSummaryOut(
+        id=o.id,
+        status=o.status,
+        totals=totals(o),
+        confirmation_number=o.confirmation_number,
+        created_at=o.created_at,
+        updated_at=o.updated_at,
+    )
+
+
 def fulfillment_out(f: Row) -> s.FulfillmentOut:
     return s.FulfillmentOut(
         order_id=f.order_id,

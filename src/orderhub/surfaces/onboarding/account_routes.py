@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from sqlalchemy import Row
 
 from orderhub.identity.service import hash_password
 from orderhub.onboarding import accounts
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
+from orderhub.surfaces.onboarding import views
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["onboarding accounts"])
@@ -24,19 +24,6 @@ async def _portal_password_hash(body: s.AccountIn, runtime: RuntimeDep) -> str:
 
 
 PasswordHash = Annotated[str, Depends(_portal_password_hash)]
-
-
-def account_out(row: Row) -> s.AccountOut:
-    return s.AccountOut(
-        id=row.id,
-        number=row.number,
-        customer=row.customer,
-        primary_contact=row.primary_contact,
-        billing_contact=row.billing_contact,
-        username=row.username,
-        identifier_realms=row.realms,
-        created_at=row.created_at,
-    )
 
 
 @router.post(
@@ -59,7 +46,7 @@ async def create_account(
         username=body.portal.username,
         password_hash=password_hash,
     )
-    return account_out(row)
+    return views.account(row)
 
 
 @router.get(
@@ -67,7 +54,7 @@ async def create_account(
 )
 async def get_account(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.AccountOut:
     """Seed method GetAccount."""
-    return account_out(accounts.get(session, partner_id=partner.partner_id, account_id=id))
+    return views.account(accounts.get(session, partner_id=partner.partner_id, account_id=id))
 
 
 @router.post(
@@ -88,4 +75,4 @@ async def find_by_credentials(
         username=body.username,
         password=body.password,
     )
-    return account_out(found)
+    return views.account(found)

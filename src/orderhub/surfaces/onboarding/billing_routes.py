@@ -7,31 +7,18 @@ import hmac
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Row
 
 from orderhub.ids import utcnow
 from orderhub.onboarding import accounts, billing
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
-from orderhub.surfaces.deps import RuntimeDep, SessionDep
+from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import IdempotencyKey, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
-from orderhub.surfaces.schemas import Limit, money, problem_responses
+from orderhub.surfaces.onboarding import views
+from orderhub.surfaces.schemas import Limit, problem_responses
 
 router = APIRouter(tags=["onboarding notes and payments"])
 _ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
-
-
-def _payment_out(row: Row) -> s.PaymentOut:
-    return s.PaymentOut(
-        id=row.id,
-        amount=money(row.amount_cents),
-        currency=row.currency,
-        status=row.status,
-        decline_code=row.decline_code,
-        card={"brand": row.card_brand, "last4": row.card_last4},
-        reference=row.reference,
-        created_at=row.created_at,
-    )
 
 
 @router.post("/accounts/{id}/notes", status_code=201, response_model=s.NoteOut, responses=_ERRORS)
@@ -41,7 +28,7 @@ async def create_note(
     """Seed method CreateNote."""
     accounts.get(session, partner_id=partner.partner_id, account_id=id)
     row = billing.add_note(session, account_id=id, text=body.text, author=partner.client_id)
-    return s.NoteOut(id=row.id, text=row.text, author=row.author, created_at=row.created_at)
+    return views.note(row)
 
 
 @router.get("/accounts/{id}/notes", response_model=s.NotesOut, responses=_ERRORS)
@@ -51,10 +38,7 @@ async def list_notes(
     """The account's notes, newest first."""
     accounts.get(session, partner_id=partner.partner_id, account_id=id)
     return s.NotesOut(
-        notes=[
-            s.NoteOut(id=n.id, text=n.text, author=n.author, created_at=n.created_at)
-            for n in billing.notes_of(session, account_id=id, limit=limit)
-        ]
+        notes=[views.note(n) for n in billing.notes_of(session, account_id=id, limit=limit)]
     )
 
 
@@ -88,7 +72,7 @@ async def create_payment(
             provider=runtime.adapters.payments,
             today=utcnow().date(),
         )
-        return _payment_out(row).model_dump(mode="json", by_alias=True)
+        return views.payment(row).model_dump(mode="json", by_alias=True)
 
     # The kept fingerprint of the request must not let anyone recover the card number.
     card = hmac.new(runtime.key, body.card.number.encode(), hashlib.sha256).hexdigest()
@@ -111,5 +95,7 @@ async def list_payments(
     """The account's payments, newest first."""
     accounts.get(session, partner_id=partner.partner_id, account_id=id)
     return s.PaymentsOut(
-        payments=[_payment_out(p) for p in billing.payments_of(session, account_id=id, limit=limit)]
+        payments=[
+            views.payment(p) for p in billing.payments_of(session, account_id=id, limit=limit)
+        ]
     )

@@ -6,16 +6,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Row
 
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.onboarding import catalog, configuration, orders, packages
 from orderhub.onboarding import submit as submission
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.b2b.deps import IdempotencyKey, PartnerDep, idempotency_scope
-from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import IdempotencyKey, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
-from orderhub.surfaces.schemas import money, problem_responses
+from orderhub.surfaces.onboarding import views
+from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["onboarding configuration"])
 Kind = Annotated[
@@ -41,41 +41,12 @@ def _requirement_value(kind: str, body: s.RequirementsIn) -> Any:
     return value
 
 
-def _plan_out(plan: dict[str, Any]) -> s.PlanOut:
-    return s.PlanOut(
-        id=plan["id"],
-        name=plan["name"],
-        monthly=money(plan["monthlyCents"]),
-        one_time=money(plan["oneTimeCents"]),
-        term_months=plan["termMonths"],
-    )
-
-
-def _service_out(row: Row) -> s.ServiceOut:
-    return s.ServiceOut(
-        id=row.id,
-        service_type_id=row.service_type_id,
-        configuration=row.configuration,
-        features=row.features,
-        contacts=row.contacts,
-        identifiers=row.identifiers,
-    )
-
-
 @router.get("/orders/{id}/packages", response_model=s.PackagesOut, responses=_ERRORS)
 async def available_packages(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.PackagesOut:
     """Seed method GetAvailablePackages: packages whose every service type qualified."""
     order = orders.get(session, partner_id=partner.partner_id, order_id=id)
     return s.PackagesOut(
-        packages=[
-            s.PackageOut(
-                id=p.id,
-                name=p.name,
-                service_types=p.service_types,
-                plans=[_plan_out(plan) for plan in p.plans],
-            )
-            for p in packages.available(session, order=order)
-        ]
+        packages=[views.package(p) for p in packages.available(session, order=order)]
     )
 
 
@@ -84,7 +55,7 @@ async def plan_details(plan_id: s.Id, partner: PartnerDep, session: SessionDep) 
     """Seed method GetPackagePlanDetails: services inside, prices and contract term."""
     chosen = packages.plan(session, plan_id)
     return s.PlanDetailsOut(
-        **_plan_out(chosen.plan).model_dump(),
+        **views.plan(chosen.plan).model_dump(),
         package_id=chosen.package.id,
         package_name=chosen.package.name,
         services=[
@@ -103,7 +74,7 @@ async def select_package_plan(
     order = orders.claim(session, partner_id=partner.partner_id, order_id=id)
     packages.select(session, order=order, plan_id=body.package_plan_id, actor=partner.client_id)
     return s.ServicesOut(
-        services=[_service_out(r) for r in configuration.services_of(session, order_id=id)]
+        services=[views.service(r) for r in configuration.services_of(session, order_id=id)]
     )
 
 
@@ -111,7 +82,7 @@ async def select_package_plan(
 async def order_services(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.ServicesOut:
     order = orders.get(session, partner_id=partner.partner_id, order_id=id)
     return s.ServicesOut(
-        services=[_service_out(r) for r in configuration.services_of(session, order_id=order.id)]
+        services=[views.service(r) for r in configuration.services_of(session, order_id=order.id)]
     )
 
 
@@ -160,7 +131,7 @@ async def set_service_requirements(
     row = configuration.set_values(
         session, order=order, service_id=service_id, kind=kind, value=value, actor=partner.client_id
     )
-    return _service_out(row)
+    return views.service(row)
 
 
 @router.get("/orders/{id}/terms", response_model=s.TermsOut, responses=_ERRORS)

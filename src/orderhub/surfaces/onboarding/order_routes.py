@@ -3,47 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import Row
-from sqlalchemy.orm import Session
 
-from orderhub.ledger import service as ledger
 from orderhub.onboarding import orders, qualification
 from orderhub.surfaces.b2b.deps import PartnerDep
 from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
+from orderhub.surfaces.onboarding import views
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["onboarding orders"])
-
-
-def sq_out(result: Row) -> s.SqOut:
-    return s.SqOut(
-        id=result.id,
-        service_type_id=result.service_type_id,
-        kind=result.kind,
-        qualified=result.qualified,
-        reason=result.reason,
-        details=result.details,
-        created_at=result.created_at,
-    )
-
-
-def order_out(session: Session, order: Row) -> s.OrderOut:
-    results = orders.qualifications_of(session, order_id=order.id)
-    return s.OrderOut(
-        id=order.id,
-        account_id=order.account_id,
-        status=order.status,
-        package_plan_id=order.package_plan_id,
-        qualifications=[sq_out(r) for r in results],
-        qualified_service_types=sorted(qualification.qualified_types(results)),
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        events=[
-            s.EventOut(id=e.id, type=e.type, actor=e.actor, data=e.data, created_at=e.created_at)
-            for e in ledger.history(session, order_id=order.id)
-        ],
-    )
 
 
 @router.post(
@@ -57,7 +25,7 @@ async def start_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.O
     order = orders.start(
         session, partner_id=partner.partner_id, account_id=id, actor=partner.client_id
     )
-    return order_out(session, order)
+    return views.order(session, order)
 
 
 @router.get(
@@ -65,7 +33,7 @@ async def start_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.O
 )
 async def get_order(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.OrderOut:
     """The order's status, every step's state and its event history."""
-    return order_out(session, orders.get(session, partner_id=partner.partner_id, order_id=id))
+    return views.order(session, orders.get(session, partner_id=partner.partner_id, order_id=id))
 
 
 @router.post(
@@ -84,7 +52,7 @@ async def simple_sq(
         type_id=body.service_type_id,
         actor=partner.client_id,
     )
-    return sq_out(result)
+    return views.sq(result)
 
 
 @router.post(
@@ -106,7 +74,7 @@ async def phone_sq(
         qualifier=runtime.adapters.qualifier,
         actor=partner.client_id,
     )
-    return sq_out(result)
+    return views.sq(result)
 
 
 @router.post(
@@ -143,4 +111,4 @@ async def address_sq(
         location_id=body.location_id,
         actor=partner.client_id,
     )
-    return sq_out(result)
+    return views.sq(result)

@@ -10,11 +10,11 @@ from pydantic import AwareDatetime
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ledger import queries
 from orderhub.ledger.states import Channel, OrderState
-from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.deps import PageDep, SessionDep
 from orderhub.surfaces.operator import order_views as views
 from orderhub.surfaces.operator import schemas as s
 from orderhub.surfaces.operator.deps import OperatorDep
-from orderhub.surfaces.schemas import Id, Limit, Offset, path_id, problem_responses
+from orderhub.surfaces.schemas import Id, path_id, problem_responses
 
 router = APIRouter(tags=["operations"])
 OrderId = path_id("Order ID, of any channel")
@@ -47,6 +47,7 @@ class LedgerOrderNotFound(NotFound):
 async def list_orders(
     operator: OperatorDep,
     session: SessionDep,
+    page: PageDep,
     channel: Channel | None = None,
     state: OrderState | None = None,
     status: Annotated[str | None, Query(min_length=1, max_length=30)] = None,
@@ -69,8 +70,6 @@ async def list_orders(
     created_to: Annotated[Moment | None, Query(alias="createdTo")] = None,
     updated_from: Annotated[Moment | None, Query(alias="updatedFrom")] = None,
     updated_to: Annotated[Moment | None, Query(alias="updatedTo")] = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
 ) -> s.LedgerOrdersOut:
     """Orders of every channel, newest first, with how many match in all. `customer`
     matches the party an order is for, and a business customer's accounts (FANs) too."""
@@ -90,12 +89,15 @@ async def list_orders(
             updated_from=updated_from,
             updated_to=updated_to,
         ),
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
     found = queries.references(session, orders=rows)
     return s.LedgerOrdersOut(
-        orders=[views.order(r, found[r.id]) for r in rows], total=total, limit=limit, offset=offset
+        orders=[views.order(r, found[r.id]) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 

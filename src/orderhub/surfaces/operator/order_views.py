@@ -12,9 +12,9 @@ from orderhub.ledger import service as ledger
 from orderhub.onboarding import orders as onboarding_orders
 from orderhub.partner_orders import service as partner_orders
 from orderhub.surfaces.b2b import order_views as b2b_views
-from orderhub.surfaces.care.routes import view as care_view
+from orderhub.surfaces.care import views as care_views
 from orderhub.surfaces.direct import views as direct_views
-from orderhub.surfaces.onboarding.order_routes import order_out as onboarding_view
+from orderhub.surfaces.onboarding import views as onboarding_views
 from orderhub.surfaces.operator import schemas as s
 from orderhub.surfaces.schemas import money
 
@@ -80,8 +80,8 @@ def channel_view(session: Session, row: Row) -> dict[str, Any]:
         shown = b2b_views.order(partner_orders.detail(session, order=found))
     elif row.channel == "onboarding":
         found = onboarding_orders.get(session, partner_id=owner, order_id=row.id)
-        shown = onboarding_view(session, found)
+        shown = onboarding_views.order(session, found)
     else:
         found, changes = care.get_for_partner(session, partner_id=owner, care_order_id=row.id)
-        shown = care_view(found, changes)
+        shown = care_views.care_order(found, changes)
     return shown.model_dump(by_alias=True, mode="json")

@@ -1,13 +1,19 @@
-"""The operator API's view of the order ledger: every channel's orders in one shape."""
+"""The operator API's vocabulary: the order ledger (every channel's orders in one shape),
+the event stream and services. Exception requests speak the B2B API's (b2b/schemas.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import Field
 
-from orderhub.surfaces.schemas import WireModel
+from orderhub.surfaces.schemas import WireModel, path_id
+
+ServiceId = path_id("Service ID")
+
+# ---- the order ledger -------------------------------------------------------------------
 
 
 class PartyOut(WireModel):
@@ -62,3 +68,42 @@ class LedgerEventOut(WireModel):
 class LedgerOrderDetailOut(LedgerOrderOut):
     detail: dict[str, Any] = Field(description="The order as its own channel's API shows it")
     history: list[LedgerEventOut]
+
+
+# ---- the event stream ---------------------------------------------------------------------
+
+StreamCursor = Annotated[
+    str | None,
+    Query(
+        min_length=3,
+        max_length=30,
+        description="The last cursor you have seen (`nextAfter`); leave out to start "
+        "from the oldest event kept.",
+    ),
+]
+
+
+class StreamEventOut(WireModel):
+    id: str
+    cursor: str = Field(description="Opaque: pass as `after` to read the events that follow.")
+    owner: str = Field(description="Whose event it is: `partner:<id>` or `customer:<id>`.")
+    type: str
+    subject: str
+    created_at: datetime
+    data: dict[str, Any]
+
+
+class StreamEventsOut(WireModel):
+    events: list[StreamEventOut]
+    next_after: str = Field(description="`after` for the next poll.")
+
+
+# ---- services -------------------------------------------------------------------------------
+
+
+class ActivatedServiceOut(WireModel):
+    id: str
+    status: str
+    account_number: str
+    service_type_id: str
+    updated_at: datetime
