@@ -1,20 +1,16 @@
-"""Dependencies shared by every surface: the runtime, the unit of work, the consumer
-caller, the Idempotency-Key header and the paging of lists."""
+"""Dependencies shared by every surface: the runtime, the unit of work, the
+Idempotency-Key header and the paging of lists. Who is calling is callers.py's."""
 
 from __future__ import annotations
 
 import inspect
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from orderhub.errors import Unauthorized
-from orderhub.identity import tokens
 from orderhub.runtime import Runtime
 from orderhub.surfaces.schemas import limit_query, offset_query
 
@@ -42,40 +38,11 @@ async def read_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-_bearer = HTTPBearer(auto_error=False, description="An access token from POST /msapi/order/v1/auth")
-
-
-# Routes list PrincipalDep before SessionDep: FastAPI resolves dependencies in parameter
-# order, so a request without a valid token is refused before it opens a transaction
-# (on SQLite, before it waits for the write lock).
-async def current_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> tokens.Principal:
-    if credentials is None:
-        raise Unauthorized(
-            "Send 'Authorization: Bearer <accessToken>'.", headers={"WWW-Authenticate": "Bearer"}
-        )
-    principal = tokens.verify(request.app.state.runtime.key, credentials.credentials, time.time())
-    if principal is None:
-        raise Unauthorized(
-            "The access token is invalid or has expired.",
-            code="invalid_token",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-    # For the access line: the customer's id, never a prospect's phone or e-mail.
-    request.state.caller = (
-        f"customer:{principal.customer_id}" if principal.customer_id else "prospect"
-    )
-    return principal
-
-
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 # scope="function": commit when the route returns, before the response is sent, so a
 # client never sees success for a transaction that then fails to commit.
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
-PrincipalDep = Annotated[tokens.Principal, Depends(current_principal)]
 
 
 # ---- Idempotency-Key ---------------------------------------------------------------------

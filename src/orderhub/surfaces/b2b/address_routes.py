@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep
 from orderhub.surfaces.schemas import problem_responses
 

@@ -10,8 +10,8 @@ from orderhub.quotes import credit
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import contract_schemas as c
 from orderhub.surfaces.b2b import contract_views as views
-from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
 from orderhub.surfaces.b2b.quote_schemas import QuoteId
+from orderhub.surfaces.callers import PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import IdempotencyKey, RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import problem_responses
 

@@ -14,14 +14,8 @@ from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
-from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
-from orderhub.surfaces.deps import (
-    IdempotencyKey,
-    PageDep,
-    ReadSessionDep,
-    RuntimeDep,
-    SessionDep,
-)
+from orderhub.surfaces.callers import PartnerDep, idempotency_scope
+from orderhub.surfaces.deps import IdempotencyKey, PageDep, ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter(tags=["end customers"])

@@ -14,7 +14,7 @@ from orderhub.partner_orders.states import PartnerOrderStatus
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import order_schemas as o
 from orderhub.surfaces.b2b import order_views as views
-from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.callers import PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import IdempotencyKey, PageDep, RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import ID_PATTERN, problem_responses
 

@@ -17,8 +17,8 @@ from orderhub.quotes.states import QuoteStatus
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import quote_schemas as q
 from orderhub.surfaces.b2b import quote_views as views
-from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
 from orderhub.surfaces.b2b.views import postal_address
+from orderhub.surfaces.callers import PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import IdempotencyKey, PageDep, RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import ID_PATTERN, problem_responses
 

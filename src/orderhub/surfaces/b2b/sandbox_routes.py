@@ -8,7 +8,7 @@ from orderhub.partner_orders import progress
 from orderhub.partner_orders import service as orders
 from orderhub.surfaces.b2b import order_schemas as o
 from orderhub.surfaces.b2b import order_views as views
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import problem_responses
 

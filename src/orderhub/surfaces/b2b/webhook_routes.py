@@ -18,7 +18,7 @@ from orderhub.errors import Conflict
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import webhook_schemas as w
 from orderhub.surfaces.b2b import webhook_views as views
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.deps import IdempotencyKey, RuntimeDep, SessionDep
 from orderhub.surfaces.schemas import Limit, problem_responses
 from orderhub.webhooks import service as webhooks

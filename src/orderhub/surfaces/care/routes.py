@@ -15,7 +15,7 @@ from orderhub.careorders.checks import pin_digest
 from orderhub.careorders.withdraw import withdraw
 from orderhub.errors import Forbidden
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.care import schemas as s
 from orderhub.surfaces.care import views
 from orderhub.surfaces.deps import RuntimeDep, SessionDep, paging

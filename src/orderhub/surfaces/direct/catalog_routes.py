@@ -11,7 +11,8 @@ from orderhub.catalog import service as catalog
 from orderhub.customers import service as customers
 from orderhub.fulfillment import service as fulfillment
 from orderhub.orders.service import caller_customer_id
-from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep, paging
+from orderhub.surfaces.callers import PrincipalDep
+from orderhub.surfaces.deps import RuntimeDep, SessionDep, paging
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import problem_responses

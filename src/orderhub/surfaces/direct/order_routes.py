@@ -12,13 +12,8 @@ from orderhub.orders import service as orders
 from orderhub.orders import submit as submission
 from orderhub.orders.states import OrderStatus
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.deps import (
-    ConsumerIdempotencyKey,
-    PageDep,
-    PrincipalDep,
-    RuntimeDep,
-    SessionDep,
-)
+from orderhub.surfaces.callers import PrincipalDep
+from orderhub.surfaces.deps import ConsumerIdempotencyKey, PageDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import problem_responses

@@ -9,7 +9,8 @@ from orderhub.errors import ValidationFailed
 from orderhub.fulfillment import service as fulfillment
 from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
-from orderhub.surfaces.deps import PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep
+from orderhub.surfaces.callers import PrincipalDep
+from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import money, problem_responses

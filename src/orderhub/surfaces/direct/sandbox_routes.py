@@ -6,7 +6,8 @@ from fastapi import APIRouter
 
 from orderhub.orders import progress
 from orderhub.orders import service as orders
-from orderhub.surfaces.deps import PrincipalDep, RuntimeDep, SessionDep
+from orderhub.surfaces.callers import PrincipalDep
+from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import problem_responses

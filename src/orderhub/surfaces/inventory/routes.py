@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from orderhub import clock
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep, paging
 from orderhub.surfaces.inventory import schemas as s
 from orderhub.surfaces.inventory import views

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from orderhub.identity.service import hash_password
 from orderhub.onboarding import accounts
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.onboarding import views

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from orderhub.ids import utcnow
 from orderhub.onboarding import accounts, billing
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.callers import PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import IdempotencyKey, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.onboarding import views

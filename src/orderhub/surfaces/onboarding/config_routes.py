@@ -11,7 +11,7 @@ from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.onboarding import catalog, configuration, orders, packages
 from orderhub.onboarding import submit as submission
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.b2b.deps import PartnerDep, idempotency_scope
+from orderhub.surfaces.callers import PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import IdempotencyKey, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.onboarding import views

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from orderhub.onboarding import orders, qualification
-from orderhub.surfaces.b2b.deps import PartnerDep
+from orderhub.surfaces.callers import PartnerDep
 from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.onboarding import views

@@ -13,10 +13,10 @@ from fastapi import APIRouter
 from orderhub.errors import ValidationFailed
 from orderhub.surfaces.b2b.webhook_routes import webhook_routes
 from orderhub.surfaces.b2b.webhook_schemas import EventsLimit
+from orderhub.surfaces.callers import OperatorDep
 from orderhub.surfaces.deps import SessionDep
 from orderhub.surfaces.operator import schemas as s
 from orderhub.surfaces.operator import views
-from orderhub.surfaces.operator.deps import OperatorDep
 from orderhub.surfaces.schemas import problem_responses
 from orderhub.webhooks import rules, stream
 from orderhub.webhooks import service as webhooks

@@ -11,8 +11,8 @@ from orderhub.business.states import ExceptionStatus
 from orderhub.surfaces.b2b import schemas as s
 from orderhub.surfaces.b2b import views
 from orderhub.surfaces.b2b.schemas import ExceptionRequestId
+from orderhub.surfaces.callers import OperatorDep
 from orderhub.surfaces.deps import PageDep, SessionDep
-from orderhub.surfaces.operator.deps import OperatorDep
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter()

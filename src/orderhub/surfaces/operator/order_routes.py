@@ -10,10 +10,10 @@ from pydantic import AwareDatetime
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ledger import queries
 from orderhub.ledger.states import Channel, OrderState
+from orderhub.surfaces.callers import OperatorDep
 from orderhub.surfaces.deps import PageDep, SessionDep
 from orderhub.surfaces.operator import order_views as views
 from orderhub.surfaces.operator import schemas as s
-from orderhub.surfaces.operator.deps import OperatorDep
 from orderhub.surfaces.schemas import Id, path_id, problem_responses
 
 router = APIRouter(tags=["operations"])

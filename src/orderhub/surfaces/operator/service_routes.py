@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from orderhub.inventory import provisioned
+from orderhub.surfaces.callers import OperatorDep
 from orderhub.surfaces.deps import SessionDep
 from orderhub.surfaces.operator import schemas as s
 from orderhub.surfaces.operator import views
-from orderhub.surfaces.operator.deps import OperatorDep
 from orderhub.surfaces.schemas import problem_responses
 
 router = APIRouter()
