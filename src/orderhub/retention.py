@@ -7,7 +7,7 @@ the loop (worker_loop.run) runs cycles back to back while there is work, then na
 
 Kept forever: orders and their histories, lines and theirs (audit trails). Pruned:
 expired Idempotency-Key answers, spent one-time codes, finished webhook deliveries and
-outbox events past the retention age (polling `GET /b2b/v1/events` sees them until then),
+dispatched outbox events past the retention age (polling sees them until then),
 sandbox messages, and idle failed-attempt budgets.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, or_, select, tuple_
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from orderhub import metrics, worker_loop
@@ -28,6 +28,7 @@ from orderhub.db import Database
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import AttemptBudget, OtpChallenge
 from orderhub.ids import utcnow
+from orderhub.webhooks.dispatch import CURSOR, CURSORS
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 
 IDEMPOTENCY = IdempotencyRecord.__table__
@@ -38,6 +39,12 @@ MESSAGES = SentMessage.__table__
 BUDGETS = AttemptBudget.__table__
 # A budget idle this long is forgotten, with the lock escalation it remembered.
 IDLE_BUDGET = timedelta(days=7)
+_AT_CURSOR = CURSORS.c.name == CURSOR
+# The dispatcher's position: events up to it have had their deliveries queued.
+_DISPATCHED_UP_TO = (
+    select(CURSORS.c.txid).where(_AT_CURSOR).scalar_subquery(),
+    select(CURSORS.c.seq).where(_AT_CURSOR).scalar_subquery(),
+)
 
 
 @dataclass(frozen=True)
@@ -87,13 +94,18 @@ def rules(settings: Settings) -> list[Rule]:
                 DELIVERIES.c.created_at < now - keep, DELIVERIES.c.status != "pending"
             ),
         ),
-        # Deliveries go first: an event is removed once none refers to it.
+        # Deliveries go first: an event is removed once none refers to it, once the
+        # dispatcher has passed it (a worker down for longer must still dispatch it), and
+        # never the newest one (SQLite would hand its `seq` out again, behind every
+        # reader's cursor).
         Rule(
             EVENTS,
             EVENTS.c.created_at,
             lambda now: and_(
                 EVENTS.c.created_at < now - keep,
                 ~exists().where(DELIVERIES.c.event_seq == EVENTS.c.seq),
+                tuple_(EVENTS.c.txid, EVENTS.c.seq) <= tuple_(*_DISPATCHED_UP_TO),
+                EVENTS.c.seq < select(func.max(EVENTS.c.seq)).scalar_subquery(),
             ),
         ),
         Rule(

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from orderhub.app import create_app
 from orderhub.db import Database
@@ -228,3 +228,23 @@ def test_a_webhook_removed_while_a_dispatch_is_at_work_goes_with_all_its_deliver
 def _remove(database: Database, owner: str, subscription_id: str) -> None:
     with database.transaction() as session:
         webhooks.remove(session, owner=owner, subscription_id=subscription_id)
+
+
+def test_a_turn_a_rolled_back_savepoint_released_is_taken_again(database, backend):
+    """A partner's turn is an advisory lock: a savepoint rolled back releases it, so the
+    next publish must take it again (a worker publishes each order in a savepoint)."""
+    _one_writer_at_a_time(backend)
+    held = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND pid = pg_backend_pid()"
+    )
+    with database.transaction() as session:
+        with pytest.raises(RuntimeError), session.begin_nested():
+            _publish(session, "partner:p_one")
+            assert session.execute(held).scalar_one() == 1
+            raise RuntimeError("this order failed")
+        assert session.execute(held).scalar_one() == 0  # released with the savepoint
+        _publish(session, "partner:p_one")
+        assert session.execute(held).scalar_one() == 1
+        _publish(session, "partner:p_one")  # held now: not taken twice
+        assert session.execute(held).scalar_one() == 1

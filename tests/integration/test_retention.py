@@ -7,11 +7,12 @@ import asyncio
 import dataclasses
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from orderhub import retention
 from orderhub.ids import new_id, utcnow
 from orderhub.retention import BUDGETS, CHALLENGES, DELIVERIES, EVENTS, IDEMPOTENCY, MESSAGES
+from orderhub.webhooks.dispatch import CURSOR, CURSORS
 from orderhub.webhooks.models import WebhookSubscription
 
 SUBSCRIPTIONS = WebhookSubscription.__table__
@@ -101,6 +102,19 @@ def _seed(session, *, age: timedelta, tag: str, status: str = "delivered") -> No
     )
 
 
+def _dispatched_all(session) -> None:
+    """As if the dispatcher had passed every event (SQLite and PostgreSQL alike: the
+    largest txid and seq)."""
+    session.execute(
+        update(CURSORS)
+        .where(CURSORS.c.name == CURSOR)
+        .values(
+            txid=select(func.max(EVENTS.c.txid)).scalar_subquery(),
+            seq=select(func.max(EVENTS.c.seq)).scalar_subquery(),
+        )
+    )
+
+
 def _prune_all(database, settings) -> list[int]:
     cycles = []
     while deleted := asyncio.run(retention.prune_due(database, settings)):
@@ -120,6 +134,7 @@ def test_old_rows_are_pruned_in_batches_and_young_ones_kept(database, settings):
         _seed(session, age=timedelta(hours=1), tag="young")
         # An old delivery still being retried keeps itself and its event.
         _seed(session, age=timedelta(days=40), tag="pending", status="pending")
+        _dispatched_all(session)
 
     cycles = _prune_all(database, settings)
 
@@ -158,3 +173,41 @@ def test_a_locked_budget_is_kept_however_idle(database, settings):
         assert session.execute(
             select(BUDGETS.c.key).where(BUDGETS.c.key == "otp:4695550100")
         ).first()
+
+
+def test_an_event_not_dispatched_yet_and_the_newest_event_are_kept(database, settings):
+    """A worker down for longer than the retention age must still dispatch what waits;
+    and on SQLite deleting the newest event would hand its `seq` out again, behind every
+    reader's cursor."""
+    old = utcnow() - timedelta(days=40)
+
+    def event() -> int:
+        return session.execute(
+            insert(EVENTS).returning(EVENTS.c.seq),
+            {
+                "id": new_id("evt"),
+                "owner": "customer:c_old",
+                "type": "ledger.status_changed",
+                "subject": "ord_x",
+                "data": {},
+                "created_at": old,
+            },
+        ).scalar_one()
+
+    with database.transaction() as session:
+        dispatched = [event(), event()]
+        _dispatched_all(session)
+        waiting = event()
+    _prune_all(database, settings)
+    with database.transaction(write=False) as session:
+        left = set(session.execute(select(EVENTS.c.seq)).scalars())
+    assert dispatched[0] not in left  # old and dispatched: gone
+    assert dispatched[1] in left or waiting in left  # never every event
+    assert waiting in left  # not dispatched yet: kept, however old
+
+    with database.transaction() as session:
+        _dispatched_all(session)
+    _prune_all(database, settings)
+    with database.transaction(write=False) as session:
+        left = set(session.execute(select(EVENTS.c.seq)).scalars())
+    assert waiting in left and dispatched[1] not in left  # the newest stays

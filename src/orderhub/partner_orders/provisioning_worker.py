@@ -17,6 +17,7 @@ from orderhub.errors import OrderHubError
 from orderhub.ids import utcnow
 from orderhub.partner_orders.progress import SET_ORDER_STATUS, check
 from orderhub.partner_orders.service import PARTNER_ORDERS, SUBS
+from orderhub.webhooks import service as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ def apply_due(session: Session, *, provisioning: Provisioning, now: datetime) ->
     due = session.execute(_DUE, {"now": now, "limit": BATCH}).all()
     if not due:
         return 0
+    # The partners' outbox turns, all at once, in one order and outside the savepoints
+    # below (webhooks.take_turns): taken one by one as each order publishes, two workers
+    # with batches of the same partners could deadlock.
+    webhooks.take_turns(session, (f"partner:{o.partner_id}" for o in due))
     subs: dict[str, list[Row]] = {o.id: [] for o in due}
     for sub in session.execute(_SUBS_OF_ORDERS, {"order_ids": list(subs)}):
         subs[sub.order_id].append(sub)

@@ -16,7 +16,7 @@ class OutboxEvent(Base):
     """One event, written in the transaction of the change it reports.
 
     `seq` orders one owner's events for polling (`after=<seq>`); `(txid, seq)` orders
-    every owner's events in commit order for the global stream (webhooks/stream.py); `id`
+    every owner's events, gap-free, for the global stream (webhooks/stream.py); `id`
     is the stable id receivers use to drop duplicates.
     """
 

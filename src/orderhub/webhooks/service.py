@@ -61,7 +61,7 @@ _DELIVERIES_OF = (
 
 _DELETE_DELIVERIES = delete(DELIVERIES).where(DELIVERIES.c.subscription_id == bindparam("b_id"))
 _DELETE_SUBSCRIPTION = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("b_id"))
-# session.info key: the transaction and the owners whose turn it holds.
+# session.info key: the turns held, by the (nested) transaction that took each.
 _TURNS = "outbox_turns"
 
 
@@ -88,27 +88,30 @@ def publish(session: Session, *, owner: str, type: str, subject: str, data: dict
         "data": data,
         "created_at": utcnow(),
     }
+    needs_turn = rules.ordered_per_owner(owner) and owner not in _turns_held(session)
     statement = _INSERT_EVENT
-    if rules.ordered_per_owner(owner) and owner not in _turns_held(session):
+    if needs_turn:
         if session.get_bind().dialect.name == "postgresql":
             # The turn and the event in one round trip (the lock is taken before `seq`).
             statement, values = _INSERT_EVENT_TAKING_TURN, values | {"turn": _turn_key(owner)}
         else:
             serialize_on(session, _turn_key(owner))  # SQLite: a no-op, writers take turns
-        _turns_held(session).add(owner)
     session.execute(statement, values)
+    if needs_turn:
+        _hold_turn(session, owner)  # once the statement that took it has succeeded
     return event_id
 
 
 def take_turns(session: Session, owners: Iterable[str]) -> None:
     """Take the turns of owners this transaction will publish for, all at once and in one
     order: taken one by one as events are published, two transactions publishing for the
-    same owners in different orders could deadlock."""
+    same owners in different orders could deadlock. Take them outside any savepoint the
+    publishing happens in (a savepoint rolled back releases the turns taken inside it)."""
     held = _turns_held(session)
     for owner in sorted(set(owners) - held):
         if rules.ordered_per_owner(owner):
             serialize_on(session, _turn_key(owner))
-            held.add(owner)
+            _hold_turn(session, owner)
 
 
 def _turn_key(owner: str) -> str:
@@ -118,15 +121,45 @@ def _turn_key(owner: str) -> str:
     return f"outbox:{owner}"
 
 
+# A turn is an advisory lock: held until the transaction ends, but released if the
+# savepoint it was taken in rolls back. So each turn is noted against the (nested)
+# transaction that took it, and counts as held only while that one is still on the
+# current chain: a publish after a rolled-back savepoint takes the turn again.
+def _chain(session: Session) -> list[Any]:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    chain = []
+    while transaction is not None:
+        chain.append(transaction)
+        transaction = transaction.parent
+    return chain
+
+
 def _turns_held(session: Session) -> set[str]:
-    """The owners whose turn this transaction holds (a step may publish several events;
-    the turn is taken once)."""
-    transaction = session.get_transaction()
-    held_by, owners = session.info.get(_TURNS, (None, set()))
-    if held_by is not transaction:
-        owners = set()
-        session.info[_TURNS] = (transaction, owners)
-    return owners
+    """The owners whose turn this transaction (at its current savepoint) holds."""
+    taken: dict[Any, set[str]] = session.info.get(_TURNS, {})
+    held: set[str] = set()
+    for transaction in _chain(session):
+        held |= taken.get(transaction, set())
+    return held
+
+
+def _hold_turn(session: Session, owner: str) -> None:
+    chain = _chain(session)
+    root = chain[-1]
+    # Only this top-level transaction's notes are kept: the last one's turns ended with it.
+    taken = {
+        transaction: owners
+        for transaction, owners in session.info.get(_TURNS, {}).items()
+        if _root(transaction) is root
+    }
+    taken.setdefault(chain[0], set()).add(owner)
+    session.info[_TURNS] = taken
+
+
+def _root(transaction: Any) -> Any:
+    while transaction.parent is not None:
+        transaction = transaction.parent
+    return transaction
 
 
 def events_after(session: Session, *, owner: str, after: int, limit: int) -> list[Row]:
@@ -135,7 +168,7 @@ def events_after(session: Session, *, owner: str, after: int, limit: int) -> lis
 
 
 def all_events_after(session: Session, *, after: stream.Position, limit: int) -> list[Row]:
-    """Every owner's events after a stream position, in commit order (operations' polling)."""
+    """Every owner's events after a stream position, in stream order (operations' polling)."""
     return stream.read(session, after=after, limit=limit)
 
 

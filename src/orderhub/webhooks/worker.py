@@ -125,16 +125,17 @@ async def deliver_due(
     now: datetime | None = None,
 ) -> int:
     """Queue the deliveries of new events, then attempt every delivery that is due (up
-    to a batch); returns how many were tried.
+    to a batch); returns how much was done: deliveries tried and events dispatched (0:
+    nothing was waiting).
 
     `client` decides which receivers may be reached: `egress.client()` connects only to
     public addresses, except in the sandbox (receivers on localhost)."""
     now = now or utcnow()
     async with database.request_transaction(write=False) as session:
         work = session.execute(_WORK[session.get_bind().dialect.name], {"now": now}).one()
-    queued = await _dispatch(database, now) if work.waiting else 0
-    if not (work.due or queued):
-        return 0  # the common case costs a read, not the write lock
+    dispatched = await _dispatch(database, now) if work.waiting else dispatch.NOTHING
+    if not (work.due or dispatched.deliveries):
+        return dispatched.events  # the common case costs a read, not the write lock
     async with database.request_transaction(write=True) as session:
         due = session.execute(_DUE, {"now": now, "limit": BATCH}).all()
         until = now + timedelta(seconds=LEASE_SECONDS)
@@ -152,19 +153,20 @@ async def deliver_due(
             session.execute(_RECORD, records)
         for job, outcome, record in zip(jobs, outcomes, records, strict=True):
             _report(job, outcome, record)
-    return len(jobs)
+    return len(jobs) + dispatched.events
 
 
-async def _dispatch(database: Database, now: datetime) -> int:
-    """Queue the deliveries of the events waiting, a batch per transaction; how many."""
-    queued = 0
+async def _dispatch(database: Database, now: datetime) -> dispatch.Dispatched:
+    """Queue the deliveries of the events waiting, a batch per transaction; how many
+    events were dispatched and deliveries queued."""
+    events = deliveries = 0
     for _ in range(DISPATCH_ROUNDS):
         async with database.request_transaction(write=True) as session:
             done = dispatch.dispatch(session, now=now)
-        queued += done.deliveries
+        events, deliveries = events + done.events, deliveries + done.deliveries
         if done.events < dispatch.BATCH:
             break
-    return queued
+    return dispatch.Dispatched(events, deliveries)
 
 
 def _report(job: Job, outcome: Outcome, record: dict) -> None:

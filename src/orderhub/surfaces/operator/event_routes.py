@@ -42,9 +42,11 @@ async def poll_all_events(
     after: s.StreamCursor = None,
     limit: EventsLimit = 100,
 ) -> s.StreamEventsOut:
-    """Every owner's events after a cursor, in the order they were committed. An event
-    appears once every transaction that was writing when it was written has ended, so a
-    poller that resumes from `nextAfter` never misses one."""
+    """Every owner's events after a cursor, in stream order: by the transaction that wrote
+    them (in the order each began writing), then as written. An event appears once every
+    transaction that was writing when it was written has ended, so a poller that resumes
+    from `nextAfter` never misses one nor sees one twice. Two transactions that overlapped
+    may come in either order: follow one order by `previousStatus` and `changedAt`."""
     position = stream.START if after is None else stream.Position.parse(after)
     if position is None:
         raise ValidationFailed.one(
