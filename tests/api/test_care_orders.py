@@ -140,9 +140,17 @@ def test_the_seeds_headers_are_required_and_the_client_id_must_be_the_tokens(car
     mismatch = care.send(body, **{"X-ATT-ClientId": "sandbox-partner-b"})
     assert is_problem(mismatch, 403, "client_id_mismatch")
 
+    # Only the seed's headers: the 401 says what to add and where it is documented.
     no_token = {k: v for k, v in care.headers().items() if k != "Authorization"}
-    assert is_problem(client.post(f"{CARE}/careOrder", json=body, headers=no_token), 401)
-    assert is_problem(client.get(f"{CARE}/careOrder"), 401)
+    seed_only = client.post(f"{CARE}/careOrder", json=body, headers=no_token)
+    assert is_problem(seed_only, 401, "unauthorized")
+    detail = seed_only.json()["detail"]
+    for hint in ("Authorization: Bearer", "POST /oauth/token", "docs/care-orders.md"):
+        assert hint in detail, detail
+    assert is_problem(client.get(f"{CARE}/careOrder"), 401, "unauthorized")
+    # Elsewhere the partner 401 stays as it was.
+    b2b = client.get("/b2b/v1/quotes").json()["detail"]
+    assert b2b == "Send 'Authorization: Bearer <access_token>' from POST /oauth/token."
     assert care.orders() == []
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -68,30 +68,52 @@ _partner_bearer = HTTPBearer(
 )
 
 
-async def current_partner(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_partner_bearer)],
-) -> PartnerPrincipal:
-    if credentials is None:
-        raise Unauthorized(
-            "Send 'Authorization: Bearer <access_token>' from POST /oauth/token.",
-            headers={"WWW-Authenticate": "Bearer"},
+def partner_caller(missing: str) -> Any:
+    """The partner dependency, with `missing` as the 401's detail when no token was sent
+    (a surface whose seed lists other headers says which one to add, and where)."""
+
+    async def current_partner(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_partner_bearer)],
+    ) -> PartnerPrincipal:
+        if credentials is None:
+            raise Unauthorized(missing, headers={"WWW-Authenticate": "Bearer"})
+        # Only partner tokens verify here: a consumer token (`v1.`) is refused like a
+        # forged one.
+        principal = partner_tokens.verify(
+            request.app.state.runtime.key, credentials.credentials, time.time()
         )
-    # Only partner tokens verify here: a consumer token (`v1.`) is refused like a forged one.
-    principal = partner_tokens.verify(
-        request.app.state.runtime.key, credentials.credentials, time.time()
-    )
-    if principal is None:
-        raise Unauthorized(
-            "The access token is invalid, has expired, or is not a partner token.",
-            code="invalid_token",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-    request.state.caller = f"partner:{principal.partner_id}"  # for the access line
-    return principal
+        if principal is None:
+            raise Unauthorized(
+                "The access token is invalid, has expired, or is not a partner token.",
+                code="invalid_token",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        request.state.caller = f"partner:{principal.partner_id}"  # for the access line
+        return principal
+
+    return current_partner
+
+
+current_partner = partner_caller(
+    "Send 'Authorization: Bearer <access_token>' from POST /oauth/token."
+)
 
 
 PartnerDep = Annotated[PartnerPrincipal, Depends(current_partner)]
+# Seed 004 lists only its X-ATT-* headers: a care client sending just those learns what
+# to add, and where it is documented.
+CarePartnerDep = Annotated[
+    PartnerPrincipal,
+    Depends(
+        partner_caller(
+            "The care API needs 'Authorization: Bearer <access_token>' beside the seed's "
+            "X-ATT-* headers: get the token from POST /oauth/token with your client "
+            "credentials (grant_type=client_credentials). See docs/care-orders.md, "
+            '"Headers".'
+        )
+    ),
+]
 
 
 def idempotency_scope(principal: PartnerPrincipal) -> str:

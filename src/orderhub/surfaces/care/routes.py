@@ -15,7 +15,7 @@ from orderhub.careorders.checks import pin_digest
 from orderhub.careorders.withdraw import withdraw
 from orderhub.errors import Forbidden
 from orderhub.surfaces import idempotent
-from orderhub.surfaces.callers import PartnerDep
+from orderhub.surfaces.callers import CarePartnerDep
 from orderhub.surfaces.care import schemas as s
 from orderhub.surfaces.care import views
 from orderhub.surfaces.deps import RuntimeDep, SessionDep, paging
@@ -70,7 +70,7 @@ def _fingerprinted(body: dict[str, Any], key: bytes) -> dict[str, Any]:
 async def create_care_order(
     body: s.CareOrderIn,
     request: Request,
-    partner: PartnerDep,
+    partner: CarePartnerDep,
     runtime: RuntimeDep,
     session: SessionDep,
     client_id: Annotated[
@@ -144,7 +144,7 @@ async def create_care_order(
     responses=problem_responses(401, 404, 422, 500),
 )
 async def get_care_order(
-    care_order_id: s.CareOrderId, partner: PartnerDep, session: SessionDep
+    care_order_id: s.CareOrderId, partner: CarePartnerDep, session: SessionDep
 ) -> s.CareOrderOut:
     """A care order and each change request's status: received → scheduled → completed
     (or failed, with the reason). Another partner's order does not exist (404)."""
@@ -160,7 +160,7 @@ async def get_care_order(
     responses=problem_responses(401, 404, 409, 422, 500),
 )
 async def cancel_care_order(
-    care_order_id: s.CareOrderId, partner: PartnerDep, runtime: RuntimeDep, session: SessionDep
+    care_order_id: s.CareOrderId, partner: CarePartnerDep, runtime: RuntimeDep, session: SessionDep
 ) -> s.CareOrderOut:
     """Withdraw a care order: its change requests not applied yet become `cancelled`;
     applied ones stay as they are. 409 `care_order_final` when none is left to cancel."""
@@ -177,7 +177,7 @@ async def cancel_care_order(
     "/careOrder", response_model=s.CareOrdersOut, responses=problem_responses(401, 422, 500)
 )
 async def list_care_orders(
-    partner: PartnerDep,
+    partner: CarePartnerDep,
     session: SessionDep,
     page: CarePage,
     status: s.OrderStatus | None = None,
