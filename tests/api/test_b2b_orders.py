@@ -93,6 +93,62 @@ def test_enrichment_of_the_order_and_a_sub_order(client):
     assert history[2]["subOrderId"] == sub
 
 
+def test_shipping_takes_several_e_mail_ids_and_the_older_single_one(client):
+    """Seed 002: shipping enrichment carries "e-mail IDs". `email` (one) still works and
+    joins the list; each is checked by the contact rule and stored lower-cased, once."""
+    headers = partner_headers(client)
+    order = draft_order(client, headers)
+    url = f"{ORDERS}/{order['id']}"
+
+    several = client.patch(
+        url,
+        json={
+            "shipping": {
+                "emails": ["Receiving@Bluebonnet.example.com", "it@bluebonnet.example.com"],
+                "email": "receiving@bluebonnet.example.com",
+            }
+        },
+        headers=headers,
+    )
+    assert several.status_code == 200, several.text
+    shipping = several.json()["shipping"]
+    assert shipping["emails"] == [
+        "receiving@bluebonnet.example.com",
+        "it@bluebonnet.example.com",
+    ]
+    assert shipping["email"] == "receiving@bluebonnet.example.com"  # deprecated: the first
+    assert client.get(url, headers=headers).json()["shipping"] == shipping
+
+    one = client.patch(url, json={"shipping": {"email": "dock@example.com"}}, headers=headers)
+    assert one.json()["shipping"]["emails"] == ["dock@example.com"]
+
+    bad = client.patch(
+        url,
+        json={"shipping": {"emails": ["ok@example.com", "not an e-mail"], "email": "x@y"}},
+        headers=headers,
+    )
+    assert is_problem(bad, 422, "validation_failed")
+    assert {(e["field"], e["rule"]) for e in bad.json()["errors"]} == {
+        ("shipping.emails.1", "email_format"),
+        ("shipping.email", "email_format"),
+    }
+    too_many = client.patch(
+        url,
+        json={"shipping": {"emails": [f"e{n}@example.com" for n in range(11)]}},
+        headers=headers,
+    )
+    assert is_problem(too_many, 422, "validation_failed")
+    assert client.get(url, headers=headers).json()["shipping"]["emails"] == ["dock@example.com"]
+
+
+def test_a_shipping_section_stored_before_several_e_mails_reads_as_a_list():
+    from orderhub.surfaces.b2b.order_views import _shipping
+
+    old = _shipping({"email": "dock@example.com", "address": None, "notes": "Ring."})
+    assert (old.emails, old.email, old.notes) == (["dock@example.com"], "dock@example.com", "Ring.")
+    assert _shipping({"email": None, "address": None, "notes": None}).emails == []
+
+
 def test_enrichment_rules_are_422s_naming_the_field(client):
     headers = partner_headers(client)
     order = draft_order(client, headers)

@@ -168,7 +168,7 @@ def run(
                 "requestedDueDate": (start + timedelta(days=14)).isoformat(),
                 "premiseNotes": "Loading dock on Elm St.",
             },
-            "shipping": {"email": "receiving@redriver.example.com", "notes": "Ring bell."},
+            "shipping": {"emails": ["receiving@redriver.example.com"], "notes": "Ring bell."},
             "billingConfiguration": {"processId": "RR-2026-01", "invoiceNumber": "INV-1001"},
         },
     )

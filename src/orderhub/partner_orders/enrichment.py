@@ -80,10 +80,17 @@ def _installation(section: dict[str, Any], problems: list[FieldProblem]) -> dict
 def _shipping(
     section: dict[str, Any], postal: PostalValidator, problems: list[FieldProblem]
 ) -> dict[str, Any]:
-    email = section.get("email")
-    stored_email = contacts.normalize_email(email) if email else None
-    if email and stored_email is None:
-        problems.append(contacts.email_problem("shipping.email"))
+    # Seed 002's "e-mail IDs": several (`emails`); `email`, one, is the older form.
+    sent = [(f"shipping.emails.{n}", e) for n, e in enumerate(section.get("emails") or [])]
+    if section.get("email"):
+        sent.append(("shipping.email", section["email"]))
+    emails: list[str] = []
+    for field, email in sent:
+        stored_email = contacts.normalize_email(email)
+        if stored_email is None:
+            problems.append(contacts.email_problem(field))
+        elif stored_email not in emails:
+            emails.append(stored_email)
     address = None
     if section.get("address") is not None:
         checked_address = postal.validate(_postal_address(section["address"]))
@@ -93,7 +100,7 @@ def _shipping(
         )
         if checked_address.standardized is not None:
             address = _stored_address(checked_address.standardized)
-    return {"email": stored_email, "address": address, "notes": section.get("notes")}
+    return {"emails": emails, "address": address, "notes": section.get("notes")}
 
 
 def _postal_address(address: dict[str, Any]) -> PostalAddress:

@@ -51,8 +51,24 @@ class InstallationIn(RequestModel):
     premise_notes: Text | None = None
 
 
+MAX_SHIPPING_EMAILS = 10
+
+
 class ShippingIn(RequestModel):
-    email: Email | None = None
+    emails: (
+        Annotated[
+            list[Email],
+            Field(
+                max_length=MAX_SHIPPING_EMAILS,
+                description="The e-mail IDs to notify of the shipment (seed 002), at most "
+                f"{MAX_SHIPPING_EMAILS}.",
+            ),
+        ]
+        | None
+    ) = None
+    email: Email | None = Field(
+        None, description="Deprecated: one e-mail ID, added to `emails`. Send `emails`."
+    )
     address: AddressIn | None = None
     notes: Text | None = None
 
@@ -100,7 +116,8 @@ class InstallationOut(WireModel):
 
 
 class ShippingOut(WireModel):
-    email: str | None = None
+    emails: list[str] = Field(default_factory=list, description="The e-mail IDs, as stored.")
+    email: str | None = Field(None, description="Deprecated: the first of `emails`.")
     address: AddressOut | None = None
     notes: str | None = None
 

@@ -25,6 +25,20 @@ def _section(model: type, data: dict[str, Any] | None) -> Any:
     return None if data is None else model.model_validate(data)
 
 
+def _shipping(data: dict[str, Any] | None) -> o.ShippingOut | None:
+    """A shipping section as stored: `emails`, or one `email` from before there could be
+    several."""
+    if data is None:
+        return None
+    emails = data.get("emails") or ([data["email"]] if data.get("email") else [])
+    return o.ShippingOut(
+        emails=emails,
+        email=emails[0] if emails else None,
+        address=_section(o.AddressOut, data.get("address")),
+        notes=data.get("notes"),
+    )
+
+
 def _sub_order(x: Any) -> o.SubOrderOut:
     return o.SubOrderOut(
         id=x.id,
@@ -37,7 +51,7 @@ def _sub_order(x: Any) -> o.SubOrderOut:
         one_time=money(x.one_time_cents),
         status=x.status,
         installation=_section(o.InstallationOut, x.installation),
-        shipping=_section(o.ShippingOut, x.shipping),
+        shipping=_shipping(x.shipping),
         billing_configuration=_section(o.BillingConfigurationOut, x.billing_configuration),
     )
 
@@ -67,7 +81,7 @@ def order(found: OrderDetail) -> o.OrderOut:
     return o.OrderOut(
         **_summary_fields(x),
         installation=_section(o.InstallationOut, x.installation),
-        shipping=_section(o.ShippingOut, x.shipping),
+        shipping=_shipping(x.shipping),
         billing_configuration=_section(o.BillingConfigurationOut, x.billing_configuration),
         sub_orders=[_sub_order(s) for s in found.sub_orders],
     )
