@@ -8,8 +8,15 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from orderhub import metrics
+from orderhub.db import Database
+from orderhub.errors import OrderHubError
+from orderhub.ids import utcnow
 
 log = logging.getLogger("orderhub.worker")
 
@@ -41,3 +48,38 @@ async def run(
         if done == 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+
+
+def due_cycle(
+    database: Database, *, any_due: Executable, apply: Callable[[Session, datetime], int]
+) -> Callable[[], Awaitable[int]]:
+    """A cycle that asks whether anything is due with a read (the idle case, the common
+    one, costs no write lock) and then applies what is due in one write transaction;
+    `apply(session, now)` returns how much it did."""
+
+    async def cycle() -> int:
+        now = utcnow()
+        async with database.request_transaction(write=False) as session:
+            if session.execute(any_due, {"now": now}).first() is None:
+                return 0
+        async with database.request_transaction(write=True) as session:
+            return apply(session, now)
+
+    return cycle
+
+
+def log_retry(
+    logger: logging.Logger, what: str, item_id: str, exc: Exception, seconds: float
+) -> None:
+    """One item of a batch failed and is tried again later, not fatal: a business refusal
+    is a warning, anything else an error with its traceback."""
+    expected = isinstance(exc, OrderHubError)
+    logger.log(
+        logging.WARNING if expected else logging.ERROR,
+        "%s for order %s failed (%s); retried in %ds",
+        what,
+        item_id,
+        type(exc).__name__,
+        seconds,
+        exc_info=not expected,
+    )

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 from orderhub import worker_loop
 from orderhub.adapters.fulfillment import Fulfillment
 from orderhub.db import Database
-from orderhub.errors import OrderHubError
-from orderhub.ids import utcnow
 from orderhub.ledger.states import Channel
 from orderhub.orders.progress import ACTOR, SCHEDULE, check, facts_of, hand_off
 from orderhub.orders.service import ORDERS
@@ -70,17 +68,9 @@ def apply_due(session: Session, *, fulfillment: Fulfillment, now: datetime) -> i
                     now=now,
                 )
         except Exception as exc:
-            # Logged and asked again later, not fatal; operations may settle the order
-            # with `orderhub orders set-status`.
-            level = logging.WARNING if isinstance(exc, OrderHubError) else logging.ERROR
-            log.log(
-                level,
-                "fulfillment update for order %s failed (%s); retried in %ds",
-                order.id,
-                type(exc).__name__,
-                RETRY_SECONDS,
-                exc_info=not isinstance(exc, OrderHubError),
-            )
+            # Asked again later; operations may settle the order with
+            # `orderhub orders set-status`.
+            worker_loop.log_retry(log, "fulfillment update", order.id, exc, RETRY_SECONDS)
             retry = now + timedelta(seconds=RETRY_SECONDS)
             session.execute(SCHEDULE, {"b_id": order.id, "b_due": retry, "b_now": now})
     return len(due)
@@ -90,13 +80,9 @@ async def run(
     database: Database, fulfillment: Fulfillment, *, poll_seconds: float, stop: asyncio.Event
 ) -> None:
     """Apply due fulfillment steps until `stop` is set (worker_loop.run: failures logged)."""
-
-    async def cycle() -> int:
-        now = utcnow()
-        async with database.request_transaction(write=False) as session:
-            if session.execute(_ANY_DUE, {"now": now}).first() is None:
-                return 0
-        async with database.request_transaction(write=True) as session:
-            return apply_due(session, fulfillment=fulfillment, now=now)
-
+    cycle = worker_loop.due_cycle(
+        database,
+        any_due=_ANY_DUE,
+        apply=lambda session, now: apply_due(session, fulfillment=fulfillment, now=now),
+    )
     await worker_loop.run("fulfillment", cycle, poll_seconds=poll_seconds, stop=stop)

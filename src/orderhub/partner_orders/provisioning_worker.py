@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 from orderhub import worker_loop
 from orderhub.adapters.provisioning import Provisioning
 from orderhub.db import Database
-from orderhub.errors import OrderHubError
-from orderhub.ids import utcnow
 from orderhub.partner_orders.progress import SET_ORDER_STATUS, check
 from orderhub.partner_orders.service import PARTNER_ORDERS, SUBS
 from orderhub.webhooks import service as webhooks
@@ -73,16 +71,7 @@ def apply_due(session: Session, *, provisioning: Provisioning, now: datetime) ->
                     now=now,
                 )
         except Exception as exc:
-            # Logged and asked again a minute later, not fatal.
-            expected = isinstance(exc, OrderHubError)
-            log.log(
-                logging.WARNING if expected else logging.ERROR,
-                "provisioning update for order %s failed (%s); retried in %ds",
-                order.id,
-                type(exc).__name__,
-                RETRY_SECONDS,
-                exc_info=not expected,
-            )
+            worker_loop.log_retry(log, "provisioning update", order.id, exc, RETRY_SECONDS)
             session.execute(
                 SET_ORDER_STATUS,
                 {
@@ -99,13 +88,9 @@ async def run(
     database: Database, provisioning: Provisioning, *, poll_seconds: float, stop: asyncio.Event
 ) -> None:
     """Apply due milestones until `stop` is set (worker_loop.run: failures logged)."""
-
-    async def cycle() -> int:
-        now = utcnow()
-        async with database.request_transaction(write=False) as session:
-            if session.execute(_ANY_DUE, {"now": now}).first() is None:
-                return 0
-        async with database.request_transaction(write=True) as session:
-            return apply_due(session, provisioning=provisioning, now=now)
-
+    cycle = worker_loop.due_cycle(
+        database,
+        any_due=_ANY_DUE,
+        apply=lambda session, now: apply_due(session, provisioning=provisioning, now=now),
+    )
     await worker_loop.run("provisioning", cycle, poll_seconds=poll_seconds, stop=stop)
