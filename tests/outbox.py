@@ -14,26 +14,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
-
 from orderhub.db import Database
 from orderhub.ids import utcnow
 from orderhub.webhooks import dispatch, stream
 
 TIMEOUT_SECONDS = 30.0
-
-_UNDISPATCHED = (
-    select(func.count())
-    .select_from(stream.EVENTS)
-    .join(
-        dispatch.CURSORS,
-        and_(
-            dispatch.CURSORS.c.name == dispatch.CURSOR,
-            # The row-value form holds on both backends (txid is 0 on SQLite).
-            stream.past("postgresql", dispatch.CURSORS.c.txid, dispatch.CURSORS.c.seq),
-        ),
-    )
-)
 
 
 def eventually(check: Callable[[], Any], what: str) -> Any:
@@ -56,7 +41,7 @@ def dispatched(database: Database, now: datetime | None = None) -> None:
         with database.transaction() as session:
             dispatch.dispatch(session, now=now or utcnow())
         with database.transaction(write=False) as session:
-            return session.execute(_UNDISPATCHED).scalar_one() == 0
+            return dispatch.undispatched(session) == 0
 
     eventually(done, "the dispatcher to reach the last event")
 

@@ -28,7 +28,7 @@ from orderhub.db import Database
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import AttemptBudget, OtpChallenge
 from orderhub.ids import utcnow
-from orderhub.webhooks.dispatch import CURSOR, CURSORS
+from orderhub.webhooks import dispatch
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 
 IDEMPOTENCY = IdempotencyRecord.__table__
@@ -39,12 +39,6 @@ MESSAGES = SentMessage.__table__
 BUDGETS = AttemptBudget.__table__
 # A budget idle this long is forgotten, with the lock escalation it remembered.
 IDLE_BUDGET = timedelta(days=7)
-_AT_CURSOR = CURSORS.c.name == CURSOR
-# The dispatcher's position: events up to it have had their deliveries queued.
-_DISPATCHED_UP_TO = (
-    select(CURSORS.c.txid).where(_AT_CURSOR).scalar_subquery(),
-    select(CURSORS.c.seq).where(_AT_CURSOR).scalar_subquery(),
-)
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,7 @@ def rules(settings: Settings) -> list[Rule]:
             lambda now: and_(
                 EVENTS.c.created_at < now - keep,
                 ~exists().where(DELIVERIES.c.event_seq == EVENTS.c.seq),
-                tuple_(EVENTS.c.txid, EVENTS.c.seq) <= tuple_(*_DISPATCHED_UP_TO),
+                tuple_(EVENTS.c.txid, EVENTS.c.seq) <= tuple_(*dispatch.POSITION),
                 EVENTS.c.seq < select(func.max(EVENTS.c.seq)).scalar_subquery(),
             ),
         ),

@@ -28,6 +28,14 @@ EVENTS = stream.EVENTS
 CURSOR = "deliveries"
 BATCH = 500
 
+# The dispatcher's position as two scalars (so a comparison with it is an index range):
+# events up to it have had their deliveries queued.
+_AT_CURSOR = CURSORS.c.name == CURSOR
+POSITION = (
+    select(CURSORS.c.txid).where(_AT_CURSOR).scalar_subquery(),
+    select(CURSORS.c.seq).where(_AT_CURSOR).scalar_subquery(),
+)
+
 _CLAIM = (
     select(CURSORS.c.txid, CURSORS.c.seq)
     .where(CURSORS.c.name == CURSOR)
@@ -56,14 +64,9 @@ def _waiting(dialect: str) -> Any:
     event in stream order (not EXISTS, whose plan PostgreSQL may turn into a scan of the
     whole outbox), after the cursor's position read as two scalars (so the comparison
     is an index range)."""
-    at = CURSORS.c.name == CURSOR
-    cursor = (
-        select(CURSORS.c.txid).where(at).scalar_subquery(),
-        select(CURSORS.c.seq).where(at).scalar_subquery(),
-    )
     following = (
         select(EVENTS.c.seq)
-        .where(stream.past(dialect, *cursor), *stream.settled(dialect))
+        .where(stream.past(dialect, *POSITION), *stream.settled(dialect))
         .order_by(*stream.in_order(dialect))
         .limit(1)
         .scalar_subquery()
@@ -77,18 +80,7 @@ WAITING = {dialect: _waiting(dialect) for dialect in stream.DIALECTS}
 def _undispatched(dialect: str) -> Any:
     """How many events are past the dispatcher's cursor (settled or not): a backlog that
     only grows when no worker runs, or one cannot keep up."""
-    at = CURSORS.c.name == CURSOR
-    return (
-        select(func.count())
-        .select_from(EVENTS)
-        .where(
-            stream.past(
-                dialect,
-                select(CURSORS.c.txid).where(at).scalar_subquery(),
-                select(CURSORS.c.seq).where(at).scalar_subquery(),
-            )
-        )
-    )
+    return select(func.count()).select_from(EVENTS).where(stream.past(dialect, *POSITION))
 
 
 _UNDISPATCHED = {dialect: _undispatched(dialect) for dialect in stream.DIALECTS}
