@@ -311,7 +311,7 @@ def test_the_whole_flow_creates_preactive_services_in_the_inventory(client):
     assert sold_on["home-broadband"]["kind"] == "address"
     assert sold_on["home-broadband"]["locationId"] == "LOC000000001"
     assert (sold_on["voip-line"]["kind"], sold_on["voip-line"]["phoneNumber"]) == (
-        "phone",
+        "GeneralPhone",
         "2175550101",
     )
     order = client.get(f"{ONB}/orders/{oid}", headers=headers).json()

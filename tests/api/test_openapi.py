@@ -99,6 +99,7 @@ OPERATION_IDS = {
     "POST /onboarding/v1/accounts/{id}/orders": "startOnboardingOrder",
     "GET /onboarding/v1/orders/{id}": "getOnboardingOrder",
     "POST /onboarding/v1/orders/{id}/sq/simple": "runSimpleSq",
+    "POST /onboarding/v1/orders/{id}/sq/general-phone": "runGeneralPhoneSq",
     "POST /onboarding/v1/orders/{id}/sq/phone": "runPhoneSq",
     "POST /onboarding/v1/orders/{id}/sq/address/find": "findSqAddress",
     "POST /onboarding/v1/orders/{id}/sq/address": "runAddressSq",

@@ -141,7 +141,7 @@ def run(
     call(
         "phone SQ",
         "POST",
-        f"{ONB}/orders/{oid}/sq/phone",
+        f"{ONB}/orders/{oid}/sq/general-phone",
         200,
         json={"serviceTypeId": "voip-line", "phoneNumber": "2175550101"},
     )

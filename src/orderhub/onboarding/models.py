@@ -20,7 +20,7 @@ class ServiceType(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    check_type: Mapped[str] = mapped_column(String(20))  # simple | phone | address
+    check_type: Mapped[str] = mapped_column(String(20))  # simple | GeneralPhone | address
     # configuration, features, featureConflicts, contacts, identifiers (onboarding/rules.py)
     requirements: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -116,7 +116,7 @@ class SqResult(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("onboarding_orders.id"))
     service_type_id: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(20))  # simple | phone | address
+    kind: Mapped[str] = mapped_column(String(20))  # simple | GeneralPhone | address
     qualified: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -152,18 +152,53 @@ class AccountNote(Base):
 
 
 class Payment(Base):
-    """A payment against an account. Only the card's brand and last four digits are kept."""
+    """A payment against an account, and perhaps for one of its orders. Only the card's
+    brand and last four digits are kept.
+
+    A charge happens outside any transaction (billing.py): the row is written `pending`
+    with the key it is charged under (`port_key`) and committed first, then the port is
+    called with that key, then the outcome is recorded; a pending row is resolved by a
+    retry of the same request or by asking the port about its key (payment_recovery.py).
+    """
 
     __tablename__ = "onboarding_payments"
-    __table_args__ = (Index("ix_onboarding_payments_account_created", "account_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_onboarding_payments_account_created", "account_id", "created_at"),
+        Index("ix_onboarding_payments_order_created", "order_id", "created_at"),
+        Index("ix_onboarding_payments_status_created", "status", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("onboarding_accounts.id"))
+    order_id: Mapped[str | None] = mapped_column(ForeignKey("onboarding_orders.id"))
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # pending | succeeded | declined | failed
     decline_code: Mapped[str | None] = mapped_column(String(40))
     card_brand: Mapped[str] = mapped_column(String(20))
     card_last4: Mapped[str] = mapped_column(String(4))
-    reference: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(String(40))  # the port's, once charged
+    # The idempotency key the port is called with (null on rows from before 0019).
+    port_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # `<scope> <Idempotency-Key>` of the request that created it, so that its retry finds
+    # the pending row; and that request's fingerprint (a keyed hash of the card inside).
+    request_key: Mapped[str | None] = mapped_column(String(400), unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProviderSettings(Base):
+    """The onboarding modules a service provider (a partner, the parent account of its
+    end customers' accounts) subscribes to, and its identifier realms. A partner without
+    a row has the defaults (providers.py): terms on, payment not required, realms of
+    the account."""
+
+    __tablename__ = "onboarding_provider_settings"
+
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    terms_module: Mapped[bool] = mapped_column(Boolean)
+    payment_required: Mapped[bool] = mapped_column(Boolean)
+    # None: not configured (each account's own realms apply).
+    identifier_realms: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

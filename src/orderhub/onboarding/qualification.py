@@ -1,8 +1,9 @@
 """Service qualification (SQ): whether a service type can be delivered, by three checks.
 
-The check a service type needs is its catalog `checkType`. Phone checks go through the
-`Qualifier` port (adapters/qualification.py; the sandbox's rules are in docs/sandbox.md);
-address checks read the locations of the catalog.
+The check a service type needs is its catalog `checkType` (`simple`, `GeneralPhone` as
+the seed names it, or `address`; `phone` is read as `GeneralPhone`). Phone checks go
+through the `Qualifier` port (adapters/qualification.py; the sandbox's rules are in
+docs/sandbox.md); address checks read the locations of the catalog.
 
 Each check is a step of the order: it claims the order, keeps its result, writes the
 event to the order's history and, on success, moves a started order to `qualified`. A
@@ -28,6 +29,7 @@ from orderhub.onboarding.states import OrderStatus, advance, require_at_least
 
 LOCATIONS = Location.__table__
 _LOCATION = select(LOCATIONS).where(LOCATIONS.c.id == bindparam("b_id"))
+PHONE = "GeneralPhone"  # the seed's check type (`phone` is its alias: catalog.py)
 
 
 def _service_type(session: Session, type_id: str, kind: str) -> Row:
@@ -36,11 +38,13 @@ def _service_type(session: Session, type_id: str, kind: str) -> Row:
         raise ValidationFailed.one(
             "serviceTypeId", "unknown_service_type", f"No service type '{type_id}'."
         )
-    if found.check_type != kind:
+    # Rows stored before the seed's names were adopted may still say `phone`.
+    if catalog.check_type_name(found.check_type) != kind:
         raise ValidationFailed.one(
             "serviceTypeId",
             "wrong_check_type",
-            f"'{type_id}' is qualified by a {found.check_type} SQ, not a {kind} SQ.",
+            f"'{type_id}' is qualified by a {catalog.check_type_name(found.check_type)} SQ, "
+            f"not a {kind} SQ.",
         )
     return found
 
@@ -64,14 +68,15 @@ def phone(
     qualifier: Qualifier,
     actor: str,
 ) -> Row:
-    """Whether the service can be delivered on a phone line, as the `Qualifier` says."""
+    """The seed's General Phone SQ: whether the service can be delivered on a phone line,
+    as the `Qualifier` says. Its result's `kind` is `GeneralPhone`."""
     order = _claim(session, partner_id=partner_id, order_id=order_id)
-    _service_type(session, type_id, "phone")
+    _service_type(session, type_id, PHONE)
     if not contacts.is_phone_digits(phone_number):
         problem = contacts.phone_problem("phoneNumber")
         raise ValidationFailed(problem.message, errors=[problem])
     verdict = qualifier.by_phone(phone_number)
-    return _recorded(session, order, type_id=type_id, kind="phone", verdict=verdict, actor=actor)
+    return _recorded(session, order, type_id=type_id, kind=PHONE, verdict=verdict, actor=actor)
 
 
 def find_addresses(

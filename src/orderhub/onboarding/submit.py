@@ -159,7 +159,7 @@ def _qualifications(session: Session, order_id: str) -> dict[str, dict[str, Any]
     for sq in orders.qualifications_of(session, order_id=order_id):  # oldest first
         if sq.qualified:
             found[sq.service_type_id] = {
-                "kind": sq.kind,
+                "kind": catalog.check_type_name(sq.kind),
                 "sqId": sq.id,
                 "qualifiedAt": iso_z(sq.created_at),
             } | sq.details

@@ -56,15 +56,16 @@ async def simple_sq(
 
 
 @router.post(
-    "/orders/{id}/sq/phone",
+    "/orders/{id}/sq/general-phone",
     response_model=s.SqOut,
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
-async def phone_sq(
+async def run_general_phone_sq(
     id: s.Id, body: s.PhoneSqIn, partner: PartnerDep, session: SessionDep, runtime: RuntimeDep
 ) -> s.SqOut:
-    """Seed method PerformGeneralPhoneSQ. An unsuccessful SQ is an answer (`qualified`
-    false, with the reason), not an error; it blocks packages with that service type."""
+    """Seed method PerformGeneralPhoneSQ, for service types of check type `GeneralPhone`.
+    An unsuccessful SQ is an answer (`qualified` false, with the reason), not an error; it
+    blocks packages with that service type."""
     result = qualification.phone(
         session,
         partner_id=partner.partner_id,
@@ -75,6 +76,19 @@ async def phone_sq(
         actor=partner.client_id,
     )
     return views.sq(result)
+
+
+@router.post(
+    "/orders/{id}/sq/phone",
+    response_model=s.SqOut,
+    responses=problem_responses(400, 401, 404, 409, 422, 500),
+)
+async def phone_sq(
+    id: s.Id, body: s.PhoneSqIn, partner: PartnerDep, session: SessionDep, runtime: RuntimeDep
+) -> s.SqOut:
+    """The General Phone SQ under its earlier path (`phone` is the alias of the seed's
+    `GeneralPhone`); the same call and answer as `.../sq/general-phone`."""
+    return await run_general_phone_sq(id, body, partner, session, runtime)
 
 
 @router.post(

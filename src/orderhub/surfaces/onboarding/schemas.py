@@ -74,7 +74,7 @@ class AccountOut(WireModel):
 class SqOut(WireModel):
     id: str
     service_type_id: str
-    kind: str
+    kind: str = Field(description="The check type: simple, GeneralPhone or address.")
     qualified: bool
     reason: str | None
     details: dict[str, Any]

@@ -8,7 +8,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import orders, qualification
+from orderhub.onboarding import catalog, orders, qualification
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import money
 
@@ -30,7 +30,7 @@ def sq(result: Row) -> s.SqOut:
     return s.SqOut(
         id=result.id,
         service_type_id=result.service_type_id,
-        kind=result.kind,
+        kind=catalog.check_type_name(result.kind),
         qualified=result.qualified,
         reason=result.reason,
         details=result.details,
