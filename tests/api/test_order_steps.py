@@ -90,7 +90,7 @@ def test_fulfillment_validates_and_standardizes_the_address(client, alex):
     response = client.post(
         f"{BASE}/v1/order/{order['id']}/fulfillment", json=fulfillment_body(), headers=headers
     )
-    assert response.status_code == 201
+    assert response.status_code == 200
     validation = response.json()["addressValidation"]
     assert validation["valid"] is True
     assert validation["standardizedAddress"]["addressLine1"] == "123 MAIN ST STE 400"
@@ -104,7 +104,7 @@ def test_invalid_address_is_kept_but_blocks_submission(client, alex):
         json=fulfillment_body(shippingAddress=bad),
         headers=headers,
     )
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json()["addressValidation"]["problems"][0]["rule"] == "zip_not_in_state"
     problems = client.get(f"{BASE}/V1/order/{order['id']}/validate", headers=headers).json()
     assert "address_not_validated" in [p["code"] for p in problems["problems"]]
@@ -113,7 +113,7 @@ def test_invalid_address_is_kept_but_blocks_submission(client, alex):
 def test_fulfillment_post_twice_is_a_409_and_patch_changes_only_what_is_sent(client, alex):
     headers, order = alex
     url = f"{BASE}/v1/order/{order['id']}/fulfillment"
-    assert client.post(url, json=fulfillment_body(), headers=headers).status_code == 201
+    assert client.post(url, json=fulfillment_body(), headers=headers).status_code == 200
     assert is_problem(
         client.post(url, json=fulfillment_body(), headers=headers), 409, "fulfillment_exists"
     )

@@ -99,7 +99,7 @@ class Buyer:
         created = await self.call(
             "POST",
             "/v1/order/create",
-            expect=(201,),
+            expect=(200,),
             headers={"Idempotency-Key": str(uuid.uuid4())},
             json={
                 "customerId": customer["id"],
@@ -148,7 +148,7 @@ class Buyer:
             "POST",
             "/v1/order/{id}/fulfillment",
             path_id=order_id,
-            expect=(201,),
+            expect=(200,),
             json={
                 "method": "shipping",
                 "shippingAddress": _address(customer),

@@ -72,7 +72,7 @@ def run(
         "create order",
         "POST",
         f"{BASE}/v1/order/create",
-        201,
+        200,
         headers={"Idempotency-Key": str(uuid.uuid4())},
         json={
             "customerId": customer["id"],
@@ -112,7 +112,7 @@ def run(
         "fulfillment",
         "POST",
         f"{BASE}/v1/order/{order_id}/fulfillment",
-        201,
+        200,
         json={
             "method": "shipping",
             "shippingAddress": address,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from orderhub.credit import service as credit
 from orderhub.errors import ValidationFailed
@@ -84,10 +84,10 @@ async def credit_policy(
 
 @router.post(
     "/v1/order/{id}/fulfillment",
-    status_code=201,
     response_model=s.FulfillmentOut,
     tags=["fulfillment"],
-    responses=problem_responses(400, 401, 404, 409, 422, 500),
+    responses={200: s.created_answer("The fulfillment set", "The fulfillment's URL")}
+    | problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def create_fulfillment(
     id: s.OrderId,
@@ -95,8 +95,12 @@ async def create_fulfillment(
     principal: PrincipalDep,
     session: SessionDep,
     runtime: RuntimeDep,
+    response: Response,
 ) -> s.FulfillmentOut:
-    """Set delivery (shipping or store pickup), contact, date and terms acceptance."""
+    """Set delivery (shipping or store pickup), contact, date and terms acceptance.
+
+    200 (as seed 000 declares) with `Location`: the fulfillment is read back with the order
+    and changed with PATCH at the same URL."""
     order = orders.claim_for_change(session, order_id=id, principal=principal)
     f = fulfillment.create(
         session,
@@ -106,6 +110,7 @@ async def create_fulfillment(
         terms_version=runtime.settings.terms_version,
         actor=principal.subject,
     )
+    response.headers["Location"] = f"{s.BASE}/v1/order/{order.id}/fulfillment"
     return views.fulfillment_out(f)
 
 

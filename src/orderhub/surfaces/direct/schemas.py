@@ -21,6 +21,15 @@ from orderhub.surfaces.schemas import (
 )
 
 OrderId = path_id("Order ID")
+BASE = "/msapi/order"  # router.py mounts the surface here
+
+
+def created_answer(description: str, location: str) -> dict[str, Any]:
+    """The OpenAPI answer of a create the seed declares as 200, with its `Location`."""
+    return {
+        "description": description,
+        "headers": {"Location": {"description": location, "schema": {"type": "string"}}},
+    }
 
 
 # ---- authentication -------------------------------------------------------------------
