@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 partners_app = typer.Typer(help="B2B partners and their API clients.", no_args_is_help=True)
 exceptions_app = typer.Typer(help="Partners' exception requests.", no_args_is_help=True)
+realms_app = typer.Typer(
+    help="The identifier realms of a partner's onboarding orders.", no_args_is_help=True
+)
 app.add_typer(partners_app, name="partners")
 app.add_typer(exceptions_app, name="exceptions")
+partners_app.add_typer(realms_app, name="realms")
 
 
 def _show_client(issued: IssuedClient, what: str) -> None:
@@ -152,3 +156,115 @@ def exceptions_list(
         )
     if not found:
         console.print("no exception requests")
+
+
+PartnerArg = Annotated[str, typer.Argument(help="The partner's id (prt_...).")]
+
+
+def _onboarding_settings(database_url: str | None, write: bool, change):
+    """Run `change(session)` on the partner's onboarding settings; refusals exit 1."""
+    from orderhub.db import Database
+    from orderhub.errors import OrderHubError
+
+    database = Database(_settings(database_url).database_url)
+    try:
+        with database.transaction(write=write) as session:
+            return change(session)
+    except OrderHubError as exc:
+        detail = "; ".join(e.message for e in exc.errors) if exc.errors else exc.detail
+        console.print(f"[red]refused[/]: {detail}")
+        raise typer.Exit(1) from exc
+    finally:
+        database.dispose()
+
+
+def _print_settings(found) -> None:
+    from orderhub.onboarding.accounts import DEFAULT_REALMS
+
+    realms = found.realms_for(DEFAULT_REALMS)
+    source = "the partner's" if found.identifier_realms is not None else "each account's own"
+    print(f"partner:          {found.partner_id}")
+    print(f"terms module:     {'on' if found.terms_module else 'off'}")
+    print(f"payment required: {'yes' if found.payment_required else 'no'}")
+    print(f"realms:           {', '.join(realms) or '(none)'} ({source})")
+
+
+@partners_app.command("onboarding")
+def partners_onboarding(
+    partner_id: PartnerArg,
+    terms: Annotated[
+        bool | None, typer.Option("--terms/--no-terms", help="The terms module on or off.")
+    ] = None,
+    payment: Annotated[
+        bool | None,
+        typer.Option(
+            "--payment-required/--no-payment-required",
+            help="Whether submit needs the order's up-front amount paid.",
+        ),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Show a partner's onboarding settings, or switch its modules."""
+    from orderhub.onboarding import providers
+
+    if terms is None and payment is None:
+        found = _onboarding_settings(
+            database_url, False, lambda session: providers.get(session, partner_id=partner_id)
+        )
+    else:
+        found = _onboarding_settings(
+            database_url,
+            True,
+            lambda session: providers.change(
+                session, partner_id=partner_id, terms_module=terms, payment_required=payment
+            ),
+        )
+    _print_settings(found)
+
+
+@realms_app.command("show")
+def realms_show(partner_id: PartnerArg, database_url: DatabaseUrl = None) -> None:
+    """The realms the partner's orders' identifiers may use."""
+    from orderhub.onboarding import providers
+
+    _print_settings(
+        _onboarding_settings(
+            database_url, False, lambda session: providers.get(session, partner_id=partner_id)
+        )
+    )
+
+
+@realms_app.command("set")
+def realms_set(
+    partner_id: PartnerArg,
+    realms: Annotated[list[str], typer.Argument(help="Every realm, e.g. isp.example.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Replace the partner's realms (its orders use them instead of their accounts')."""
+    from orderhub.onboarding import providers
+
+    _print_settings(
+        _onboarding_settings(
+            database_url,
+            True,
+            lambda session: providers.change(
+                session, partner_id=partner_id, identifier_realms=realms
+            ),
+        )
+    )
+
+
+@realms_app.command("clear")
+def realms_clear(partner_id: PartnerArg, database_url: DatabaseUrl = None) -> None:
+    """Forget the partner's realms: each account's own apply again."""
+    from orderhub.onboarding import providers
+
+    _print_settings(
+        _onboarding_settings(
+            database_url,
+            True,
+            lambda session: providers.change(
+                session, partner_id=partner_id, identifier_realms=None
+            ),
+        )
+    )

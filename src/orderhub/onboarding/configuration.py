@@ -12,7 +12,7 @@ from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.inventory import provisioned
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import accounts, catalog, orders, qualification, rules
+from orderhub.onboarding import accounts, catalog, orders, providers, qualification, rules
 from orderhub.onboarding.packages import SERVICES
 from orderhub.onboarding.states import OrderStatus, require_at_least
 
@@ -79,8 +79,9 @@ def set_values(
 ) -> Row:
     """Replace one requirement set's values of a service, if they meet its requirements
     (422 with one problem per failing field otherwise; nothing is kept). Identifiers may
-    use the realms of the order's account."""
-    realms = accounts.of_order(session, order=order).realms
+    use the realms of the order's provider (or of its account, when the provider has
+    none configured)."""
+    realms = providers.realms_of(session, account=accounts.of_order(session, order=order))
     target = service(session, order=order, service_id=service_id, step=f"set {kind}")
     delivery = _delivery(session, order.id).get(target.service_type_id)
     found = problems_of(
@@ -116,9 +117,10 @@ def set_values(
 
 
 def identifier_realms(session: Session, *, partner_id: str, order_id: str) -> list[str]:
-    """The realms the identifiers of the partner's order may use: its account's."""
+    """The realms the identifiers of the partner's order may use: those of the parent
+    account (the provider), or the order's account's own when the provider has none."""
     order = orders.get(session, partner_id=partner_id, order_id=order_id)
-    return accounts.of_order(session, order=order).realms
+    return providers.realms_of(session, account=accounts.of_order(session, order=order))
 
 
 def _delivery(

@@ -12,7 +12,7 @@ from orderhub.ids import iso_z, utcnow
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import accounts, catalog, configuration, orders, packages
+from orderhub.onboarding import accounts, catalog, configuration, orders, packages, providers
 from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 _ACCEPT_TERMS = (
@@ -39,8 +39,12 @@ class OrderIncomplete(Conflict):
 
 def terms_for(session: Session, *, order: Row) -> list[Row]:
     """The terms blocks that apply: general ones, minimum-term ones for a fixed-term plan,
-    and those of each service type in the package."""
+    and those of each service type in the package. None when the order's provider does
+    not subscribe to the terms module (seed 003: terms are "mandatory for an order by a
+    service provider who subscribes to the Terms and Conditions module")."""
     require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "termsAndConditions")
+    if not providers.of(session, partner_id=order.partner_id).terms_module:
+        return []
     chosen = packages.plan(session, order.package_plan_id)
     applies = {"*", *chosen.package.service_types}
     if chosen.plan["termMonths"] > 0:
@@ -90,7 +94,7 @@ def submit(session: Session, *, order: Row, actor: str) -> provisioned.CreatedPa
     in the inventory account of the order's account."""
     account = accounts.of_order(session, order=order)
     require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "submit")
-    found = problems(session, order=order, realms=account.realms)
+    found = problems(session, order=order, realms=providers.realms_of(session, account=account))
     if found:
         raise OrderIncomplete(
             f"{len(found)} problem(s) block submission.",

@@ -23,6 +23,7 @@ from orderhub.customers.models import Customer
 from orderhub.inventory import sandbox as inventory_sandbox
 from orderhub.numbers import service as numbers
 from orderhub.onboarding import catalog as onboarding_catalog
+from orderhub.onboarding import providers as onboarding_providers
 from orderhub.partners import service as partners
 from orderhub.partners.models import Partner
 
@@ -58,6 +59,17 @@ def load(session: Session) -> LoadReport:
     products = business_catalog.load(session, data=read("business_catalog.json"))
     lines = inventory_sandbox.load(session, read("inventory.json"))
     onboarding_catalog.load(session, DATA / "onboarding")
+    for raw in read("onboarding/providers.json")["providers"]:
+        # Only where none are stored: what an operator changed since stays changed.
+        onboarding_providers.ensure(
+            session,
+            onboarding_providers.Settings(
+                raw["partnerId"],
+                terms_module=raw["termsModule"],
+                payment_required=raw["paymentRequired"],
+                identifier_realms=raw["identifierRealms"],
+            ),
+        )
     return LoadReport(
         offers, stores, added, numbers_added, partners_added, business_added, products, lines
     )

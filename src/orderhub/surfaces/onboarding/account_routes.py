@@ -46,7 +46,7 @@ async def create_account(
         username=body.portal.username,
         password_hash=password_hash,
     )
-    return views.account(row)
+    return views.account(session, row)
 
 
 @router.get(
@@ -54,7 +54,8 @@ async def create_account(
 )
 async def get_account(id: s.Id, partner: PartnerDep, session: SessionDep) -> s.AccountOut:
     """Seed method GetAccount."""
-    return views.account(accounts.get(session, partner_id=partner.partner_id, account_id=id))
+    found = accounts.get(session, partner_id=partner.partner_id, account_id=id)
+    return views.account(session, found)
 
 
 @router.post(
@@ -75,4 +76,5 @@ async def find_by_credentials(
         username=body.username,
         password=body.password,
     )
-    return views.account(found)
+    async with runtime.database.request_transaction(write=False) as session:
+        return views.account(session, found)

@@ -237,7 +237,9 @@ class TermsBlockOut(WireModel):
 
 
 class TermsOut(WireModel):
-    blocks: list[TermsBlockOut]
+    blocks: list[TermsBlockOut] = Field(
+        description="Empty when the provider does not subscribe to the terms module."
+    )
     accepted: list[dict[str, str]] | None
     accepted_at: datetime | None
 

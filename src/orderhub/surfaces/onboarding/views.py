@@ -8,12 +8,13 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import catalog, orders, qualification
+from orderhub.onboarding import catalog, orders, providers, qualification
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import money
 
 
-def account(row: Row) -> s.AccountOut:
+def account(session: Session, row: Row) -> s.AccountOut:
+    """The account, with the identifier realms its services may use (its provider's)."""
     return s.AccountOut(
         id=row.id,
         number=row.number,
@@ -21,7 +22,7 @@ def account(row: Row) -> s.AccountOut:
         primary_contact=row.primary_contact,
         billing_contact=row.billing_contact,
         username=row.username,
-        identifier_realms=row.realms,
+        identifier_realms=providers.realms_of(session, account=row),
         created_at=row.created_at,
     )
 

@@ -5,8 +5,15 @@ done (`service_routes.py`)."""
 
 from fastapi import APIRouter
 
-from orderhub.surfaces.operator import event_routes, exception_routes, order_routes, service_routes
+from orderhub.surfaces.operator import (
+    event_routes,
+    exception_routes,
+    order_routes,
+    partner_routes,
+    service_routes,
+)
 
 router = APIRouter(prefix="/operator/v1", tags=["operations"])
 for module in (order_routes, event_routes, exception_routes, service_routes):
     router.include_router(module.router)
+router.include_router(partner_routes.router)  # onboarding settings of a partner (issue 13)
