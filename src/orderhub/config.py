@@ -116,6 +116,11 @@ class Settings:
     sandbox_message_retention_hours: float = 24
     retention_batch: int = 500
     retention_interval_seconds: float = 60
+    # Passkeys (identity/passkeys.py): the relying party id (the site's domain, which the
+    # browser scopes each passkey to) and every origin a ceremony may come from.
+    webauthn_rp_id: str = "localhost"
+    webauthn_rp_name: str = "OrderHub"
+    webauthn_origins: tuple[str, ...] = ("http://localhost:8080",)
 
     def check(self) -> None:
         """Refuse settings a process must not start with (ConfigError, one line each)."""
@@ -146,6 +151,11 @@ class Settings:
         ):
             if value < least:
                 raise ConfigError(f"{name} must be at least {least}, not {value}.")
+        if not self.webauthn_rp_id or not self.webauthn_origins:
+            raise ConfigError(
+                "ORDERHUB_WEBAUTHN_RP_ID and ORDERHUB_WEBAUTHN_ORIGINS must not be empty "
+                "(e.g. 'shop.example.com' and 'https://shop.example.com')."
+            )
         if self.log_format not in ("text", "json"):
             raise ConfigError(
                 f"ORDERHUB_LOG_FORMAT must be 'text' or 'json', not {self.log_format!r}."
@@ -187,4 +197,12 @@ class Settings:
             sandbox_message_retention_hours=_float("ORDERHUB_SANDBOX_MESSAGE_RETENTION_HOURS", 24),
             retention_batch=_int("ORDERHUB_RETENTION_BATCH", 500),
             retention_interval_seconds=_float("ORDERHUB_RETENTION_INTERVAL_SECONDS", 60),
+            webauthn_rp_id=(os.environ.get("ORDERHUB_WEBAUTHN_RP_ID") or "localhost").strip(),
+            webauthn_origins=tuple(
+                origin.strip().rstrip("/")
+                for origin in (
+                    os.environ.get("ORDERHUB_WEBAUTHN_ORIGINS") or "http://localhost:8080"
+                ).split(",")
+                if origin.strip()
+            ),
         )

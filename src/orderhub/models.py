@@ -21,6 +21,8 @@ from orderhub.identity.models import (
     AttemptBudget,
     InstanceSecret,
     OtpChallenge,
+    PasskeyChallenge,
+    PasskeyCredential,
     PasswordCredential,
 )
 from orderhub.inventory.models import (
@@ -100,6 +102,8 @@ __all__ = [
     "PartnerClient",
     "PartnerOrder",
     "PartnerSubOrder",
+    "PasskeyChallenge",
+    "PasskeyCredential",
     "PasswordCredential",
     "Payment",
     "PhoneNumber",

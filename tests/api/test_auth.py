@@ -7,9 +7,9 @@ import pytest
 from tests.helpers import ALEX_PHONE, BASE, is_problem, issue_otp, random_phone, read_otp, sign_in
 
 
-def test_auth_methods_lists_otp_and_password(client):
+def test_auth_methods_lists_otp_password_and_passkey(client):
     body = client.get(f"{BASE}/v1/auth-methods").json()
-    assert [m["type"] for m in body["authMethods"]] == ["otp", "password"]
+    assert [m["type"] for m in body["authMethods"]] == ["otp", "password", "passkey"]
 
 
 def test_generate_otp_answers_alike_for_customer_and_stranger(client):

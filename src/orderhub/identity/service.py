@@ -56,6 +56,11 @@ AUTH_METHODS = [
         "type": "password",
         "description": "Username (e-mail) and password, for customers who set one.",
     },
+    {
+        "type": "passkey",
+        "description": "A passkey (WebAuthn): the device's fingerprint, face or screen "
+        "lock, for customers who registered one after signing in (docs/passkeys.md).",
+    },
 ]
 # OWASP's argon2id setting of 46 MiB, one pass, one lane: ~45 ms of one core. One lane
 # keeps a check on one thread, so identity/hashing.py's thread bound is the CPU bound.
@@ -226,6 +231,11 @@ def login_password_matches(login: PasswordLogin | None, password: str) -> bool:
 def password_token(login: PasswordLogin, *, settings: Settings, key: bytes) -> str:
     """The access token of a customer whose password was right."""
     return _token(key, settings, login.username, login.customer_id)
+
+
+def customer_token(*, customer_id: str, identifier: str, settings: Settings, key: bytes) -> str:
+    """The access token of a customer who proved who they are another way (a passkey)."""
+    return _token(key, settings, identifier, customer_id)
 
 
 def hash_password(password: str) -> str:

@@ -2,8 +2,14 @@
 
 from fastapi import APIRouter
 
-from orderhub.surfaces.direct import auth_routes, catalog_routes, order_routes, order_steps
+from orderhub.surfaces.direct import (
+    auth_routes,
+    catalog_routes,
+    order_routes,
+    order_steps,
+    passkey_routes,
+)
 
 router = APIRouter(prefix="/msapi/order")
-for module in (auth_routes, catalog_routes, order_routes, order_steps):
+for module in (auth_routes, passkey_routes, catalog_routes, order_routes, order_steps):
     router.include_router(module.router)
