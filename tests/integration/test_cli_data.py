@@ -234,7 +234,7 @@ def test_loading_a_file_twice_adds_nothing_twice(name, database_url, database, t
         ("business-catalog", "business_catalog.json", "loaded 3 business products"),
         ("onboarding-catalog", "onboarding", "loaded 3 service types, 3 packages"),
         ("customers", "customers.json", "loaded 4 customers (0 added, 4 updated)"),
-        ("numbers", "customers.json", "loaded 3 number pools (0 numbers added, 3600 already"),
+        ("numbers", "customers.json", "loaded 4 number pools (0 numbers added, 3800 already"),
     ],
 )
 def test_the_sandbox_files_load_again_onto_the_sandbox_data(

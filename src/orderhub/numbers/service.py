@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from orderhub.customers.models import Address
 from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.ledger import service as ledger
+from orderhub.numbers import rules
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import service as orders
 from orderhub.orders.states import require_draft
@@ -99,6 +101,24 @@ _ASSIGN = (
     .values(status="assigned", reserved_until=None, updated_at=bindparam("now"))
     .returning(N.number, N.item_id)
 )
+# The customer's area is the ZIP code of their first address, as ordering_facts reads it.
+_CUSTOMER_ZIP = (
+    select(Address.zip_code)
+    .where(Address.customer_id == bindparam("customer"))
+    .order_by(Address.kind)
+    .limit(1)
+    .scalar_subquery()
+)
+_TARGET = select(NUMBERS).where(N.number == bindparam("target"))
+# One statement for a requested number's state and the customer's area.
+_ASKED = select(
+    _CUSTOMER_ZIP.label("zip_code"),
+    _TARGET.with_only_columns(N.status).scalar_subquery().label("status"),
+    _TARGET.with_only_columns(N.order_id).scalar_subquery().label("holder"),
+    _TARGET.with_only_columns(N.reserved_until).scalar_subquery().label("reserved_until"),
+)
+# The customer's area, for a reservation.
+_RESERVE_FACTS = select(_CUSTOMER_ZIP.label("zip_code"))
 _KNOWN_BETWEEN = select(N.number).where(N.number.between(bindparam("low"), bindparam("high")))
 _ADD = insert(NUMBERS)
 # A NANP area code or exchange: three digits, the first neither 0 nor 1.
@@ -130,6 +150,20 @@ def search(session: Session, *, area_code: str, count: int) -> list[str]:
         found += _free_from(session, area_code, str(low), count - len(found), utcnow())
         found = sorted(set(found))[:count]
     return found
+
+
+def check(session: Session, *, order: Row, number: str) -> rules.Availability:
+    """Whether the order may have this number and, if not, why (never who holds it)."""
+    facts = session.execute(_ASKED, {"target": number, "customer": order.customer_id}).one()
+    return rules.availability(
+        number=number,
+        status=facts.status,
+        holder=facts.holder,
+        reserved_until=facts.reserved_until,
+        order_id=order.id,
+        zip_code=facts.zip_code,
+        now=utcnow(),
+    )
 
 
 def _pool_bounds(session: Session, area_code: str) -> tuple[int, int] | None:
@@ -169,6 +203,7 @@ def reserve(
     now = utcnow()
     until = now + timedelta(seconds=ttl_seconds)
     params = {"target": number, "holder": order.id, "item": item_id}
+    _check_policy(session, order=order, item_lines=item.lines, params=params | {"now": now})
     claimed = session.execute(_CLAIM, params | {"now": now, "until": until}).rowcount
     if claimed != 1:
         if session.execute(_EXISTS, {"target": number}).first() is None:
@@ -193,6 +228,18 @@ def reserve(
         data={"number": number, "itemId": item_id, "reservedUntil": until.isoformat()},
     )
     return Reservation(number, item_id, until)
+
+
+def _check_policy(session: Session, *, order: Row, item_lines: int, params: dict) -> None:
+    """A number must be local to the customer's service address."""
+    facts = session.execute(_RESERVE_FACTS, params | {"customer": order.customer_id}).one()
+    number = params["target"]
+    if not rules.in_area(number, facts.zip_code):
+        raise ValidationFailed.one(
+            "number",
+            "number_not_in_area",
+            f"Number {number} is not local to the customer's service address.",
+        )
 
 
 def release(session: Session, *, order_id: str, number: str | None = None) -> None:

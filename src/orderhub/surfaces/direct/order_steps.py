@@ -11,6 +11,7 @@ from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
 from orderhub.surfaces.callers import PrincipalDep
 from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
+from orderhub.surfaces.direct import number_schemas as ns
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.direct import views
 from orderhub.surfaces.schemas import money, problem_responses
@@ -144,32 +145,37 @@ async def update_fulfillment(
 
 @router.post(
     "/v1/order/{id}/number.available",
-    response_model=s.NumbersOut,
+    response_model=ns.NumbersOut | ns.NumberAvailabilityOut,
     tags=["numbers"],
     responses=problem_responses(400, 401, 404, 422, 500),
 )
 async def available_numbers(
-    id: s.OrderId, body: s.NumberSearchIn, principal: PrincipalDep, session: ReadSessionDep
-) -> s.NumbersOut:
-    """Free numbers in an area code, to offer the customer."""
-    orders.get_for_caller(session, order_id=id, principal=principal)
-    found = numbers.search(session, area_code=body.area_code, count=body.count)
-    return s.NumbersOut(area_code=body.area_code, numbers=found)
+    id: s.OrderId, body: ns.NumberSearchIn, principal: PrincipalDep, session: ReadSessionDep
+) -> ns.NumbersOut | ns.NumberAvailabilityOut:
+    """Free numbers in an area code to offer the customer (`areaCode`, `count`), or whether
+    a requested `number` is available and, if not, why (one of the two per request)."""
+    area_code, number = views.number_question(body)
+    order = orders.get_for_caller(session, order_id=id, principal=principal)
+    if number is not None:
+        found = numbers.check(session, order=order, number=number)
+        return ns.NumberAvailabilityOut(number=number, available=found.available, status=found)
+    found_numbers = numbers.search(session, area_code=str(area_code), count=body.count)
+    return ns.NumbersOut(area_code=str(area_code), numbers=found_numbers)
 
 
 @router.patch(
     "/v1/order/{id}/number.reserve",
-    response_model=s.ReservationOut,
+    response_model=ns.ReservationOut,
     tags=["numbers"],
     responses=problem_responses(400, 401, 404, 409, 422, 500),
 )
 async def reserve_number(
     id: s.OrderId,
-    body: s.NumberReserveIn,
+    body: ns.NumberReserveIn,
     principal: PrincipalDep,
     session: SessionDep,
     runtime: RuntimeDep,
-) -> s.ReservationOut:
+) -> ns.ReservationOut:
     """Hold a number for one line of the order for a limited time; 409 if another order has it."""
     order = orders.claim_for_change(session, order_id=id, principal=principal)
     held = numbers.reserve(
@@ -180,6 +186,6 @@ async def reserve_number(
         ttl_seconds=runtime.settings.reservation_ttl_seconds,
         actor=principal.subject,
     )
-    return s.ReservationOut(
+    return ns.ReservationOut(
         number=held.number, item_id=held.item_id, reserved_until=held.reserved_until
     )

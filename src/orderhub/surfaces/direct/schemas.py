@@ -353,29 +353,6 @@ class CreditPolicyOut(WireModel):
     down_payment_percent: int
 
 
-class NumberSearchIn(RequestModel):
-    area_code: Annotated[str, Field(max_length=3, pattern=r"^[2-9][0-9]{2}$", examples=["214"])]
-    count: Annotated[JsonInt, Field(ge=1, le=50)] = 5
-
-
-class NumbersOut(WireModel):
-    area_code: str
-    numbers: list[str]
-
-
-class NumberReserveIn(RequestModel):
-    number: Annotated[
-        str, Field(max_length=10, pattern=r"^[2-9][0-9]{9}$", examples=["2145550123"])
-    ]
-    item_id: Id
-
-
-class ReservationOut(WireModel):
-    number: str
-    item_id: str
-    reserved_until: datetime
-
-
 class ValidationProblemOut(WireModel):
     """A problem blocking submission, in the shape of every problem (`field`, `rule`,
     `message`), with `code` kept as a deprecated copy of `rule` and the problem's details

@@ -7,10 +7,12 @@ from sqlalchemy.orm import Session
 
 from orderhub.credit import service as credit
 from orderhub.customers.service import CustomerRecord
+from orderhub.errors import ValidationFailed
 from orderhub.fulfillment import service as fulfillment
 from orderhub.ledger import service as ledger
 from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
+from orderhub.surfaces.direct import number_schemas as ns
 from orderhub.surfaces.direct import schemas as s
 from orderhub.surfaces.schemas import money
 
@@ -156,6 +158,27 @@ def order(session: Session, o: Row) -> s.OrderOut:
             for e in ledger.history(session, order_id=o.id)
         ],
     )
+
+
+def number_question(body: ns.NumberSearchIn) -> tuple[str, None] | tuple[None, str]:
+    """(areaCode, None) for a search, (None, number) for a check: exactly one of them."""
+    if body.area_code is None and body.number is None:
+        raise ValidationFailed.one(
+            "areaCode",
+            "area_code_or_number",
+            "Send areaCode to search for free numbers, or number to check one.",
+        )
+    if body.area_code is not None and body.number is not None:
+        raise ValidationFailed.one(
+            "number", "area_code_or_number", "Send either areaCode or number, not both."
+        )
+    if body.number is not None:
+        if "count" in body.model_fields_set:
+            raise ValidationFailed.one(
+                "count", "area_code_search_only", "count goes with areaCode, not with number."
+            )
+        return None, body.number
+    return str(body.area_code), None
 
 
 def dump(model: s.WireModel) -> dict:
