@@ -191,7 +191,9 @@ def test_wrong_origin_is_refused_at_registration_and_sign_in(client, alex, phone
     assert register(client, alex, phone).status_code == 201
     auth = authentication_options(client, ALEX_PHONE)
     phone.origin = "https://evil.example"
-    assert is_problem(passkey_sign_in(client, auth, phone.get(auth)), 401, "passkey_origin_mismatch")
+    assert is_problem(
+        passkey_sign_in(client, auth, phone.get(auth)), 401, "passkey_origin_mismatch"
+    )
 
 
 def test_wrong_rp_id_is_refused_at_registration_and_sign_in(client, alex, phone):
@@ -242,9 +244,9 @@ def test_a_forged_signature_is_refused_and_counts_against_the_budget(client, ale
     for _ in range(5):
         auth = authentication_options(client, ALEX_PHONE)
         forged = phone.get(auth)
-        forged["response"]["signature"] = thief.get(auth, credential_id=next(iter(thief.credentials)))[
-            "response"
-        ]["signature"]
+        forged["response"]["signature"] = thief.get(
+            auth, credential_id=next(iter(thief.credentials))
+        )["response"]["signature"]
         assert is_problem(passkey_sign_in(client, auth, forged), 401, "passkey_not_verified")
     auth = authentication_options(client, ALEX_PHONE)
     locked = passkey_sign_in(client, auth, phone.get(auth))

@@ -1,12 +1,10 @@
 """Passkeys (WebAuthn): registering one after a sign-in, signing in with it, listing and
 removing a customer's passkeys.
 
-Every ceremony starts with options carrying a fresh challenge, kept as its SHA-256 only,
-for PASSKEY_CHALLENGE_TTL; the answer names the challenge by id and is accepted once:
-the challenge is consumed by one conditional UPDATE (unused and unexpired), so a replay
-or a second concurrent use finds nothing to consume and is refused. A challenge is spent
-even when the answer then fails (those errors keep the transaction's writes). The checks
-of the answer are passkey_checks.py's.
+Every ceremony starts with options carrying a fresh challenge (passkey_challenges.py:
+hashed, single use, 5 minutes). A challenge is spent even when the answer then fails
+(those errors keep the transaction's writes). The checks of the answer itself are
+passkey_checks.py's.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import webauthn
@@ -45,21 +43,16 @@ from orderhub.errors import (
     ValidationFailed,
 )
 from orderhub.identity import attempts
+from orderhub.identity import passkey_challenges as challenges
 from orderhub.identity import passkey_checks as checks
-from orderhub.identity.models import PasskeyChallenge, PasskeyCredential
+from orderhub.identity.models import PasskeyCredential
 from orderhub.identity.service import customer_token
 from orderhub.identity.tokens import Principal
 from orderhub.ids import new_id, utcnow
 
-PASSKEY_CHALLENGE_TTL = timedelta(minutes=5)
 # Bounds what one customer can store; a person has a few devices.
 MAX_PASSKEYS = 10
-# Options calls need no token, so each also deletes a few long-expired challenges.
-_PRUNE_AFTER = timedelta(hours=1)
-_PRUNE_BATCH = 20
-
 PASSKEYS = PasskeyCredential.__table__
-CHALLENGES = PasskeyChallenge.__table__
 CUSTOMERS = Customer.__table__
 
 _OWN_PASSKEYS = (
@@ -83,24 +76,6 @@ _RECORD_USE = (
     .where(PASSKEYS.c.id == bindparam("b_id"), PASSKEYS.c.sign_count == bindparam("b_seen"))
     .values(sign_count=bindparam("b_count"), last_used_at=bindparam("b_now"))
 )
-_CHALLENGE = select(CHALLENGES).where(CHALLENGES.c.id == bindparam("b_id"))
-_CONSUME = (
-    update(CHALLENGES)
-    .where(
-        CHALLENGES.c.id == bindparam("b_id"),
-        CHALLENGES.c.consumed_at.is_(None),
-        CHALLENGES.c.expires_at > bindparam("b_now"),
-    )
-    .values(consumed_at=bindparam("b_now"))
-)
-_PRUNE = delete(CHALLENGES).where(
-    CHALLENGES.c.id.in_(
-        select(CHALLENGES.c.id)
-        .where(CHALLENGES.c.expires_at < bindparam("b_before"))
-        .limit(_PRUNE_BATCH)
-        .scalar_subquery()
-    )
-)
 _CUSTOMER_CONTACT = select(CUSTOMERS.c.phone, CUSTOMERS.c.email).where(
     CUSTOMERS.c.id == bindparam("b_customer")
 )
@@ -121,12 +96,6 @@ _INSERT_PASSKEY = {
 class PasskeyNotFound(NotFound):
     code = "passkey_not_found"
     title = "Passkey not found"
-
-
-class PasskeyChallengeRejected(OrderHubError):
-    status = 400
-    code = "passkey_challenge_unknown"
-    title = "Passkey challenge rejected"
 
 
 class PasskeyNotAccepted(ValidationFailed):
@@ -172,7 +141,7 @@ def registration_options(session: Session, *, principal: Principal, settings: Se
         user_id=customer_id.encode(),
         user_name=principal.identifier,
         challenge=challenge,
-        timeout=int(PASSKEY_CHALLENGE_TTL.total_seconds() * 1000),
+        timeout=int(challenges.PASSKEY_CHALLENGE_TTL.total_seconds() * 1000),
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.PREFERRED,
             user_verification=UserVerificationRequirement.REQUIRED,
@@ -180,7 +149,7 @@ def registration_options(session: Session, *, principal: Principal, settings: Se
         exclude_credentials=[_descriptor(p) for p in own],
         supported_pub_key_algs=checks.ALGORITHMS,
     )
-    return _start(session, "registration", challenge, customer_id, options)
+    return _options(session, "registration", challenge, customer_id, options)
 
 
 def register(
@@ -195,7 +164,9 @@ def register(
     """Check a create() answer against its challenge and keep the new passkey."""
     customer_id = _customer_of(session, principal)
     parsed = _checked(checks.parse_registration, credential, PasskeyNotAccepted)
-    challenge = _consume(session, challenge_id, "registration", customer_id)
+    challenge = challenges.consume(
+        session, challenge_id=challenge_id, purpose="registration", customer_id=customer_id
+    )
     verified = _checked(
         lambda c: checks.check_registration(c, _expected(settings, challenge)),
         parsed,
@@ -252,11 +223,11 @@ def authentication_options(
     options = webauthn.generate_authentication_options(
         rp_id=settings.webauthn_rp_id,
         challenge=challenge,
-        timeout=int(PASSKEY_CHALLENGE_TTL.total_seconds() * 1000),
+        timeout=int(challenges.PASSKEY_CHALLENGE_TTL.total_seconds() * 1000),
         allow_credentials=allowed,
         user_verification=UserVerificationRequirement.REQUIRED,
     )
-    return _start(session, "authentication", challenge, customer_id, options)
+    return _options(session, "authentication", challenge, customer_id, options)
 
 
 def sign_in(
@@ -269,7 +240,9 @@ def sign_in(
 ) -> str:
     """Check a get() answer against its challenge and the stored passkey: an access token."""
     parsed = _checked(checks.parse_assertion, credential, ValidationFailed)
-    challenge = _consume(session, challenge_id, "authentication", None)
+    challenge = challenges.consume(
+        session, challenge_id=challenge_id, purpose="authentication", customer_id=None
+    )
     passkey = session.execute(_BY_CREDENTIAL, {"b_credential": parsed.id}).first()
     if passkey is None or (challenge.customer_id not in (None, passkey.customer_id)):
         raise PasskeySignInFailed("This passkey is not registered here (was it deleted?).")
@@ -350,55 +323,12 @@ def _customer_of(session: Session, principal: Principal) -> str:
     return customer_id
 
 
-def _start(
+def _options(
     session: Session, purpose: str, challenge: bytes, customer_id: str | None, options: Any
 ) -> Options:
-    now = utcnow()
-    session.execute(_PRUNE, {"b_before": now - _PRUNE_AFTER})
-    row = PasskeyChallenge(
-        id=new_id("pkc"),
-        purpose=purpose,
-        challenge_hash=checks.hash_challenge(challenge),
-        customer_id=customer_id,
-        expires_at=now + PASSKEY_CHALLENGE_TTL,
-        consumed_at=None,
-        created_at=now,
-    )
-    session.execute(CHALLENGES.insert(), _columns(row))
+    row = challenges.start(session, purpose=purpose, challenge=challenge, customer_id=customer_id)
     public_key = json.loads(webauthn.options_to_json(options))
     return Options(challenge_id=row.id, expires_at=row.expires_at, public_key=public_key)
-
-
-def _columns(row: PasskeyChallenge) -> dict[str, Any]:
-    return {c.name: getattr(row, c.name) for c in CHALLENGES.columns}
-
-
-def _consume(session: Session, challenge_id: str, purpose: str, customer_id: str | None) -> Row:
-    """The challenge, now spent; 400 naming why when it cannot be used."""
-    now = utcnow()
-    challenge = session.execute(_CHALLENGE, {"b_id": challenge_id}).first()
-    # Another ceremony's challenge, or another customer's registration, does not exist here.
-    if (
-        challenge is None
-        or challenge.purpose != purpose
-        or (customer_id is not None and challenge.customer_id != customer_id)
-    ):
-        raise _challenge_problem("passkey_challenge_unknown", "No such challenge; ask for options.")
-    if challenge.consumed_at is not None:
-        raise _challenge_problem("passkey_challenge_used", "This challenge was already used.")
-    if challenge.expires_at <= now:
-        raise _challenge_problem("passkey_challenge_expired", "This challenge has expired.")
-    if session.execute(_CONSUME, {"b_id": challenge_id, "b_now": now}).rowcount != 1:
-        # Consumed (or expired) between the read and now: a concurrent use won.
-        raise _challenge_problem("passkey_challenge_used", "This challenge was already used.")
-    return challenge
-
-
-def _challenge_problem(code: str, message: str) -> PasskeyChallengeRejected:
-    detail = f"{message} Start again with new options."
-    return PasskeyChallengeRejected(
-        detail, code=code, errors=[FieldProblem("challengeId", code, detail)]
-    )
 
 
 def _expected(settings: Settings, challenge: Row) -> checks.Expected:

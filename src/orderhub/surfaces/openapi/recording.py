@@ -30,6 +30,7 @@ from orderhub import demo
 from orderhub.demo import care as demo_care
 from orderhub.demo import onboarding as demo_onboarding
 from orderhub.demo import partner as demo_partner
+from orderhub.sandbox.authenticator import SoftwareAuthenticator
 from orderhub.surfaces import problems
 from orderhub.surfaces.openapi.operations import OperationIndex
 
@@ -174,6 +175,26 @@ def consumer_flow(client: TestClient, rec: Recorder) -> None:
         200,
     )
     _ok(client.post(f"{base}/order/{cart['id']}/cancel", headers=auth))
+
+
+def passkey_flow(client: TestClient, rec: Recorder) -> None:
+    """After the consumer flow's OTP sign-in: register a passkey, sign in with it, read,
+    list and remove it. The sandbox authenticator answers as a phone would."""
+    auth = _bearer(rec.raw["authenticate"]["accessToken"])
+    base = demo.BASE + "/v1"
+    phone = SoftwareAuthenticator()
+    options = _ok(client.post(f"{base}/passkeys/registration-options", headers=auth))
+    created = {"challengeId": options["challengeId"], "credential": phone.create(options)}
+    body = created | {"name": "Alex's phone"}
+    passkey = _ok(client.post(f"{base}/passkeys", headers=auth, json=body), 201)
+    asked = _ok(
+        client.post(f"{base}/passkeys/authentication-options", json={"username": "2145550100"})
+    )
+    answer = {"challengeId": asked["challengeId"], "credential": phone.get(asked)}
+    _ok(client.post(f"{base}/auth/passkey", json=answer))
+    _ok(client.get(f"{base}/passkeys", headers=auth))
+    _ok(client.get(f"{base}/passkeys/{passkey['id']}", headers=auth))
+    _ok(client.delete(f"{base}/passkeys/{passkey['id']}", headers=auth))
 
 
 def partner_flow(client: TestClient, rec: Recorder, webhook_url: str) -> None:
@@ -354,6 +375,7 @@ def record(workdir: Path) -> Recorder:
             _ok(client.get("/readyz"))
             operations_hook = operations_webhook(client, url)
             consumer_flow(client, recorder)
+            passkey_flow(client, recorder)
             partner_flow(client, recorder, url)
             onboarding_flow(client, recorder)
             care_flow(client, recorder)
