@@ -54,6 +54,7 @@ from orderhub.onboarding.models import (
     SqResult,
     TermsBlock,
 )
+from orderhub.opportunities.models import Opportunity
 from orderhub.orders.models import OrderItem
 from orderhub.partner_orders.models import PartnerOrder, PartnerSubOrder
 from orderhub.partners.models import Partner, PartnerClient
@@ -88,6 +89,7 @@ __all__ = [
     "Offer",
     "OnboardingAccount",
     "OnboardingOrder",
+    "Opportunity",
     "Order",
     "OrderEvent",
     "OrderItem",

@@ -39,7 +39,17 @@ BUDGET = {
     # +1: the decision is published to the outbox (one row: the dispatcher queues its
     # deliveries, webhooks/dispatch.py).
     "POST /operator/v1/exception-requests/{id}/approve": 4,
-    "POST /b2b/v1/quotes": 7,
+    # +1: the opportunity the quote is under: opened for it (customerId only, as before
+    # opportunities), or claimed (opportunityId: a conditional update that locks it open).
+    "POST /b2b/v1/quotes": 8,
+    "POST /b2b/v1/quotes (opportunityId)": 8,
+    # Opportunities (issue 13 item 6): the customer check of a quote, then one insert;
+    # a read and its quotes; a close is one conditional update and the quotes.
+    "POST /b2b/v1/opportunities": 3,
+    "GET /b2b/v1/opportunities": 2,
+    "GET /b2b/v1/opportunities/{id}": 3,
+    "GET /b2b/v1/opportunities/{id}/quotes": 3,
+    "POST /b2b/v1/opportunities/{id}/close": 3,
     "GET /b2b/v1/quotes/{id}": 4,
     "PATCH /b2b/v1/quotes/{id}": 8,
     "POST /b2b/v1/quotes/{id}/validate": 5,
@@ -51,8 +61,9 @@ BUDGET = {
     "POST /b2b/v1/contracts/{id}/sign": 5,
     # +2: the order's ledger row and its references (ledger/service.py); +1: its
     # `ledger.order_opened` event (on PostgreSQL the same statement takes the partner's
-    # outbox turn, webhooks/service.py).
-    "POST /b2b/v1/orders": 10,
+    # outbox turn, webhooks/service.py); +1: the quote's opportunity won (one conditional
+    # update, opportunities/service.py).
+    "POST /b2b/v1/orders": 11,
     "GET /b2b/v1/orders/{id}": 3,
     "PATCH /b2b/v1/orders/{id}": 5,
     "PATCH /b2b/v1/orders/{id}/sub-orders/{id}": 5,
@@ -123,10 +134,38 @@ def test_each_b2b_call_stays_within_its_statement_budget(client):
         client.post, f"{url}/validate", headers=headers
     )
     spent["GET /b2b/v1/quotes"], _ = cost(client.get, f"{B2B}/quotes", headers=headers)
+    spend_on_opportunities(client, headers, spent)
     spend_on_orders(client, headers, url, spent)
 
     over = {call: n for call, n in spent.items() if n > BUDGET[call]}
     assert not over, f"over budget: {over} (budget {BUDGET}, spent {spent})"
+
+
+def spend_on_opportunities(client, headers: dict[str, str], spent: dict[str, int]) -> None:
+    """Open, quote under, read, list, list the quotes of and close an opportunity."""
+    spent["POST /b2b/v1/opportunities"], opened = cost(
+        client.post,
+        f"{B2B}/opportunities",
+        json={"customerId": quote_body()["customerId"]},
+        headers=headers,
+    )
+    url = f"{B2B}/opportunities/{opened.json()['id']}"
+    spent["POST /b2b/v1/quotes (opportunityId)"], _ = cost(
+        client.post,
+        f"{B2B}/quotes",
+        json=quote_body(opportunityId=opened.json()["id"]),
+        headers=headers,
+    )
+    spent["GET /b2b/v1/opportunities"], _ = cost(
+        client.get, f"{B2B}/opportunities", headers=headers
+    )
+    spent["GET /b2b/v1/opportunities/{id}"], _ = cost(client.get, url, headers=headers)
+    spent["GET /b2b/v1/opportunities/{id}/quotes"], _ = cost(
+        client.get, f"{url}/quotes", headers=headers
+    )
+    spent["POST /b2b/v1/opportunities/{id}/close"], _ = cost(
+        client.post, f"{url}/close", json={"outcome": "lost", "reason": "Budget."}, headers=headers
+    )
 
 
 def spend_on_orders(client, headers: dict[str, str], url: str, spent: dict[str, int]) -> None:

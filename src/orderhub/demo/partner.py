@@ -1,8 +1,9 @@
 """The B2B partner flow of seed 002, run against a server: `orderhub demo --flow partner`.
 
-Lookup of an alliance-only customer, its exception request approved by operations, a
-two-site quote, validation, credit check, contract and signature, the locked quote, the
-order with its enrichment, handoff, and the provisioning milestones to completion.
+Lookup of an alliance-only customer, its exception request approved by operations, an
+opportunity and a two-site quote under it, validation, credit check, contract and
+signature, the locked quote, the order (which wins the opportunity) with its enrichment,
+handoff, and the provisioning milestones to completion.
 """
 
 from __future__ import annotations
@@ -76,6 +77,14 @@ def run(
                 json={"note": "Approved by the demo."},
                 headers=OPERATOR,
             )
+    opportunity = call(
+        "open opportunity",
+        "POST",
+        f"{B2B}/opportunities",
+        201,
+        headers=keyed(),
+        json={"customerId": customer["id"], "name": "Red River network refresh"},
+    )
     quote = call(
         "create quote",
         "POST",
@@ -83,7 +92,7 @@ def run(
         201,
         headers=keyed(),
         json={
-            "customerId": customer["id"],
+            "opportunityId": opportunity["id"],
             "name": "Campus and clinic",
             "billingPreferences": {"billingEmail": "ap@redriver.example.com"},
             "sites": [
@@ -153,6 +162,9 @@ def run(
     order = call(
         "create order", "POST", f"{B2B}/orders", 201, headers=keyed(), json={"quoteId": quote["id"]}
     )
+    won = call("opportunity won", "GET", f"{B2B}/opportunities/{opportunity['id']}", 200)
+    if won["status"] != "won" or won["wonOrderId"] != order["id"]:
+        raise DemoFailed(f"the order did not win the opportunity: {won['status']}")
     order_url = f"{B2B}/orders/{order['id']}"
     start = date.today() + timedelta(days=21)
     call(

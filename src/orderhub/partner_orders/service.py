@@ -19,6 +19,7 @@ from orderhub.errors import Conflict, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.ledger import service as ledger
 from orderhub.ledger.states import Channel
+from orderhub.opportunities import service as opportunities
 from orderhub.partner_orders import rules
 from orderhub.partner_orders.models import PartnerOrder, PartnerSubOrder
 from orderhub.partner_orders.states import PartnerOrderStatus, require_draft
@@ -169,6 +170,11 @@ def create(session: Session, *, partner_id: str, quote_id: str) -> OrderDetail:
         )
     now = utcnow()
     order_id = new_id("bor")
+    # The order wins the quote's opportunity in its own transaction (409 if it was won
+    # by another of its quotes, or lost).
+    opportunities.win(
+        session, opportunity_id=quote.opportunity_id, quote_id=quote.id, order_id=order_id, at=now
+    )
     ledger.open_order(
         session,
         order_id=order_id,

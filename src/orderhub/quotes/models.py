@@ -10,13 +10,14 @@ from orderhub.db import Base, UTCDateTime
 
 
 class Quote(Base):
-    """A partner's priced offer to one business customer, under an opportunity id."""
+    """A partner's priced offer to one business customer, under one of its opportunities
+    (the quotes of an opportunity are alternatives)."""
 
     __tablename__ = "quotes"
     __table_args__ = (Index("ix_quotes_partner_created", "partner_id", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    opportunity_id: Mapped[str] = mapped_column(String(40), unique=True)
+    opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     customer_id: Mapped[str] = mapped_column(ForeignKey("business_customers.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(200))

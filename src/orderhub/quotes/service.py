@@ -11,12 +11,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.postal import PostalAddress, PostalValidator
-from orderhub.business import service as business
 from orderhub.business.models import SubAccount
 from orderhub.business_catalog import rules as pricing
 from orderhub.business_catalog import service as catalog
 from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
+from orderhub.opportunities import service as opportunities
+from orderhub.opportunities.service import CustomerNotQuotable  # noqa: F401 (its old home)
 from orderhub.quotes import rules
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
 from orderhub.quotes.states import QuoteStatus, transition
@@ -42,11 +43,6 @@ def require_unlocked(quote_id: str, locked_by_contract_id: str | None) -> None:
         )
 
 
-class CustomerNotQuotable(Conflict):
-    code = "customer_not_quotable"
-    title = "Customer cannot be quoted"
-
-
 @dataclass(frozen=True)
 class SiteRequest:
     name: str | None
@@ -66,26 +62,43 @@ def create(
     session: Session,
     *,
     partner_id: str,
-    customer_id: str,
+    customer_id: str | None,
+    opportunity_id: str | None,
     name: str | None,
     billing: dict[str, Any],
     sites: list[SiteRequest],
     postal: PostalValidator,
 ) -> QuoteDetail:
-    """A draft quote under a new opportunity, priced from the catalog."""
-    match = business.get_visible(session, partner_id=partner_id, customer_id=customer_id)
-    if not match.can_quote:
-        raise CustomerNotQuotable(
-            "The customer is alliance-only for you: file an exception request and wait for "
-            "its approval before quoting.",
-            extra={"allianceStatus": match.alliance_status},
+    """A draft quote priced from the catalog, under the partner's open opportunity, or
+    (for clients written before opportunities) under a new one opened for it."""
+    if opportunity_id is None:
+        if customer_id is None:
+            raise ValidationFailed.one(
+                "customerId", "required", "Send the customerId, or the opportunityId."
+            )
+        opportunity = opportunities.create(
+            session, partner_id=partner_id, customer_id=customer_id, name=name
+        )
+    else:
+        opportunity = opportunities.claim_for_quote(
+            session, partner_id=partner_id, opportunity_id=opportunity_id
+        )
+        if customer_id not in (None, opportunity.customer_id):
+            raise ValidationFailed.one(
+                "customerId",
+                "customer_mismatch",
+                f"Opportunity '{opportunity.id}' is for customer '{opportunity.customer_id}'.",
+            )
+        # The customer's alliance may have changed since the opportunity was opened.
+        opportunities.require_quotable(
+            session, partner_id=partner_id, customer_id=opportunity.customer_id
         )
     now = utcnow()
     quote = Quote(
         id=new_id("quo"),
-        opportunity_id=new_id("opp"),
+        opportunity_id=opportunity.id,
         partner_id=partner_id,
-        customer_id=customer_id,
+        customer_id=opportunity.customer_id,
         name=name,
         status=QuoteStatus.DRAFT,
         billing=billing,
@@ -132,11 +145,14 @@ def list_for_partner(
     status: QuoteStatus | None,
     limit: int,
     offset: int,
+    opportunity_id: str | None = None,
 ) -> list[Quote]:
     """The partner's quotes, newest first."""
     stmt = select(Quote).where(Quote.partner_id == partner_id)
     if customer_id:
         stmt = stmt.where(Quote.customer_id == customer_id)
+    if opportunity_id:
+        stmt = stmt.where(Quote.opportunity_id == opportunity_id)
     if status:
         stmt = stmt.where(Quote.status == status)
     stmt = stmt.order_by(Quote.created_at.desc(), Quote.id.desc())

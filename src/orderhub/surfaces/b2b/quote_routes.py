@@ -84,15 +84,18 @@ async def create_quote(
     runtime: RuntimeDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Create a quote under a new opportunity: sites with configured products, priced from
-    the catalog. A choice the product does not offer is a 422 naming it; an alliance-only
-    customer without an approved exception is a 409."""
+    """Create a quote under an open opportunity (`opportunityId`), or for a customer
+    (`customerId`) under a new opportunity opened for it: sites with configured products,
+    priced from the catalog. A choice the product does not offer is a 422 naming it; an
+    alliance-only customer without an approved exception, or a closed opportunity, is a
+    409."""
 
     def produce() -> dict:
         found = quotes.create(
             session,
             partner_id=partner.partner_id,
             customer_id=body.customer_id,
+            opportunity_id=body.opportunity_id,
             name=body.name,
             billing=_billing(body.billing_preferences),
             sites=_sites(body.sites),
@@ -120,12 +123,16 @@ async def list_quotes(
         str | None, Query(alias="customerId", max_length=64, pattern=ID_PATTERN)
     ] = None,
     status: QuoteStatus | None = None,
+    opportunity_id: Annotated[
+        str | None, Query(alias="opportunityId", max_length=64, pattern=ID_PATTERN)
+    ] = None,
 ) -> q.QuotesOut:
     """Your quotes, newest first."""
     found = quotes.list_for_partner(
         session,
         partner_id=partner.partner_id,
         customer_id=customer_id,
+        opportunity_id=opportunity_id,
         status=status,
         limit=page.limit,
         offset=page.offset,

@@ -90,7 +90,11 @@ class BillingPreferencesIn(RequestModel):
 
 
 class QuoteCreateIn(RequestModel):
-    customer_id: Id
+    """Under an open opportunity (`opportunityId`; its customer is the quote's), or for a
+    customer (`customerId`), under a new opportunity opened for the quote."""
+
+    opportunity_id: Id | None = None
+    customer_id: Id | None = None
     name: Text | None = None
     billing_preferences: BillingPreferencesIn = Field(default_factory=BillingPreferencesIn)
     sites: Annotated[list[SiteIn], Field(min_length=1, max_length=50)]

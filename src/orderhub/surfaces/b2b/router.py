@@ -7,6 +7,7 @@ from orderhub.surfaces.b2b import (
     contract_routes,
     customer_routes,
     oauth_routes,
+    opportunity_routes,
     order_routes,
     quote_routes,
     sandbox_routes,
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/b2b/v1")
 for module in (
     customer_routes,
     address_routes,
+    opportunity_routes,
     quote_routes,
     contract_routes,
     order_routes,

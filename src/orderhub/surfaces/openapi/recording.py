@@ -240,9 +240,24 @@ def partner_flow(client: TestClient, rec: Recorder, webhook_url: str) -> None:
     _ok(client.get(f"{b2b}/quotes/{quote_id}/credit-check", headers=auth))
     _ok(client.get(f"{b2b}/quotes/{quote_id}/contract", headers=auth))
     _ok(client.get(f"{b2b}/contracts/{contract_id}", headers=auth))
-    # A second quote, still open: the change the signed one refused.
-    draft = _ok(client.post(f"{b2b}/quotes", headers=auth, json=rec.sent["createQuote"]), 201)
+    # The demo's opportunity, won by its order; a second one, whose quote is still open:
+    # the change the signed one refused, then the opportunity closed as lost.
+    won_id = rec.raw["createOpportunity"]["id"]
+    _ok(client.get(f"{b2b}/opportunities", headers=auth, params={"limit": 5}))
+    _ok(client.get(f"{b2b}/opportunities/{won_id}/quotes", headers=auth))
+    second = _ok(
+        client.post(f"{b2b}/opportunities", headers=auth, json=rec.sent["createOpportunity"]), 201
+    )
+    draft_body = rec.sent["createQuote"] | {"opportunityId": second["id"]}
+    draft = _ok(client.post(f"{b2b}/quotes", headers=auth, json=draft_body), 201)
     _ok(client.patch(f"{b2b}/quotes/{draft['id']}", headers=auth, json={"name": "Clinic only"}))
+    _ok(
+        client.post(
+            f"{b2b}/opportunities/{second['id']}/close",
+            headers=auth,
+            json={"outcome": "lost", "reason": "The customer chose another provider."},
+        )
+    )
     _ok(client.get(f"{b2b}/orders", headers=auth, params={"limit": 5}))
     _ok(client.get(f"{b2b}/orders/{order['id']}", headers=auth))
     _ok(client.get(f"{b2b}/events", headers=auth, params={"after": 0, "limit": 5}))

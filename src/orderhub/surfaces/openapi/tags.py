@@ -56,6 +56,11 @@ TAGS: list[dict[str, str]] = [
         "description": "Postal validation of a business site's address.",
     },
     {
+        "name": "opportunities",
+        "description": "A partner's opportunity to do business with an end customer: its "
+        "quotes are alternatives; an order from one wins it, the partner may close it lost.",
+    },
+    {
         "name": "quotes",
         "description": "The business catalog and quotes: sites, configured products, "
         "prices and validation. A signed contract locks its quote.",
