@@ -10,6 +10,7 @@ from typing import Any
 from orderhub import retention
 from orderhub.careorders import worker as care
 from orderhub.ids import utcnow
+from orderhub.onboarding import payment_recovery
 from orderhub.orders import fulfillment_worker
 from orderhub.partner_orders import provisioning_worker
 from orderhub.runtime import Runtime
@@ -49,6 +50,10 @@ def loops(runtime: Runtime, stop: asyncio.Event) -> list[Coroutine[Any, Any, Non
             stop=stop,
         ),
         retention.run(runtime.database, settings, stop=stop),
+        # Onboarding payments a crash left pending: ask the payments port about them.
+        payment_recovery.run(
+            runtime.database, runtime.adapters.payments, poll_seconds=poll, stop=stop
+        ),
     ]
 
 

@@ -136,6 +136,8 @@ OPERATION_IDS = {
     "GET /onboarding/v1/accounts/{id}/notes": "listAccountNotes",
     "POST /onboarding/v1/accounts/{id}/payments": "createAccountPayment",
     "GET /onboarding/v1/accounts/{id}/payments": "listAccountPayments",
+    "POST /onboarding/v1/orders/{id}/payments": "createOrderPayment",
+    "GET /onboarding/v1/orders/{id}/payments": "listOrderPayments",
     "POST /api/orderingMobility/v1/careOrder": "createCareOrder",
     "GET /api/orderingMobility/v1/careOrder": "listCareOrders",
     "GET /api/orderingMobility/v1/careOrder/{care_order_id}": "getCareOrder",

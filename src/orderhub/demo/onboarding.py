@@ -1,7 +1,8 @@
 """The onboarding flow of seed 003, run against a server: `orderhub demo --flow onboarding`.
 
 Account, order, the address, phone and simple SQs, package, every requirement set of every service,
-terms, submit, and the PreActive services read back from the inventory.
+terms, the order's up-front payment, submit, and the PreActive services read back from the
+inventory.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import httpx
@@ -61,6 +63,11 @@ SETUP: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
 }
+
+
+def _next_december() -> str:
+    """A card expiry that is always in the future: December next year (MM/YY)."""
+    return f"12/{(date.today().year + 1) % 100:02d}"
 
 
 def _fresh(body: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -182,6 +189,16 @@ def run(
         f"{ONB}/orders/{oid}/terms/acceptance",
         200,
         json={"accepted": [{"id": b["id"], "version": b["version"]} for b in terms["blocks"]]},
+    )
+    # Part of the order process (seed 003, Create Payment): the up-front amount, which a
+    # provider may require before submit (the sandbox partner does not).
+    call(
+        "pay the order",
+        "POST",
+        f"{ONB}/orders/{oid}/payments",
+        201,
+        json={"card": {"number": "4242424242424242", "expiry": _next_december(), "cvc": "123"}},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     submitted = call(
         "submit",

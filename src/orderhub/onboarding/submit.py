@@ -12,7 +12,15 @@ from orderhub.ids import iso_z, utcnow
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import accounts, catalog, configuration, orders, packages, providers
+from orderhub.onboarding import (
+    accounts,
+    catalog,
+    configuration,
+    orders,
+    packages,
+    payments,
+    providers,
+)
 from orderhub.onboarding.states import LIFECYCLE, OrderStatus, require_at_least
 
 _ACCEPT_TERMS = (
@@ -76,6 +84,8 @@ def accept_terms(
 def problems(session: Session, *, order: Row, realms: list[str]) -> list[dict[str, Any]]:
     """Everything that keeps the order from being submitted, all at once."""
     found = configuration.missing(session, order=order, realms=realms)
+    if (unpaid := payments.missing_payment(session, order=order)) is not None:
+        found.append(unpaid)
     due = {t.id: t.version for t in terms_for(session, order=order)}
     accepted = {a["id"]: a["version"] for a in order.terms_accepted or []}
     if any(accepted.get(k) != v for k, v in due.items()):

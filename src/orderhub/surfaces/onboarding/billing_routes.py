@@ -1,4 +1,5 @@
-"""Seed 003, "Other useful API": notes and payments against an account."""
+"""Seed 003, "Other useful API": notes and payments against an account, and payments
+for an order ("part of the order process")."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ import hmac
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import Row
+from sqlalchemy.orm import Session
 
+from orderhub.idempotency import service as idempotency
 from orderhub.ids import utcnow
-from orderhub.onboarding import accounts, billing
-from orderhub.surfaces import idempotent
+from orderhub.onboarding import accounts, billing, orders, payments
+from orderhub.onboarding.states import OrderStatus, require_at_least
+from orderhub.partners.tokens import PartnerPrincipal
+from orderhub.runtime import Runtime
 from orderhub.surfaces.callers import PartnerDep, idempotency_scope
 from orderhub.surfaces.deps import IdempotencyKey, RuntimeDep, SessionDep
 from orderhub.surfaces.onboarding import schemas as s
@@ -42,49 +48,138 @@ async def list_notes(
     )
 
 
+def _keyed(
+    request: Request,
+    partner: PartnerPrincipal,
+    runtime: Runtime,
+    key: str | None,
+    body: s.PaymentIn | s.OrderPaymentIn,
+) -> payments.Keyed | None:
+    """The request's key in the partner's scope and its fingerprint. The fingerprint
+    must not let anyone recover the card number: it holds a keyed hash of it."""
+    if key is None:
+        return None
+    card = hmac.new(runtime.key, body.card.number.encode(), hashlib.sha256).hexdigest()
+    fingerprint = idempotency.fingerprint(
+        request.method,
+        request.url.path,
+        {"amount": body.amount, "currency": body.currency, "card": card},
+    )
+    return payments.Keyed(f"{idempotency_scope(partner)} {key}", fingerprint)
+
+
+def _cents(amount: str) -> int:
+    whole, _, cents = amount.partition(".")
+    return int(whole) * 100 + int(cents or 0)
+
+
+def _answer(row: Row, again: bool) -> JSONResponse:
+    return JSONResponse(
+        views.payment(row).model_dump(mode="json", by_alias=True),
+        status_code=201,
+        headers={"Idempotent-Replayed": "true"} if again else None,
+    )
+
+
 @router.post(
     "/accounts/{id}/payments", status_code=201, response_model=s.PaymentOut, responses=_ERRORS
 )
-async def create_payment(
+async def create_account_payment(
     request: Request,
     id: s.Id,
     body: s.PaymentIn,
     partner: PartnerDep,
-    session: SessionDep,
     runtime: RuntimeDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Seed method CreatePayment. A declined or failed charge is recorded and answered
     with its status (201), not an error; test cards are in docs/sandbox.md. The card
-    number is never stored or returned: only its brand and last four digits."""
+    number is never stored or returned: only its brand and last four digits. The charge
+    happens outside the request's transaction; repeat a request that got no answer with
+    the same Idempotency-Key: it is charged at most once."""
+    keyed = _keyed(request, partner, runtime, idempotency_key, body)
+    card = payments.Card(body.card.number, body.card.expiry, body.card.cvc)
 
-    def produce() -> dict:
+    def open_(session: Session) -> tuple[Row, bool]:
         accounts.get(session, partner_id=partner.partner_id, account_id=id)
-        whole, _, cents = body.amount.partition(".")
-        row = billing.pay(
+        if (made := payments.earlier(session, keyed=keyed)) is not None:
+            return made, True
+        intent = payments.open_intent(
             session,
             account_id=id,
-            amount_cents=int(whole) * 100 + int(cents or 0),
+            order_id=None,
+            amount_cents=_cents(body.amount),
             currency=body.currency,
-            card_number=body.card.number,
-            expiry=body.card.expiry,
-            cvc=body.card.cvc,
-            provider=runtime.adapters.payments,
+            card=card,
+            keyed=keyed,
             today=utcnow().date(),
         )
-        return views.payment(row).model_dump(mode="json", by_alias=True)
+        return intent, False
 
-    # The kept fingerprint of the request must not let anyone recover the card number.
-    card = hmac.new(runtime.key, body.card.number.encode(), hashlib.sha256).hexdigest()
-    fingerprint = {"amount": body.amount, "currency": body.currency, "card": card}
-    return idempotent.respond(
-        request,
-        session,
-        scope=idempotency_scope(partner),
-        key=idempotency_key,
-        body=fingerprint,
-        status_code=201,
-        produce=produce,
+    row, again = await payments.pay(
+        runtime.database,
+        runtime.adapters.payments,
+        open_=open_,
+        card=card,
+        actor=partner.client_id,
+    )
+    return _answer(row, again)
+
+
+@router.post(
+    "/orders/{id}/payments", status_code=201, response_model=s.PaymentOut, responses=_ERRORS
+)
+async def create_order_payment(
+    request: Request,
+    id: s.Id,
+    body: s.OrderPaymentIn,
+    partner: PartnerDep,
+    runtime: RuntimeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A payment for the order (after its package plan is chosen, before submit), by
+    default of what is due of its up-front amount: the plan's one-time charge plus the
+    first month. Answered like an account payment; shown on the order."""
+    keyed = _keyed(request, partner, runtime, idempotency_key, body)
+    card = payments.Card(body.card.number, body.card.expiry, body.card.cvc)
+
+    def open_(session: Session) -> tuple[Row, bool]:
+        order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+        if (made := payments.earlier(session, keyed=keyed)) is not None:
+            return made, True
+        require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "payment")
+        amount = None if body.amount is None else _cents(body.amount)
+        intent = payments.open_intent(
+            session,
+            account_id=order.account_id,
+            order_id=order.id,
+            amount_cents=payments.order_amount(session, order=order, amount_cents=amount),
+            currency=body.currency,
+            card=card,
+            keyed=keyed,
+            today=utcnow().date(),
+        )
+        return intent, False
+
+    row, again = await payments.pay(
+        runtime.database,
+        runtime.adapters.payments,
+        open_=open_,
+        card=card,
+        actor=partner.client_id,
+    )
+    return _answer(row, again)
+
+
+@router.get("/orders/{id}/payments", response_model=s.OrderPaymentsOut, responses=_ERRORS)
+async def list_order_payments(
+    id: s.Id, partner: PartnerDep, session: SessionDep
+) -> s.OrderPaymentsOut:
+    """The order's payments, oldest first, and what its up-front amount, paid and due are."""
+    order = orders.get(session, partner_id=partner.partner_id, order_id=id)
+    return s.OrderPaymentsOut(
+        payment=views.payment_summary(session, order),
+        payments=[views.payment(p) for p in payments.of_order(session, order_id=id)],
     )
 
 

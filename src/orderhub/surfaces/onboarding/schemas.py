@@ -96,6 +96,8 @@ class OrderOut(WireModel):
     package_plan_id: str | None
     qualifications: list[SqOut]
     qualified_service_types: list[str]
+    payment: PaymentSummaryOut = Field(description="Up-front amount, paid, due.")
+    payments: list[PaymentOut] = Field(description="The order's payments, oldest first.")
     created_at: datetime
     updated_at: datetime
     events: list[EventOut]
@@ -292,16 +294,47 @@ class PaymentIn(RequestModel):
     card: CardIn
 
 
+class OrderPaymentIn(RequestModel):
+    amount: str | None = Field(
+        default=None,
+        max_length=9,
+        pattern=r"^[0-9]{1,6}(\.[0-9]{2})?$",
+        description="Decimal string; left out: what is due of the order's up-front amount.",
+    )
+    currency: Literal["USD"] = Field(default="USD", description="Plans are priced in USD.")
+    card: CardIn
+
+
 class PaymentOut(WireModel):
     id: str
+    order_id: str | None = Field(description="The order it pays for, if any.")
     amount: str
     currency: str
-    status: Literal["succeeded", "declined", "failed"]
+    status: Literal["pending", "succeeded", "declined", "failed"] = Field(
+        description="pending: charged outside the request, outcome not recorded yet "
+        "(a retry with the same Idempotency-Key settles it)."
+    )
     decline_code: str | None
     card: dict[str, str]
-    reference: str
+    reference: str | None = Field(description="The payment provider's, once charged.")
     created_at: datetime
+    settled_at: datetime | None
 
 
 class PaymentsOut(WireModel):
+    payments: list[PaymentOut]
+
+
+class PaymentSummaryOut(WireModel):
+    required: bool = Field(description="The provider needs the up-front amount paid to submit.")
+    up_front: str | None = Field(
+        description="The plan's one-time charge plus its first month; null before a plan."
+    )
+    paid: str = Field(description="What succeeded payments of the order add up to.")
+    due: str | None
+    currency: str
+
+
+class OrderPaymentsOut(WireModel):
+    payment: PaymentSummaryOut
     payments: list[PaymentOut]

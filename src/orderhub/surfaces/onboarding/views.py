@@ -8,7 +8,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import catalog, orders, providers, qualification
+from orderhub.onboarding import catalog, orders, payments, providers, qualification
 from orderhub.surfaces.onboarding import schemas as s
 from orderhub.surfaces.schemas import money
 
@@ -40,7 +40,7 @@ def sq(result: Row) -> s.SqOut:
 
 
 def order(session: Session, row: Row) -> s.OrderOut:
-    """The order with its qualifications and event history (read here)."""
+    """The order with its qualifications, payments and event history (read here)."""
     results = orders.qualifications_of(session, order_id=row.id)
     return s.OrderOut(
         id=row.id,
@@ -49,6 +49,8 @@ def order(session: Session, row: Row) -> s.OrderOut:
         package_plan_id=row.package_plan_id,
         qualifications=[sq(r) for r in results],
         qualified_service_types=sorted(qualification.qualified_types(results)),
+        payment=payment_summary(session, row),
+        payments=[payment(p) for p in payments.of_order(session, order_id=row.id)],
         created_at=row.created_at,
         updated_at=row.updated_at,
         events=[
@@ -92,6 +94,7 @@ def note(row: Row) -> s.NoteOut:
 def payment(row: Row) -> s.PaymentOut:
     return s.PaymentOut(
         id=row.id,
+        order_id=row.order_id,
         amount=money(row.amount_cents),
         currency=row.currency,
         status=row.status,
@@ -99,4 +102,16 @@ def payment(row: Row) -> s.PaymentOut:
         card={"brand": row.card_brand, "last4": row.card_last4},
         reference=row.reference,
         created_at=row.created_at,
+        settled_at=row.settled_at,
+    )
+
+
+def payment_summary(session: Session, order: Row) -> s.PaymentSummaryOut:
+    found = payments.summary(session, order=order)
+    return s.PaymentSummaryOut(
+        required=found["required"],
+        up_front=None if found["up_front_cents"] is None else money(found["up_front_cents"]),
+        paid=money(found["paid_cents"]),
+        due=None if found["due_cents"] is None else money(found["due_cents"]),
+        currency=found["currency"],
     )

@@ -294,6 +294,20 @@ def onboarding_flow(client: TestClient, rec: Recorder) -> None:
         201,
     )
     _ok(client.get(payments, headers=auth))
+    _ok(client.get(f"{onb}/orders/{submitted['orderId']}/payments", headers=auth))
+    # The phone SQ under its alias path, on a second order of the account.
+    again = _ok(client.post(f"{onb}/accounts/{account_id}/orders", headers=auth), 201)
+    phone = {"serviceTypeId": "voip-line", "phoneNumber": "2175550101"}
+    _ok(client.post(f"{onb}/orders/{again['id']}/sq/phone", headers=auth, json=phone))
+    # A provider's onboarding settings (operations).
+    provider = "/operator/v1/partners/prt_sandbox_b"
+    _ok(client.get(f"{provider}/onboarding-settings", headers=operator))
+    realms = {"realms": ["isp-b.example", "voice-b.example"]}
+    _ok(client.put(f"{provider}/identifier-realms", headers=operator, json=realms))
+    _ok(client.get(f"{provider}/identifier-realms", headers=operator))
+    terms_off = {"termsModule": False}
+    _ok(client.patch(f"{provider}/onboarding-settings", headers=operator, json=terms_off))
+    _ok(client.delete(f"{provider}/identifier-realms", headers=operator))
     service_id = submitted["serviceIds"][0]
     _ok(client.post(f"/operator/v1/inventory/services/{service_id}/activate", headers=operator))
 
