@@ -71,6 +71,14 @@ def credit_body(**overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
+def submit_credit(client: Any, headers: dict[str, str], order_id: str, **overrides: Any) -> None:
+    """An approved credit decision for the order (numbers are reserved after credit)."""
+    response = client.post(
+        f"{BASE}/v1/order/{order_id}/credit.submit", json=credit_body(**overrides), headers=headers
+    )
+    assert response.status_code == 200, response.text
+
+
 def fulfillment_body(**overrides: Any) -> dict[str, Any]:
     return {
         "method": "shipping",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from orderhub.ids import utcnow
 from orderhub.ledger.models import Order
 from orderhub.numbers.models import PhoneNumber
-from tests.helpers import BASE, create_order, is_problem, ready_order, sign_in
+from tests.helpers import BASE, create_order, is_problem, ready_order, sign_in, submit_credit
 
 CART = {"items": [{"offerId": "plan-unlimited-extra", "quantity": 1}]}
 
@@ -91,6 +91,7 @@ def test_an_expired_reservation_blocks_submission_and_frees_the_number(client, d
     assert [p["code"] for p in problems["problems"]] == ["reservation_expired", "number_missing"]
     # The expired number is back in the pool: another order may take it.
     other = create_order(client, headers)
+    submit_credit(client, headers, other["id"])
     taken = client.patch(
         f"{BASE}/v1/order/{other['id']}/number.reserve",
         headers=headers,

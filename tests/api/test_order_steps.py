@@ -14,6 +14,7 @@ from tests.helpers import (
     fulfillment_body,
     is_problem,
     sign_in,
+    submit_credit,
 )
 
 
@@ -164,6 +165,7 @@ def test_patch_before_post_is_a_409(client, alex):
 def test_number_search_and_reserve(client, alex):
     headers, order = alex
     oid, item = order["id"], order["items"][0]["id"]
+    submit_credit(client, headers, oid)
     found = client.post(
         f"{BASE}/v1/order/{oid}/number.available",
         json={"areaCode": "972", "count": 3},
@@ -190,6 +192,8 @@ def test_number_search_and_reserve(client, alex):
 def test_a_number_held_by_another_order_is_a_409(client, alex):
     headers, order = alex
     other = create_order(client, headers)
+    for o in (order, other):
+        submit_credit(client, headers, o["id"])
     number = client.post(
         f"{BASE}/v1/order/{order['id']}/number.available",
         json={"areaCode": "214", "count": 1},
@@ -242,6 +246,7 @@ def test_reserving_for_an_item_without_lines_is_refused(client, alex):
 
 def test_a_number_outside_the_pool_is_a_404(client, alex):
     headers, order = alex
+    submit_credit(client, headers, order["id"])
     response = client.patch(
         f"{BASE}/v1/order/{order['id']}/number.reserve",
         headers=headers,

@@ -13,6 +13,7 @@ from tests.helpers import (
     random_phone,
     ready_order,
     sign_in,
+    submit_credit,
 )
 
 
@@ -209,7 +210,8 @@ def test_too_many_lines_for_the_credit_policy_blocks_submission(client):
     headers = sign_in(client)
     order = ready_order(client, headers, items=[{"offerId": "bundle-family-4", "quantity": 2}])
     problems = client.get(f"{BASE}/V1/order/{order['id']}/validate", headers=headers).json()
-    assert [p["code"] for p in problems["problems"]] == ["too_many_lines"]
+    # Numbers past the policy's five were refused at reserve time: three lines lack one.
+    assert [p["code"] for p in problems["problems"]] == ["too_many_lines", "number_missing"]
     assert problems["problems"][0]["maxLines"] == 5
 
 
@@ -232,6 +234,7 @@ def test_cancel_releases_numbers_and_is_recorded(client):
         client.post(f"{BASE}/v1/order/{oid}/cancel", headers=headers), 409, "invalid_transition"
     )
     other = create_order(client, headers)
+    submit_credit(client, headers, other["id"])
     taken = client.patch(
         f"{BASE}/v1/order/{other['id']}/number.reserve",
         headers=headers,

@@ -13,7 +13,7 @@ from orderhub.customers.models import Customer
 from orderhub.ledger.models import Order
 from orderhub.numbers.models import PhoneNumber
 from tests.e2e.conftest import ORDERHUB
-from tests.helpers import BASE, create_order, sign_in
+from tests.helpers import BASE, create_order, sign_in, submit_credit
 
 
 def test_demo_command_submits_an_order_that_is_in_the_database(serve, database):
@@ -56,6 +56,8 @@ def test_fifty_concurrent_requests_for_one_number_have_one_winner(serve, databas
     with httpx.Client(base_url=url, timeout=60) as client:
         headers = sign_in(client)
         orders = [create_order(client, headers) for _ in range(50)]
+        for order in orders:  # numbers come after credit
+            submit_credit(client, headers, order["id"])
     number = "9725551500"
 
     def reserve(order: dict) -> int:

@@ -12,14 +12,16 @@ from orderhub.identity.tokens import Principal
 from orderhub.numbers import service as numbers
 from orderhub.numbers.models import PhoneNumber
 from orderhub.orders import service as orders
+from tests.integration.credit_helpers import decide_credit
 
 ALEX = Principal("2145550100", "cus_alex_bell", 2**31)
 RACERS = 50
 
 
 def _draft_orders(database, count: int) -> list[str]:
+    """Orders of one plan with an approved credit decision (numbers come after credit)."""
     with database.transaction() as session:
-        return [
+        order_ids = [
             orders.create(
                 session,
                 principal=ALEX,
@@ -29,6 +31,9 @@ def _draft_orders(database, count: int) -> list[str]:
             )
             for _ in range(count)
         ]
+        for order_id in order_ids:
+            decide_credit(session, order_id=order_id)
+        return order_ids
 
 
 def test_fifty_concurrent_reservations_of_one_number_have_one_winner(database):

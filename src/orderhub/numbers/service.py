@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from orderhub.credit.models import CreditApplication
 from orderhub.customers.models import Address
-from orderhub.errors import Conflict, NotFound, ValidationFailed
+from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.ledger import service as ledger
 from orderhub.numbers import rules
@@ -117,8 +118,28 @@ _ASKED = select(
     _TARGET.with_only_columns(N.order_id).scalar_subquery().label("holder"),
     _TARGET.with_only_columns(N.reserved_until).scalar_subquery().label("reserved_until"),
 )
-# The customer's area, for a reservation.
-_RESERVE_FACTS = select(_CUSTOMER_ZIP.label("zip_code"))
+# What a reservation is checked against, in one statement: the credit policy, the
+# customer's area, and the order's live reservations other than the number asked for
+# (all of them and the item's). The order row is locked (orders.claim_for_change), so
+# no other reservation of this order runs between this count and the claim.
+_CREDIT = select(CreditApplication).where(CreditApplication.order_id == bindparam("holder"))
+_LIVE_HELD = (
+    select(func.count())
+    .select_from(NUMBERS)
+    .where(
+        N.order_id == bindparam("holder"),
+        N.status == "reserved",
+        N.reserved_until > bindparam("now"),
+        N.number != bindparam("target"),
+    )
+)
+_RESERVE_FACTS = select(
+    _CREDIT.with_only_columns(CreditApplication.decision).scalar_subquery().label("decision"),
+    _CREDIT.with_only_columns(CreditApplication.max_lines).scalar_subquery().label("max_lines"),
+    _CUSTOMER_ZIP.label("zip_code"),
+    _LIVE_HELD.scalar_subquery().label("held"),
+    _LIVE_HELD.where(N.item_id == bindparam("item")).scalar_subquery().label("held_for_item"),
+)
 _KNOWN_BETWEEN = select(N.number).where(N.number.between(bindparam("low"), bindparam("high")))
 _ADD = insert(NUMBERS)
 # A NANP area code or exchange: three digits, the first neither 0 nor 1.
@@ -128,6 +149,16 @@ _NANP_PART = re.compile(r"[2-9][0-9]{2}")
 class NumberUnavailable(Conflict):
     code = "number_unavailable"
     title = "Number unavailable"
+
+
+class CreditRequired(Conflict):
+    code = "credit_required"
+    title = "Credit not accepted"
+
+
+class MaxLinesExceeded(Conflict):
+    code = "max_lines_exceeded"
+    title = "Credit policy line limit reached"
 
 
 @dataclass(frozen=True)
@@ -231,14 +262,42 @@ def reserve(
 
 
 def _check_policy(session: Session, *, order: Row, item_lines: int, params: dict) -> None:
-    """A number must be local to the customer's service address."""
+    """Seed 001's order: numbers come after the credit policy has set the line limit, and
+    a reservation that would hold more lines than it allows is refused now, not at submit;
+    a number must be local to the customer's service address."""
     facts = session.execute(_RESERVE_FACTS, params | {"customer": order.customer_id}).one()
+    if facts.decision is None:
+        raise CreditRequired(
+            "Submit the credit application before reserving numbers: its policy sets how "
+            "many lines the order may have.",
+            errors=[FieldProblem("credit", "credit_required", "No credit application yet.")],
+        )
+    if facts.decision != "approved":
+        message = f"The credit decision is {facts.decision}; numbers need an approval."
+        raise CreditRequired(
+            message,
+            errors=[FieldProblem("credit", "credit_required", message)],
+            extra={"decision": facts.decision},
+        )
     number = params["target"]
     if not rules.in_area(number, facts.zip_code):
         raise ValidationFailed.one(
             "number",
             "number_not_in_area",
             f"Number {number} is not local to the customer's service address.",
+        )
+    lines = rules.lines_after_reserving(
+        held=facts.held, held_for_item=facts.held_for_item, item_lines=item_lines
+    )
+    if lines > facts.max_lines:
+        message = (
+            f"The credit policy allows {facts.max_lines} line(s); this reservation would "
+            f"make {lines}."
+        )
+        raise MaxLinesExceeded(
+            message,
+            errors=[FieldProblem("number", "max_lines_exceeded", message)],
+            extra={"maxLines": facts.max_lines, "lines": lines},
         )
 
 
