@@ -2,9 +2,10 @@
 
 Options are answered as the browser takes them (`navigator.credentials.create({publicKey})`
 and `.get({publicKey})`), binary values in base64url. A credential is sent back as the
-browser's `PublicKeyCredential.toJSON()` gives it: its known members are checked here,
-members a browser adds beyond them (`publicKeyAlgorithm`, `clientExtensionResults`...)
-are ignored rather than refused, since they vary by browser and carry nothing we use.
+browser's `PublicKeyCredential.toJSON()` gives it (WebAuthn level 3): every member that
+JSON may hold is declared and bounded here, including those we do not use
+(`publicKeyAlgorithm`, `clientExtensionResults`...), and anything else is refused like
+any unknown field.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from orderhub.surfaces.schemas import Id, Name, RequestModel, WireModel, path_id
 
@@ -33,48 +34,81 @@ AttestationText = _b64url(32_768)  # "packed" attestation with certificates: a f
 AuthenticatorDataText = _b64url(4096)
 SignatureText = _b64url(1024)
 UserHandleText = _b64url(128, empty=True)
+PublicKeyText = _b64url(4096)
+BlobText = _b64url(4096)
+PrfText = _b64url(128)
 
 
-class _BrowserModel(BaseModel):
-    """What a browser sends: named members checked, any others ignored."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+Attachment = Literal["platform", "cross-platform"]
 
 
-class AttestationResponseIn(_BrowserModel):
+class CredPropsIn(RequestModel):
+    rk: bool | None = None
+
+
+class LargeBlobIn(RequestModel):
+    supported: bool | None = None
+    blob: BlobText | None = None
+    written: bool | None = None
+
+
+class PrfValuesIn(RequestModel):
+    first: PrfText
+    second: PrfText | None = None
+
+
+class PrfIn(RequestModel):
+    enabled: bool | None = None
+    results: PrfValuesIn | None = None
+
+
+class ClientExtensionResultsIn(RequestModel):
+    """The extension outputs browsers report (`getClientExtensionResults()`); not used."""
+
+    cred_props: CredPropsIn | None = None
+    appid: bool | None = None
+    appid_exclude: bool | None = None
+    hmac_create_secret: bool | None = None
+    large_blob: LargeBlobIn | None = None
+    prf: PrfIn | None = None
+
+
+class AttestationResponseIn(RequestModel):
     client_data_json: Annotated[ClientDataText, Field(alias="clientDataJSON")]
     attestation_object: Annotated[AttestationText, Field(alias="attestationObject")]
     transports: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=10)] = []
+    # What toJSON() adds from the attestation object; read from that object, not these.
+    authenticator_data: AuthenticatorDataText | None = None
+    public_key: PublicKeyText | None = None
+    public_key_algorithm: Annotated[int, Field(ge=-65536, le=65535)] | None = None
 
 
-class RegistrationCredentialIn(_BrowserModel):
+class RegistrationCredentialIn(RequestModel):
     id: CredentialIdText
-    raw_id: Annotated[CredentialIdText, Field(alias="rawId")]
+    raw_id: CredentialIdText
     type: Literal["public-key"]
     response: AttestationResponseIn
-    authenticator_attachment: Annotated[
-        Literal["platform", "cross-platform"] | None, Field(alias="authenticatorAttachment")
-    ] = None
+    authenticator_attachment: Attachment | None = None
+    client_extension_results: ClientExtensionResultsIn | None = None
 
 
-class AssertionResponseIn(_BrowserModel):
+class AssertionResponseIn(RequestModel):
     client_data_json: Annotated[ClientDataText, Field(alias="clientDataJSON")]
     authenticator_data: Annotated[AuthenticatorDataText, Field(alias="authenticatorData")]
     signature: SignatureText
     user_handle: Annotated[UserHandleText | None, Field(alias="userHandle")] = None
 
 
-class AuthenticationCredentialIn(_BrowserModel):
+class AuthenticationCredentialIn(RequestModel):
     id: CredentialIdText
-    raw_id: Annotated[CredentialIdText, Field(alias="rawId")]
+    raw_id: CredentialIdText
     type: Literal["public-key"]
     response: AssertionResponseIn
-    authenticator_attachment: Annotated[
-        Literal["platform", "cross-platform"] | None, Field(alias="authenticatorAttachment")
-    ] = None
+    authenticator_attachment: Attachment | None = None
+    client_extension_results: ClientExtensionResultsIn | None = None
 
 
-def credential_json(credential: _BrowserModel) -> dict[str, Any]:
+def credential_json(credential: RequestModel) -> dict[str, Any]:
     """The credential as py_webauthn reads it (the browser's JSON, empty members left out)."""
     data = credential.model_dump(by_alias=True, exclude_none=True)
     if data.get("response", {}).get("userHandle") == "":
