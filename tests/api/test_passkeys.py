@@ -340,3 +340,29 @@ def test_the_list_pages(client, alex):
     rest = client.get(f"{BASE}/v1/passkeys", params={"offset": 2}, headers=alex).json()
     assert len(first["passkeys"]) == 2 and len(rest["passkeys"]) == 1
     assert {p["id"] for p in first["passkeys"]}.isdisjoint(p["id"] for p in rest["passkeys"])
+
+
+def test_a_repeated_create_with_its_idempotency_key_answers_the_first_passkey(client, alex, phone):
+    options = registration_options(client, alex)
+    body = {"challengeId": options["challengeId"], "credential": phone.create(options)}
+    headers = alex | {"Idempotency-Key": "passkey-1"}
+    first = client.post(f"{BASE}/v1/passkeys", json=body, headers=headers)
+    again = client.post(f"{BASE}/v1/passkeys", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(client.get(f"{BASE}/v1/passkeys", headers=alex).json()["passkeys"]) == 1
+
+
+def test_a_browsers_extra_members_are_taken_and_unknown_ones_refused(client, alex, phone):
+    options = registration_options(client, alex)
+    credential = phone.create(options)
+    credential["clientExtensionResults"] = {"credProps": {"rk": True}}
+    credential["response"] |= {"publicKeyAlgorithm": -7, "authenticatorData": "SZYN5YgO"}
+    unknown = credential | {"surprise": 1}
+    body = {"challengeId": options["challengeId"], "credential": unknown}
+    refused = client.post(f"{BASE}/v1/passkeys", json=body, headers=alex)
+    assert is_problem(refused, 422)
+    assert refused.json()["errors"][0]["field"] == "credential.surprise"
+    body = {"challengeId": options["challengeId"], "credential": credential}
+    assert client.post(f"{BASE}/v1/passkeys", json=body, headers=alex).status_code == 201
