@@ -166,6 +166,8 @@ class OfferPromotion(Shape):
 class Eligibility(Shape):
     zip_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{1,5}$")]] = []
     customer_types: list[CustomerType] = []
+    min_existing_lines: Annotated[int, Field(ge=0, le=1000)] | None = None
+    max_existing_lines: Annotated[int, Field(ge=0, le=1000)] | None = None
 
 
 class Offer(Shape):

@@ -230,7 +230,7 @@ def test_loading_a_file_twice_adds_nothing_twice(name, database_url, database, t
 @pytest.mark.parametrize(
     ("name", "argument", "output"),
     [
-        ("catalog", "catalog.json", "loaded 13 offers and 3 stores"),
+        ("catalog", "catalog.json", "loaded 14 offers and 3 stores"),
         ("business-catalog", "business_catalog.json", "loaded 3 business products"),
         ("onboarding-catalog", "onboarding", "loaded 3 service types, 3 packages"),
         ("customers", "customers.json", "loaded 4 customers (0 added, 4 updated)"),

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from orderhub.catalog.rules import Eligibility, best_promotion, eligibility
+from orderhub.catalog.rules import Eligibility, best_promotion, eligibility, needs_existing_lines
 
 TEXAS_CONSUMERS = {"zipPrefixes": ["75", "760"], "customerTypes": ["consumer"]}
 
@@ -82,3 +82,19 @@ def test_best_promotion_tie_keeps_the_first() -> None:
     second = {"code": "B", "monthlyDiscountCents": 1000}
 
     assert best_promotion([first, second]) is first
+
+
+@pytest.mark.parametrize(
+    ("lines", "eligible"), [(None, True), (0, False), (1, True), (3, True), (4, False)]
+)
+def test_existing_lines_bound_who_may_buy(lines: int | None, eligible: bool) -> None:
+    rules = {"minExistingLines": 1, "maxExistingLines": 3}
+    verdict = eligibility(rules, zip_code=None, customer_type=None, existing_lines=lines)
+    assert verdict.eligible is eligible
+    assert (verdict.reason is None) is eligible
+
+
+def test_only_line_rules_ask_for_the_line_count() -> None:
+    assert needs_existing_lines({"minExistingLines": 1})
+    assert needs_existing_lines({"maxExistingLines": 0})
+    assert not needs_existing_lines({"customerTypes": ["consumer"], "zipPrefixes": ["752"]})

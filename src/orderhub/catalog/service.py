@@ -3,20 +3,82 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from orderhub.catalog import rules
 from orderhub.catalog.models import Offer
+from orderhub.customers.models import Address, Customer
 from orderhub.fulfillment.models import Store
 from orderhub.ids import utcnow
+from orderhub.inventory.models import InventoryAccount, Subscriber
 
 OFFERS = Offer.__table__
 _ACTIVE = select(OFFERS).where(OFFERS.c.active.is_(True)).order_by(OFFERS.c.sort_order, OFFERS.c.id)
 _ACTIVE_IN_CATEGORY = _ACTIVE.where(OFFERS.c.category == bindparam("category"))
 _OFFERS_BY_ID = select(OFFERS).where(OFFERS.c.id.in_(bindparam("ids", expanding=True)))
+# The lines a customer already has, on any of its accounts, cancelled ones aside.
+_EXISTING_LINES = (
+    select(func.count())
+    .select_from(Subscriber)
+    .join(InventoryAccount, InventoryAccount.number == Subscriber.account_number)
+    .where(
+        InventoryAccount.customer_id == bindparam("customer_id"),
+        Subscriber.status != "cancelled",
+    )
+)
+# Everything eligibility asks about a customer, in one statement: type, the ZIP code of
+# its first address (as orders are checked, customers.ordering_facts), existing lines.
+_CUSTOMER_FACTS = select(
+    Customer.type,
+    select(Address.zip_code)
+    .where(Address.customer_id == Customer.id)
+    .order_by(Address.kind)
+    .limit(1)
+    .scalar_subquery()
+    .label("zip_code"),
+    _EXISTING_LINES.scalar_subquery().label("existing_lines"),
+).where(Customer.id == bindparam("customer_id"))
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who is shopping, as eligibility sees them (None: not known)."""
+
+    customer_type: str | None = None
+    zip_code: str | None = None
+    existing_lines: int | None = None
+
+    def may_buy(self, offer: Row) -> bool:
+        return rules.eligibility(
+            offer.eligibility,
+            zip_code=self.zip_code,
+            customer_type=self.customer_type,
+            existing_lines=self.existing_lines,
+        ).eligible
+
+
+# A signed-in prospect (no customer record yet) becomes a consumer customer without an
+# address or lines with its first order.
+PROSPECT = Buyer(customer_type="consumer", zip_code=None, existing_lines=0)
+
+
+def buyer(session: Session, *, customer_id: str | None) -> Buyer:
+    """The signed-in customer's eligibility facts; a prospect's when there is no record."""
+    if customer_id is None:
+        return PROSPECT
+    facts = session.execute(_CUSTOMER_FACTS, {"customer_id": customer_id}).first()
+    if facts is None:
+        return PROSPECT
+    return Buyer(facts.type, facts.zip_code, facts.existing_lines)
+
+
+def existing_lines(session: Session, *, customer_id: str) -> int:
+    """How many lines the customer already has (cancelled ones aside)."""
+    return session.execute(_EXISTING_LINES, {"customer_id": customer_id}).scalar_one()
 
 
 def list_offers(
@@ -27,19 +89,22 @@ def list_offers(
     customer_type: str | None,
     limit: int,
     offset: int,
+    caller: Buyer | None = None,
 ) -> tuple[list[Row], int]:
-    """Active offers, filtered by category and eligibility, one page of them and the total."""
+    """Active offers, filtered by category and eligibility, one page of them and the total.
+
+    The explicit filters (`zip_code`, `customer_type`) and the caller's own facts both
+    apply: a filter narrows what the caller may buy, it never widens it."""
     rows = (
         session.execute(_ACTIVE_IN_CATEGORY, {"category": category})
         if category
         else session.execute(_ACTIVE)
     )
+    asked = Buyer(customer_type=customer_type, zip_code=zip_code)
     offers = [
         offer
         for offer in rows
-        if rules.eligibility(
-            offer.eligibility, zip_code=zip_code, customer_type=customer_type
-        ).eligible
+        if asked.may_buy(offer) and (caller is None or caller.may_buy(offer))
     ]
     return offers[offset : offset + limit], len(offers)
 

@@ -145,6 +145,12 @@ def create(
     """A draft order (the cart) for the caller, priced from the catalog; returns its id."""
     customer = _ordering_customer(session, principal, customer_id, new_customer)
     offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in items])
+    # Counted only when an offer asks: no statement for the usual cart.
+    lines = (
+        catalog.existing_lines(session, customer_id=customer.id)
+        if any(catalog_rules.needs_existing_lines(o.eligibility) for o in offers.values())
+        else None
+    )
     problems = []
     for index, item in enumerate(items):
         offer = offers.get(item.offer_id)
@@ -156,7 +162,10 @@ def create(
             )
             continue
         verdict = catalog_rules.eligibility(
-            offer.eligibility, zip_code=customer.zip_code, customer_type=customer.type
+            offer.eligibility,
+            zip_code=customer.zip_code,
+            customer_type=customer.type,
+            existing_lines=lines,
         )
         if not verdict.eligible:
             problems.append(

@@ -68,7 +68,9 @@ async def list_offers(
         Literal["consumer", "business"] | None, Query(alias="customerType")
     ] = None,
 ) -> s.OffersOut:
-    """Current offers and bundles, filtered by category and by who and where may buy them."""
+    """Current offers and bundles available to the signed-in customer: those their type,
+    the ZIP code of their service address and the lines they already have make them
+    eligible for. `category`, `zipCode` and `customerType` narrow that further."""
     offers, total = catalog.list_offers(
         session,
         category=category,
@@ -76,6 +78,7 @@ async def list_offers(
         customer_type=customer_type,
         limit=page.limit,
         offset=page.offset,
+        caller=catalog.buyer(session, customer_id=caller_customer_id(session, principal)),
     )
     return s.OffersOut(
         offers=[views.offer(o) for o in offers],
