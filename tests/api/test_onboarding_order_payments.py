@@ -9,7 +9,7 @@ from datetime import timedelta
 from orderhub.ids import utcnow
 from orderhub.onboarding import payment_recovery, payments
 from tests.api.b2b_helpers import OPERATOR, SANDBOX_CLIENT_B, partner_headers
-from tests.api.test_onboarding import ONB, new_order
+from tests.api.test_onboarding import ONB, new_account, new_order
 from tests.api.test_onboarding_modules import configured_order
 from tests.helpers import is_problem
 
@@ -223,3 +223,41 @@ def test_the_recovery_pass_asks_the_port_about_pending_payments(client, monkeypa
     assert shown["payment"]["paid"] == "5.00"
     assert [c.amount_cents for c in sandbox_ledger(client)] == [500]
     assert recover(timedelta(minutes=16)) == 0
+
+
+def test_an_account_payment_kept_before_0019_is_replayed_not_charged_again(client):
+    import hashlib
+    import hmac
+
+    from sqlalchemy import update
+
+    from orderhub.idempotency import service as idempotency
+
+    headers = partner_headers(client)
+    account = new_account(client, headers)
+    path = f"{ONB}/accounts/{account['id']}/payments"
+    body = {"amount": "25.00", "currency": "USD", "card": CARD}
+    first = client.post(path, json=body, headers=headers | {"Idempotency-Key": "old-1"})
+    assert first.status_code == 201
+    # As the code before 0019 left it: the answer in the idempotency store, no request key.
+    runtime = client.app.state.runtime
+    card = hmac.new(runtime.key, CARD["number"].encode(), hashlib.sha256).hexdigest()
+    fingerprint = idempotency.fingerprint(
+        "POST", path, {"amount": "25.00", "currency": "USD", "card": card}
+    )
+    with runtime.database.transaction() as session:
+        session.execute(update(payments.PAYMENTS).values(request_key=None, request_hash=None))
+        idempotency.remember(
+            session,
+            scope="partner:prt_sandbox",
+            key="old-1",
+            request_hash=fingerprint,
+            status_code=201,
+            body=first.json(),
+        )
+
+    again = client.post(path, json=body, headers=headers | {"Idempotency-Key": "old-1"})
+
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(sandbox_ledger(client)) == 1

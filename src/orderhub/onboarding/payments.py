@@ -106,6 +106,10 @@ def problems(*, amount_cents: int, currency: str, card: Card, today: date) -> li
     return found
 
 
+def get(session: Session, *, payment_id: str) -> Row | None:
+    return session.execute(_GET, {"b_id": payment_id}).first()
+
+
 def earlier(session: Session, *, keyed: Keyed | None) -> Row | None:
     """The payment an earlier try of this request made (in any status), None for a new
     request; 422 `key_reused` when the key came with another request."""

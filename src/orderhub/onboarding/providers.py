@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from orderhub.db import serialize_on
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import utcnow
 from orderhub.onboarding.models import ProviderSettings
@@ -85,6 +86,8 @@ def change(
     """Change what is given (None leaves a switch as it is; `identifier_realms=None`
     clears the realms, back to each account's own)."""
     _require_partner(session, partner_id)
+    # Update-or-insert: two first changes of one partner must not both insert.
+    serialize_on(session, f"onboarding-provider:{partner_id}")
     current = of(session, partner_id=partner_id)
     realms = current.identifier_realms
     if identifier_realms is not _UNSET:

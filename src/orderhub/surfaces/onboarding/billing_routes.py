@@ -104,6 +104,18 @@ async def create_account_payment(
         accounts.get(session, partner_id=partner.partner_id, account_id=id)
         if (made := payments.earlier(session, keyed=keyed)) is not None:
             return made, True
+        if keyed is not None:
+            # A payment made before charges left the transaction (migration 0019) kept
+            # its answer in the idempotency store, under the same fingerprint.
+            kept = idempotency.replay(
+                session,
+                scope=idempotency_scope(partner),
+                key=idempotency_key,
+                request_hash=keyed.fingerprint,
+                ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+            )
+            if kept is not None and (made := payments.get(session, payment_id=kept.body["id"])):
+                return made, True
         intent = payments.open_intent(
             session,
             account_id=id,
