@@ -6,9 +6,9 @@ on SQLite the write lock is held for one short batch). A cycle runs one batch pe
 the loop (worker_loop.run) runs cycles back to back while there is work, then naps.
 
 Kept forever: orders and their histories, lines and theirs (audit trails). Pruned:
-expired Idempotency-Key answers, spent one-time codes, finished webhook deliveries and
-dispatched outbox events past the retention age (polling sees them until then),
-sandbox messages, and idle failed-attempt budgets.
+expired Idempotency-Key answers, spent one-time codes and passkey challenges, finished
+webhook deliveries and dispatched outbox events past the retention age (polling sees them
+until then), sandbox messages, and idle failed-attempt budgets.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from orderhub.adapters.messaging import SentMessage
 from orderhub.config import Settings
 from orderhub.db import Database
 from orderhub.idempotency.models import IdempotencyRecord
-from orderhub.identity.models import AttemptBudget, OtpChallenge
+from orderhub.identity.models import AttemptBudget, OtpChallenge, PasskeyChallenge
 from orderhub.ids import utcnow
 from orderhub.webhooks import dispatch
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 
 IDEMPOTENCY = IdempotencyRecord.__table__
 CHALLENGES = OtpChallenge.__table__
+PASSKEY_CHALLENGES = PasskeyChallenge.__table__
 DELIVERIES = WebhookDelivery.__table__
 EVENTS = OutboxEvent.__table__
 MESSAGES = SentMessage.__table__
@@ -80,6 +81,12 @@ def rules(settings: Settings) -> list[Rule]:
             CHALLENGES,
             CHALLENGES.c.expires_at,
             lambda now: CHALLENGES.c.expires_at < now - otp_keep,
+        ),
+        # Passkey ceremonies' challenges: single use, five minutes; kept as long as codes.
+        Rule(
+            PASSKEY_CHALLENGES,
+            PASSKEY_CHALLENGES.c.expires_at,
+            lambda now: PASSKEY_CHALLENGES.c.expires_at < now - otp_keep,
         ),
         Rule(
             DELIVERIES,

@@ -11,7 +11,15 @@ from sqlalchemy import func, insert, select, update
 
 from orderhub import retention
 from orderhub.ids import new_id, utcnow
-from orderhub.retention import BUDGETS, CHALLENGES, DELIVERIES, EVENTS, IDEMPOTENCY, MESSAGES
+from orderhub.retention import (
+    BUDGETS,
+    CHALLENGES,
+    DELIVERIES,
+    EVENTS,
+    IDEMPOTENCY,
+    MESSAGES,
+    PASSKEY_CHALLENGES,
+)
 from orderhub.webhooks.dispatch import CURSOR, CURSORS
 from orderhub.webhooks.models import WebhookSubscription
 
@@ -45,6 +53,18 @@ def _seed(session, *, age: timedelta, tag: str, status: str = "delivered") -> No
             "code_hash": "0" * 64,
             "attempts": 0,
             "expires_at": then + timedelta(minutes=10),
+            "consumed_at": None,
+            "created_at": then,
+        },
+    )
+    session.execute(
+        insert(PASSKEY_CHALLENGES),
+        {
+            "id": new_id("pkc"),
+            "purpose": "authentication",
+            "challenge_hash": "0" * 64,
+            "customer_id": None,
+            "expires_at": then + timedelta(minutes=5),
             "consumed_at": None,
             "created_at": then,
         },
@@ -127,7 +147,15 @@ def test_old_rows_are_pruned_in_batches_and_young_ones_kept(database, settings):
     with database.transaction() as session:
         before = {
             t.name: _rows(session, t)
-            for t in (IDEMPOTENCY, CHALLENGES, EVENTS, DELIVERIES, MESSAGES, BUDGETS)
+            for t in (
+                IDEMPOTENCY,
+                CHALLENGES,
+                PASSKEY_CHALLENGES,
+                EVENTS,
+                DELIVERIES,
+                MESSAGES,
+                BUDGETS,
+            )
         }
         for n in range(3):
             _seed(session, age=timedelta(days=40), tag=f"old{n}")
@@ -143,17 +171,26 @@ def test_old_rows_are_pruned_in_batches_and_young_ones_kept(database, settings):
     with database.transaction() as session:
         after = {
             t.name: _rows(session, t)
-            for t in (IDEMPOTENCY, CHALLENGES, EVENTS, DELIVERIES, MESSAGES, BUDGETS)
+            for t in (
+                IDEMPOTENCY,
+                CHALLENGES,
+                PASSKEY_CHALLENGES,
+                EVENTS,
+                DELIVERIES,
+                MESSAGES,
+                BUDGETS,
+            )
         }
     # The young rows stay; the pending delivery and its event stay; the old idempotency
     # keys, codes, messages and budgets of the pending seed go too (they are old).
     assert after["idempotency_records"] == before["idempotency_records"] + 1
     assert after["otp_challenges"] == before["otp_challenges"] + 1
+    assert after["passkey_challenges"] == before["passkey_challenges"] + 1
     assert after["sandbox_messages"] == before["sandbox_messages"] + 1
     assert after["attempt_budgets"] == before["attempt_budgets"] + 1
     assert after["webhook_deliveries"] == before["webhook_deliveries"] + 2
     assert after["outbox_events"] == before["outbox_events"] + 2
-    assert sum(cycles) == 3 * 6 + 4  # 3 old seeds x 6 kinds, and the pending seed's 4
+    assert sum(cycles) == 3 * 7 + 5  # 3 old seeds x 7 kinds, and the pending seed's 5
 
 
 def test_a_locked_budget_is_kept_however_idle(database, settings):
