@@ -15,6 +15,7 @@ from orderhub.adapters.payments import PaymentProvider, SandboxPayments
 from orderhub.adapters.postal import PostalValidator, SandboxPostalValidator
 from orderhub.adapters.provisioning import Provisioning, SandboxProvisioning
 from orderhub.adapters.qualification import Qualifier, SandboxQualifier
+from orderhub.adapters.site_qualification import SandboxSiteQualifier, SiteQualifier
 from orderhub.config import Settings
 
 
@@ -26,6 +27,7 @@ class Adapters:
     provisioning: Provisioning
     fulfillment: Fulfillment
     qualifier: Qualifier
+    site_qualifier: SiteQualifier
     payments: PaymentProvider
 
     @classmethod
@@ -41,6 +43,7 @@ class Adapters:
             provisioning=SandboxProvisioning(settings.provisioning_step_seconds),
             fulfillment=SandboxFulfillment(settings.fulfillment_step_seconds),
             qualifier=SandboxQualifier(),
+            site_qualifier=SandboxSiteQualifier(),
             # Sandbox test cards only: a deployment taking real money plugs its provider here.
             payments=SandboxPayments(),
         )

@@ -1,4 +1,4 @@
-"""Quote use cases: create, read, list, update while unlocked, validate."""
+"""Quote use cases: create, read, list, update while unlocked (validate: validation.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.opportunities import service as opportunities
 from orderhub.opportunities.service import CustomerNotQuotable  # noqa: F401 (its old home)
-from orderhub.quotes import rules
 from orderhub.quotes.models import Quote, QuoteItem, QuoteSite
 from orderhub.quotes.states import QuoteStatus, transition
 
@@ -188,29 +187,6 @@ def update(
     return _build(
         session, quote=quote, billing=quote.billing, sites=changes["sites"], postal=postal
     )
-
-
-def validate(session: Session, *, quote: Quote) -> list[rules.QuoteProblem]:
-    """Every problem keeping the quote from being complete; none: it becomes `validated`."""
-    found = detail(session, quote=quote)
-    problems = rules.problems(
-        sites=[
-            rules.SiteFacts(
-                site.name, site.address_valid, [i.missing for i in found.items[site.id]]
-            )
-            for site in found.sites
-        ],
-        billing=quote.billing,
-    )
-    valid = not problems
-    if valid != (quote.status == QuoteStatus.VALIDATED):
-        # Validating a locked quote answers; only a validation that would change it is refused.
-        require_unlocked(quote.id, quote.locked_by_contract_id)
-        quote.status = transition(
-            quote.status, QuoteStatus.VALIDATED if valid else QuoteStatus.DRAFT
-        )
-        quote.validated_at = utcnow() if valid else None
-    return problems
 
 
 def _check_sub_accounts(

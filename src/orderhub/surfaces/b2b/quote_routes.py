@@ -13,6 +13,7 @@ from orderhub.business_catalog import rules as pricing
 from orderhub.business_catalog import service as catalog
 from orderhub.errors import ValidationFailed
 from orderhub.quotes import service as quotes
+from orderhub.quotes import validation
 from orderhub.quotes.states import QuoteStatus
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.b2b import quote_schemas as q
@@ -187,17 +188,21 @@ async def update_quote(
 @router.post(
     "/quotes/{id}/validate",
     response_model=q.QuoteValidationOut,
+    # A problem carries maxAccessSpeed/maxMbps only when it is about speed.
+    response_model_exclude_none=True,
     responses=problem_responses(401, 404, 422, 500),
 )
 async def validate_quote(
-    id: q.QuoteId, partner: PartnerDep, session: SessionDep
+    id: q.QuoteId, partner: PartnerDep, session: SessionDep, runtime: RuntimeDep
 ) -> q.QuoteValidationOut:
-    """Check that every site address passed postal validation and every configuration and
-    the billing preferences are complete. Valid: the quote becomes `validated`."""
+    """Check that every site address passed postal validation, every configuration and
+    the billing preferences are complete, and every product can be served at its site's
+    address at its access speed (site qualification). Valid: the quote becomes
+    `validated`."""
     found = quotes.get_for_partner(
         session, partner_id=partner.partner_id, quote_id=id, for_update=True
     )
-    problems = quotes.validate(session, quote=found)
+    problems = validation.validate(session, quote=found, qualifier=runtime.adapters.site_qualifier)
     return q.QuoteValidationOut(
         quote_id=found.id,
         valid=not problems,

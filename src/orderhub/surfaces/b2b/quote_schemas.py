@@ -202,6 +202,10 @@ class QuoteProblemOut(WireModel):
     rule: str
     message: str
     code: str = Field(deprecated=True, description="Deprecated: the same as `rule`.")
+    # Only on `speed_not_available`: the fastest access speed of the product the site can
+    # have (absent if none), and the site's limit in Mbps.
+    max_access_speed: str | None = None
+    max_mbps: int | None = None
 
 
 class QuoteValidationOut(WireModel):
