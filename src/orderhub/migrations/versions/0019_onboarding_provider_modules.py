@@ -80,9 +80,7 @@ def downgrade() -> None:
     with op.batch_alter_table("onboarding_payments", schema=None) as batch_op:
         batch_op.drop_index("ix_onboarding_payments_status_created")
         batch_op.drop_index("ix_onboarding_payments_order_created")
-        batch_op.drop_constraint(
-            batch_op.f("uq_onboarding_payments_request_key"), type_="unique"
-        )
+        batch_op.drop_constraint(batch_op.f("uq_onboarding_payments_request_key"), type_="unique")
         batch_op.drop_constraint(batch_op.f("uq_onboarding_payments_port_key"), type_="unique")
         batch_op.drop_constraint(
             batch_op.f("fk_onboarding_payments_order_id_onboarding_orders"), type_="foreignkey"

@@ -3,12 +3,15 @@ subscribes to and its identifier realms (onboarding/providers.py)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, StrictBool
 
 from orderhub.surfaces.schemas import RequestModel, WireModel, path_id
 
 PartnerId = path_id("Partner ID")
-Realms = list[str]
+# A realm is a domain-like name; the onboarding rules check its form (realm_format).
+Realm = Annotated[str, Field(max_length=100)]
 _REALMS = "Domain-like names (lower-case letters, digits, dots, hyphens), at most 20."
 
 
@@ -29,7 +32,7 @@ class OnboardingSettingsIn(RequestModel):
 
     terms_module: StrictBool | None = None
     payment_required: StrictBool | None = None
-    identifier_realms: list[str] | None = Field(default=None, max_length=20, description=_REALMS)
+    identifier_realms: list[Realm] | None = Field(default=None, max_length=20, description=_REALMS)
 
 
 class RealmsOut(WireModel):
@@ -41,4 +44,4 @@ class RealmsOut(WireModel):
 
 
 class RealmsIn(RequestModel):
-    realms: list[str] = Field(max_length=20, description=_REALMS)
+    realms: list[Realm] = Field(max_length=20, description=_REALMS)
