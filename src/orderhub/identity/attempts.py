@@ -40,9 +40,6 @@ class AttemptPolicy:
 
 # Passwords (consumer and portal): five wrong in a row lock sign-in for 15 minutes.
 PASSWORD = AttemptPolicy(5, timedelta(minutes=15), timedelta(minutes=15), "password_locked")
-# Passkeys, per passkey: a forged signature is hopeless, so failures are broken or copied
-# authenticators; five in a row lock that passkey (not the customer's other ways in).
-PASSKEY = AttemptPolicy(5, timedelta(minutes=15), timedelta(minutes=15), "passkey_locked")
 PORTAL_PASSWORD = AttemptPolicy(5, timedelta(minutes=15), timedelta(minutes=15))
 # Client secrets are 256 random bits, so guessing is hopeless; the budget bounds the
 # hashing an attacker can make us do, and stays short because client ids are not secret

@@ -25,8 +25,11 @@ from webauthn.helpers import (
     parse_registration_credential_json,
 )
 from webauthn.helpers.cose import COSEAlgorithmIdentifier
+from webauthn.helpers.decode_credential_public_key import decode_credential_public_key
+from webauthn.helpers.decoded_public_key_to_cryptography import decoded_public_key_to_cryptography
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
+    AttestationFormat,
     AuthenticationCredential,
     CollectedClientData,
     RegistrationCredential,
@@ -39,6 +42,11 @@ ALGORITHMS = [
     COSEAlgorithmIdentifier.EDDSA,
     COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
 ]
+
+
+# The options ask for no attestation; "packed" is what self-attestation comes as. Other
+# formats carry certificate chains this service has no policy for.
+ATTESTATION_FORMATS = (AttestationFormat.NONE, AttestationFormat.PACKED)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,8 @@ def check_registration(
     """The verified new credential, or CheckFailed naming what is wrong."""
     client_data = _client_data(credential.response.client_data_json, "webauthn.create", expected)
     try:
-        auth_data = parse_attestation_object(credential.response.attestation_object).auth_data
+        attestation = parse_attestation_object(credential.response.attestation_object)
+        auth_data = attestation.auth_data
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise CheckFailed(
             "passkey_malformed",
@@ -97,8 +106,16 @@ def check_registration(
             "credential.response.attestationObject",
         ) from exc
     _rp_id_hash(auth_data.rp_id_hash, expected, "credential.response.attestationObject")
+    if attestation.fmt not in ATTESTATION_FORMATS:
+        fmt = getattr(attestation.fmt, "value", attestation.fmt)
+        raise CheckFailed(
+            "passkey_attestation_unsupported",
+            f"Attestation format '{fmt}' is not taken here; ask for attestation 'none' "
+            "(the options do).",
+            "credential.response.attestationObject",
+        )
     try:
-        return webauthn.verify_registration_response(
+        verified = webauthn.verify_registration_response(
             credential=credential,
             expected_challenge=client_data.challenge,
             expected_rp_id=expected.rp_id,
@@ -106,8 +123,13 @@ def check_registration(
             require_user_verification=True,
             supported_pub_key_algs=ALGORITHMS,
         )
-    except WebAuthnException as exc:
+        # Attestation "none" does not look at the key: load it now, not at every sign-in.
+        decoded_public_key_to_cryptography(
+            decode_credential_public_key(verified.credential_public_key)
+        )
+    except Exception as exc:  # hostile input fails inside the library in many ways
         raise CheckFailed("passkey_not_verified", f"The passkey was not verified: {exc}") from exc
+    return verified
 
 
 def check_assertion(
@@ -147,7 +169,7 @@ def check_assertion(
             credential_current_sign_count=sign_count,
             require_user_verification=True,
         )
-    except WebAuthnException as exc:
+    except Exception as exc:  # hostile input fails inside the library in many ways
         raise CheckFailed("passkey_not_verified", f"The passkey was not verified: {exc}") from exc
     return verified.new_sign_count
 
@@ -159,6 +181,10 @@ def _client_data(raw: bytes, kind: str, expected: Expected) -> CollectedClientDa
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         message = f"clientDataJSON is not readable: {exc}"
         raise CheckFailed("passkey_malformed", message, field) from exc
+    if not isinstance(client_data.type, str) or not isinstance(client_data.origin, str):
+        raise CheckFailed(
+            "passkey_malformed", "clientDataJSON's type and origin must be strings.", field
+        )
     if client_data.type != kind:
         raise CheckFailed(
             "passkey_wrong_ceremony",

@@ -2,9 +2,13 @@
 removing a customer's passkeys.
 
 Every ceremony starts with options carrying a fresh challenge (passkey_challenges.py:
-hashed, single use, 5 minutes). A challenge is spent even when the answer then fails
-(those errors keep the transaction's writes). The checks of the answer itself are
-passkey_checks.py's.
+hashed, single use, 5 minutes). A challenge is spent by the first readable answer that
+names it, and stays spent when that answer is refused (those errors keep the
+transaction's writes). The checks of the answer itself are passkey_checks.py's.
+
+A failed sign-in locks nothing: without the private key an answer cannot be forged, so a
+lock would protect nothing and would let anybody who knows a customer's phone lock their
+passkey with junk answers.
 """
 
 from __future__ import annotations
@@ -42,7 +46,6 @@ from orderhub.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from orderhub.identity import attempts
 from orderhub.identity import passkey_challenges as challenges
 from orderhub.identity import passkey_checks as checks
 from orderhub.identity.models import PasskeyCredential
@@ -76,6 +79,13 @@ _RECORD_USE = (
     .where(PASSKEYS.c.id == bindparam("b_id"), PASSKEYS.c.sign_count == bindparam("b_seen"))
     .values(sign_count=bindparam("b_count"), last_used_at=bindparam("b_now"))
 )
+# Registrations of one customer take turns (PostgreSQL; SQLite writers always do), so two
+# at once cannot both pass the MAX_PASSKEYS count.
+_LOCK_CUSTOMER = (
+    select(CUSTOMERS.c.id).where(CUSTOMERS.c.id == bindparam("b_customer")).with_for_update()
+)
+# What a name without passkeys is answered with: the shape of one phone's passkey.
+_DECOY_TRANSPORTS = [AuthenticatorTransport.INTERNAL, AuthenticatorTransport.HYBRID]
 _CUSTOMER_CONTACT = select(CUSTOMERS.c.phone, CUSTOMERS.c.email).where(
     CUSTOMERS.c.id == bindparam("b_customer")
 )
@@ -172,6 +182,7 @@ def register(
         parsed,
         PasskeyNotAccepted,
     )
+    session.execute(_LOCK_CUSTOMER, {"b_customer": customer_id})
     if session.execute(_COUNT_OWN, {"b_customer": customer_id}).scalar_one() >= MAX_PASSKEYS:
         raise Conflict(
             f"A customer may have {MAX_PASSKEYS} passkeys; delete one first.",
@@ -215,10 +226,12 @@ def authentication_options(
             rows = session.execute(_OWN_PASSKEYS, {"b_customer": customer_id})
             allowed = [_descriptor(p) for p in rows]
         if not allowed:
-            # One stable, made-up credential: a name without passkeys (or no customer)
-            # answers like one with a passkey, so options tell nobody who is a customer.
+            # One stable, made-up credential shaped like a phone's passkey: a name without
+            # passkeys (or no customer) answers like a customer with one passkey.
             decoy = hmac.new(key, f"passkey-decoy:{parsed[1]}".encode(), hashlib.sha256)
-            allowed = [PublicKeyCredentialDescriptor(id=decoy.digest()[:16])]
+            allowed = [
+                PublicKeyCredentialDescriptor(id=decoy.digest()[:16], transports=_DECOY_TRANSPORTS)
+            ]
     challenge = checks.new_challenge()
     options = webauthn.generate_authentication_options(
         rp_id=settings.webauthn_rp_id,
@@ -247,11 +260,22 @@ def sign_in(
     if passkey is None or (challenge.customer_id not in (None, passkey.customer_id)):
         raise PasskeySignInFailed("This passkey is not registered here (was it deleted?).")
     user_handle = parsed.response.user_handle
+    if user_handle is None and challenge.customer_id is None:
+        # A discoverable sign-in names its user (WebAuthn 7.2): the handle stored with it.
+        raise PasskeySignInFailed(
+            "A sign-in without a username needs the passkey's userHandle.",
+            code="passkey_user_handle_missing",
+            errors=[
+                FieldProblem(
+                    "credential.response.userHandle",
+                    "passkey_user_handle_missing",
+                    "Send the userHandle the authenticator returned.",
+                )
+            ],
+        )
     if user_handle is not None and user_handle != passkey.customer_id.encode():
         raise PasskeySignInFailed("The passkey's user handle is not its customer's.")
     now = utcnow()
-    budget_key = f"passkey:{passkey.id}"
-    attempts.claim(session, key=budget_key, policy=attempts.PASSKEY, now=now)
     new_count = _checked(
         lambda c: checks.check_assertion(
             c,
@@ -272,7 +296,6 @@ def sign_in(
             "have been copied.",
             code="passkey_sign_count_regressed",
         )
-    attempts.succeeded(session, key=budget_key)
     contact = session.execute(_CUSTOMER_CONTACT, {"b_customer": passkey.customer_id}).one()
     return customer_token(
         customer_id=passkey.customer_id,
