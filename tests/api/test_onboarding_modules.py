@@ -260,6 +260,20 @@ def test_bad_realms_are_named(client):
         404,
         "partner_not_found",
     )
+    # No realm at all would silently refuse every identifier that needs one.
+    empty = client.put(f"{OP}/prt_sandbox/identifier-realms", json={"realms": []}, headers=OPERATOR)
+    assert is_problem(empty, 422)
+    assert [(e["field"], e["rule"]) for e in empty.json()["errors"]] == [("realms", "empty")]
+    # The settings' PATCH names its own member.
+    patched = client.patch(
+        f"{OP}/prt_sandbox/onboarding-settings",
+        json={"identifierRealms": ["A B"]},
+        headers=OPERATOR,
+    )
+    assert is_problem(patched, 422)
+    assert [(e["field"], e["rule"]) for e in patched.json()["errors"]] == [
+        ("identifierRealms.0", "realm_format")
+    ]
 
 
 def test_the_cli_sets_shows_and_clears_realms(client, database_url):

@@ -82,16 +82,22 @@ def change(
     terms_module: bool | None = None,
     payment_required: bool | None = None,
     identifier_realms: list[str] | object | None = _UNSET,
+    realms_field: str = "realms",
 ) -> Settings:
     """Change what is given (None leaves a switch as it is; `identifier_realms=None`
-    clears the realms, back to each account's own)."""
+    clears the realms, back to each account's own). `realms_field` is the wire name a
+    problem with the realms names."""
     _require_partner(session, partner_id)
     # Update-or-insert: two first changes of one partner must not both insert.
     serialize_on(session, f"onboarding-provider:{partner_id}")
     current = of(session, partner_id=partner_id)
     realms = current.identifier_realms
     if identifier_realms is not _UNSET:
-        realms = None if identifier_realms is None else checked_realms(identifier_realms)
+        realms = (
+            None
+            if identifier_realms is None
+            else checked_realms(identifier_realms, field=realms_field)
+        )
     values = {
         "terms_module": current.terms_module if terms_module is None else terms_module,
         "payment_required": (
@@ -123,11 +129,11 @@ def ensure(session: Session, settings: Settings) -> bool:
     return True
 
 
-def checked_realms(realms: list[str]) -> list[str]:
+def checked_realms(realms: list[str], *, field: str = "realms") -> list[str]:
     """Realms in lower case, each once, in the order given; 422 naming a bad one."""
     problems = [
         FieldProblem(
-            f"realms.{n}",
+            f"{field}.{n}",
             "realm_format",
             "A realm is a domain-like name: lower-case letters, digits, dots and hyphens.",
         )
@@ -135,7 +141,17 @@ def checked_realms(realms: list[str]) -> list[str]:
         if not REALM.match(realm.strip().lower())
     ]
     if len(realms) > MAX_REALMS:
-        problems.append(FieldProblem("realms", "too_many", f"At most {MAX_REALMS} realms."))
+        problems.append(FieldProblem(field, "too_many", f"At most {MAX_REALMS} realms."))
+    if not realms:
+        # No realm at all would refuse every identifier that needs one, silently.
+        problems.append(
+            FieldProblem(
+                field,
+                "empty",
+                "Give at least one realm; to use each account's own realms again, clear "
+                "them (DELETE .../identifier-realms).",
+            )
+        )
     if problems:
         raise ValidationFailed("The identifier realms are not valid.", errors=problems)
     return list(dict.fromkeys(r.strip().lower() for r in realms))

@@ -58,6 +58,7 @@ async def change_onboarding_settings(
         terms_module=body.terms_module,
         payment_required=body.payment_required,
         **({"identifier_realms": body.identifier_realms} if "identifier_realms" in given else {}),
+        realms_field="identifierRealms",
     )
     return _settings(found)
 
