@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from orderhub.inventory import service as inventory
+from orderhub.onboarding.catalog import check_type_name
 from orderhub.surfaces.inventory import schemas as s
 
 # The PIN's digest stays inside: a 4-10 digit PIN is too easy to try against it.
@@ -62,6 +63,13 @@ def subscriber(
     )
 
 
+def _qualification(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Services provisioned before migration 0019 kept the check type's old name (`phone`).
+    if not stored or not isinstance(stored.get("kind"), str):
+        return stored
+    return stored | {"kind": check_type_name(stored["kind"])}
+
+
 def service(row: Row) -> s.ServiceOut:
     return s.ServiceOut(
         id=row.id,
@@ -74,7 +82,7 @@ def service(row: Row) -> s.ServiceOut:
         features=row.features,
         contacts=row.contacts,
         identifiers=row.identifiers,
-        qualification=row.qualification,
+        qualification=_qualification(row.qualification),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
