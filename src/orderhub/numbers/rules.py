@@ -40,7 +40,8 @@ class Availability(StrEnum):
 
 
 def in_area(number: str, zip_code: str | None) -> bool:
-    """Whether the number is local to the ZIP code; True when either region is unknown."""
+    """Whether the number is local to the ZIP code. True with no ZIP code or for an area
+    code of no known region; a ZIP code outside every region has no local number."""
     prefixes = AREA_ZIP_PREFIXES.get(number[:3])
     if not zip_code or prefixes is None:
         return True
