@@ -4,6 +4,9 @@ transaction (intent, port call, outcome), so a crash never charges twice or lose
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from orderhub.ids import utcnow
@@ -168,8 +171,18 @@ def test_a_crash_before_the_charge_is_charged_once_by_the_retry(client, monkeypa
         raise ConnectionError("the payments provider did not answer")
 
     monkeypatch.setattr(adapter, "charge", unreachable)
-    assert pay(client, headers, oid, key="pay-2").status_code == 500
+    down = pay(client, headers, oid, key="pay-2")
+    assert is_problem(down, 503, "payment_provider_unavailable")
+    pending = client.get(f"{ONB}/orders/{oid}/payments", headers=headers).json()["payments"]
+    assert [p["status"] for p in pending] == ["pending"]
+    assert down.json()["paymentId"] == pending[0]["id"]
+    assert "same Idempotency-Key" in down.json()["detail"]
+    assert CARD["number"] not in down.text
     assert len(sandbox_ledger(client)) == 0
+    # Another payment of the order waits for this one.
+    waiting = pay(client, headers, oid, amount="1.00")
+    assert is_problem(waiting, 409, "payment_pending")
+    assert waiting.json()["paymentId"] == pending[0]["id"]
 
     monkeypatch.setattr(adapter, "charge", real_charge)
     retried = pay(client, headers, oid, key="pay-2")
@@ -199,21 +212,21 @@ def test_the_recovery_pass_asks_the_port_about_pending_payments(client, monkeypa
     def crash(*args, **kwargs):
         raise RuntimeError("the process died")
 
-    # One charged but not recorded, one never charged (no Idempotency-Key: no retry).
-    monkeypatch.setattr(payments, "settle", crash)
-    assert pay(client, headers, oid, amount="5.00").status_code == 500
-    monkeypatch.setattr(adapter, "charge", crash)
-    assert pay(client, headers, oid, amount="7.00").status_code == 500
-    monkeypatch.setattr(payments, "settle", real_settle)
-    monkeypatch.setattr(adapter, "charge", real_charge)
-
     def recover(after: timedelta) -> int:
         return asyncio.run(
             payment_recovery.resolve_pending(runtime.database, adapter, now=utcnow() + after)
         )
 
+    # One charged but not recorded, then one never charged (no Idempotency-Key: no retry).
+    monkeypatch.setattr(payments, "settle", crash)
+    assert pay(client, headers, oid, amount="5.00").status_code == 500
+    monkeypatch.setattr(payments, "settle", real_settle)
     assert recover(timedelta(minutes=1)) == 0  # a request may still be on its way
-    assert recover(timedelta(minutes=16)) == 2
+    assert recover(timedelta(minutes=16)) == 1
+    monkeypatch.setattr(adapter, "charge", crash)
+    assert pay(client, headers, oid, amount="7.00").status_code == 503
+    monkeypatch.setattr(adapter, "charge", real_charge)
+    assert recover(timedelta(minutes=16)) == 1
 
     shown = client.get(f"{ONB}/orders/{oid}/payments", headers=headers).json()
     assert [(p["amount"], p["status"], p["declineCode"]) for p in shown["payments"]] == [
@@ -261,3 +274,153 @@ def test_an_account_payment_kept_before_0019_is_replayed_not_charged_again(clien
     assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
     assert again.headers["Idempotent-Replayed"] == "true"
     assert len(sandbox_ledger(client)) == 1
+
+
+# ---- races -------------------------------------------------------------------------------
+
+
+def test_concurrent_default_payments_of_one_order_charge_once(client, monkeypatch):
+    headers = partner_headers(client)
+    oid = configured_order(client, headers)
+    adapter = client.app.state.runtime.adapters.payments
+    real_charge = adapter.charge
+
+    def slow(**kwargs):
+        time.sleep(0.3)  # every racer gets its turn while the first charge is on its way
+        return real_charge(**kwargs)
+
+    monkeypatch.setattr(adapter, "charge", slow)
+    racers = 4
+    barrier = threading.Barrier(racers)
+
+    def race(_: int):
+        barrier.wait()
+        return pay(client, headers, oid)
+
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        answers = list(pool.map(race, range(racers)))
+
+    made = [a for a in answers if a.status_code == 201]
+    assert len(made) == 1, [a.text for a in answers]
+    assert all(
+        is_problem(a, 409, "payment_pending") and a.json()["paymentId"] == made[0].json()["id"]
+        for a in answers
+        if a.status_code != 201
+    )
+    assert [c.amount_cents for c in sandbox_ledger(client)] == [8900]
+    shown = client.get(f"{ONB}/orders/{oid}", headers=headers).json()["payment"]
+    assert (shown["paid"], shown["due"]) == ("89.00", "0.00")
+
+
+def _events(client, headers, oid, kind):
+    events = client.get(f"{ONB}/orders/{oid}", headers=headers).json()["events"]
+    return [e for e in events if e["type"] == kind]
+
+
+def test_two_recovery_passes_at_once_record_one_event(client, monkeypatch):
+    headers = partner_headers(client)
+    oid = configured_order(client, headers)
+    runtime = client.app.state.runtime
+    adapter = runtime.adapters.payments
+    real_lookup = adapter.lookup
+
+    def down(**kwargs):
+        raise ConnectionError("the payments provider did not answer")
+
+    monkeypatch.setattr(adapter, "charge", down)
+    assert pay(client, headers, oid, amount="7.00").status_code == 503
+    both_asked = threading.Barrier(2)
+
+    def slow_lookup(key):
+        both_asked.wait(timeout=5)  # each pass has read the row before either settles
+        return real_lookup(key)
+
+    monkeypatch.setattr(adapter, "lookup", slow_lookup)
+
+    async def two_passes():
+        later = utcnow() + timedelta(minutes=16)
+        return await asyncio.gather(
+            payment_recovery.resolve_pending(runtime.database, adapter, now=later),
+            payment_recovery.resolve_pending(runtime.database, adapter, now=later),
+        )
+
+    assert asyncio.run(two_passes()) == [1, 1]
+    assert len(_events(client, headers, oid, "payment.failed")) == 1
+    shown = client.get(f"{ONB}/orders/{oid}/payments", headers=headers).json()["payments"]
+    assert [(p["status"], p["declineCode"]) for p in shown] == [("failed", "not_charged")]
+
+
+def test_a_failing_lookup_leaves_its_payment_pending_and_the_pass_goes_on(client, monkeypatch):
+    headers = partner_headers(client)
+    oid = configured_order(client, headers)
+    account = client.get(f"{ONB}/orders/{oid}", headers=headers).json()["accountId"]
+    runtime = client.app.state.runtime
+    adapter = runtime.adapters.payments
+    real_lookup = adapter.lookup
+
+    def down(**kwargs):
+        raise ConnectionError("the payments provider did not answer")
+
+    monkeypatch.setattr(adapter, "charge", down)
+    assert pay(client, headers, oid, amount="3.00").status_code == 503
+    on_account = client.post(
+        f"{ONB}/accounts/{account}/payments",
+        json={"amount": "4.00", "currency": "USD", "card": CARD},
+        headers=headers,
+    )
+    assert is_problem(on_account, 503, "payment_provider_unavailable")
+    with runtime.database.transaction(write=False) as session:
+        broken = payments.of_order(session, order_id=oid)[0].port_key
+
+    def flaky(key):
+        if key == broken:
+            raise ConnectionError("lookup failed")
+        return real_lookup(key)
+
+    monkeypatch.setattr(adapter, "lookup", flaky)
+    later = utcnow() + timedelta(minutes=16)
+    assert asyncio.run(payment_recovery.resolve_pending(runtime.database, adapter, now=later)) == 2
+
+    shown = client.get(f"{ONB}/accounts/{account}/payments", headers=headers).json()
+    assert [(p["amount"], p["status"]) for p in shown["payments"]] == [
+        ("4.00", "failed"),  # newest first
+        ("3.00", "pending"),
+    ]
+
+
+def test_a_charge_made_after_recovery_closed_the_payment_is_found_by_the_retry(client, monkeypatch):
+    headers = partner_headers(client)
+    oid = configured_order(client, headers)
+    runtime = client.app.state.runtime
+    adapter = runtime.adapters.payments
+    real_charge = adapter.charge
+
+    def down(**kwargs):
+        raise ConnectionError("the payments provider did not answer")
+
+    monkeypatch.setattr(adapter, "charge", down)
+    assert pay(client, headers, oid, key="pay-6").status_code == 503
+    later = utcnow() + timedelta(minutes=16)
+    assert asyncio.run(payment_recovery.resolve_pending(runtime.database, adapter, now=later)) == 1
+    monkeypatch.setattr(adapter, "charge", real_charge)
+    # The slow first try charges after all, and dies before recording it.
+    with runtime.database.transaction(write=False) as session:
+        closed = payments.of_order(session, order_id=oid)[0]
+    assert (closed.status, closed.decline_code) == ("failed", "not_charged")
+    late = adapter.charge(
+        idempotency_key=closed.port_key,
+        card_number=CARD["number"],
+        expiry=CARD["expiry"],
+        cvc=CARD["cvc"],
+        amount_cents=8900,
+        currency="USD",
+    )
+
+    retried = pay(client, headers, oid, key="pay-6")
+
+    assert retried.status_code == 201, retried.text
+    assert (retried.json()["status"], retried.json()["reference"]) == ("succeeded", late.reference)
+    assert retried.json()["declineCode"] is None
+    assert len(sandbox_ledger(client)) == 1
+    assert len(_events(client, headers, oid, "payment.succeeded")) == 1
+    assert client.get(f"{ONB}/orders/{oid}", headers=headers).json()["payment"]["due"] == "0.00"

@@ -5,7 +5,11 @@ The pass asks the payments port what became of each pending payment's key once i
 older than any request lives (`STALE_AFTER`): a charge the port made is recorded as it
 was made; a key the port never saw was never charged, and the payment is closed as
 `failed` with `declineCode` `not_charged` (a charge that still turns up later replaces
-that: payments.settle). Run by every worker (background.py) and by `run_once`.
+that: payments.settle). Run by every worker (background.py) and by `run_once`: passes in
+several processes may meet on one payment, and the settle is a conditional update, so
+only the one that changes the row records the history event. A lookup that fails is
+logged and counted (orderhub_worker_failures{loop="payment recovery"}); that payment
+waits for the next pass, the others are resolved.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
-from orderhub import worker_loop
+from orderhub import metrics, worker_loop
 from orderhub.adapters import payments as cards
 from orderhub.db import Database
 from orderhub.ids import utcnow
@@ -26,6 +30,7 @@ from orderhub.onboarding import payments
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=15)
 ACTOR = "payments:recovery"
+LOOP = "payment recovery"  # the worker loop's name, also its failures' metric label
 _STALE = (
     select(payments.PAYMENTS)
     .where(
@@ -53,7 +58,14 @@ async def resolve_pending(
     async with database.request_transaction(write=False) as session:
         found = stale(session, before=now - older_than, limit=limit)
     for payment in found:
-        charge = await asyncio.to_thread(provider.lookup, payment.port_key)
+        try:
+            charge = await asyncio.to_thread(provider.lookup, payment.port_key)
+        except Exception:
+            # One payment the provider cannot answer about stays pending for the next
+            # pass; the others are still resolved. (Logged by id only: no card data.)
+            log.exception("payment %s: the payments port's lookup failed", payment.id)
+            metrics.WORKER_FAILURES.labels(LOOP).inc()
+            continue
         if charge is None:
             charge = cards.Charge("failed", None, payments.NOT_CHARGED)
         async with database.request_transaction(write=True) as session:
@@ -71,7 +83,7 @@ async def run(
 ) -> None:
     """The recovery pass, every `poll_seconds` until `stop` is set."""
     await worker_loop.run(
-        "payment recovery",
+        LOOP,
         lambda: resolve_pending(database, provider, now=utcnow()),
         poll_seconds=poll_seconds,
         stop=stop,

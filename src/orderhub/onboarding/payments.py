@@ -7,7 +7,13 @@ that key, no transaction open; (3) the outcome is recorded in a new transaction.
 between them leaves a pending row, never an unrecorded charge: a retry of the same
 request (same Idempotency-Key) finds the row and calls the port again with the same key,
 which returns the first charge instead of charging again; without a retry, the recovery
-pass (payment_recovery.py) asks the port what became of the key.
+pass (payment_recovery.py) asks the port what became of the key. The port call is bounded
+by PORT_TIMEOUT, well inside the recovery's wait, so the pass does not ask about a key
+while a request is still waiting for it; a port that fails or times out is answered 503
+`payment_provider_unavailable` and the payment stays pending.
+
+An order has at most one pending payment: while one is on its way, another (which could
+not know whether the first will cover what is due) is refused 409 `payment_pending`.
 
 Seed 003: "The Create Payment function can collect a payment for you if you wish that to
 be part of the order process". An order's up-front amount is its plan's one-time charge
@@ -18,6 +24,7 @@ order whose succeeded payments do not cover it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,12 +35,14 @@ from sqlalchemy.orm import Session
 
 from orderhub.adapters import payments as cards
 from orderhub.db import Database, serialize_on
-from orderhub.errors import Conflict, FieldProblem, ValidationFailed
+from orderhub.errors import Conflict, FieldProblem, OrderHubError, ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.ledger import service as ledger
-from orderhub.onboarding import packages, providers
+from orderhub.onboarding import orders, packages, providers
 from orderhub.onboarding.models import Payment
+from orderhub.onboarding.states import OrderStatus, require_at_least
 
+log = logging.getLogger(__name__)
 PAYMENTS = Payment.__table__
 PENDING = "pending"
 SUCCEEDED = "succeeded"
@@ -42,6 +51,8 @@ NOT_CHARGED = "not_charged"
 CURRENCIES = ("USD", "AUD", "CAD", "EUR", "GBP")
 ORDER_CURRENCY = "USD"  # the currency plan prices are in
 MAX_AMOUNT_CENTS = 10_000_000  # 100,000.00 per payment
+# How long a request waits for the port: far below payment_recovery.STALE_AFTER (15 min).
+PORT_TIMEOUT_SECONDS = 60.0
 
 _GET = select(PAYMENTS).where(PAYMENTS.c.id == bindparam("b_id"))
 _BY_REQUEST = select(PAYMENTS).where(PAYMENTS.c.request_key == bindparam("b_key"))
@@ -50,23 +61,40 @@ _OF_ORDER = (
     .where(PAYMENTS.c.order_id == bindparam("b_order"))
     .order_by(PAYMENTS.c.created_at, PAYMENTS.c.id)
 )
+_PENDING_OF_ORDER = (
+    select(PAYMENTS.c.id)
+    .where(PAYMENTS.c.order_id == bindparam("b_order"), PAYMENTS.c.status == PENDING)
+    .order_by(PAYMENTS.c.created_at, PAYMENTS.c.id)
+    .limit(1)
+)
 _PAID = select(func.coalesce(func.sum(PAYMENTS.c.amount_cents), 0)).where(
     PAYMENTS.c.order_id == bindparam("b_order"), PAYMENTS.c.status == SUCCEEDED
 )
-# Pending, or closed by the recovery pass as never charged: a charge that turns up after
-# all (a request slower than the recovery's wait) is still recorded, never lost.
-_SETTLE = (
+_SETTLED = dict(
+    status=bindparam("b_status"),
+    decline_code=bindparam("b_code"),
+    reference=bindparam("b_reference"),
+    settled_at=bindparam("b_now"),
+)
+# Conditional updates: whichever try (request, retry, a recovery pass in any process)
+# changes the row writes the history event; the others change nothing and write none.
+# A pending payment takes any outcome.
+_SETTLE_PENDING = (
+    update(PAYMENTS)
+    .where(PAYMENTS.c.id == bindparam("b_id"), PAYMENTS.c.status == PENDING)
+    .values(**_SETTLED)
+    .returning(*PAYMENTS.c)
+)
+# A payment the recovery pass closed as never charged takes only a real charge (one with
+# a reference) that turns up after all, so that charge is recorded, never lost; another
+# "never charged" answer (a second recovery pass) changes nothing.
+_SETTLE_CHARGED = (
     update(PAYMENTS)
     .where(
         PAYMENTS.c.id == bindparam("b_id"),
         or_(PAYMENTS.c.status == PENDING, PAYMENTS.c.decline_code == NOT_CHARGED),
     )
-    .values(
-        status=bindparam("b_status"),
-        decline_code=bindparam("b_code"),
-        reference=bindparam("b_reference"),
-        settled_at=bindparam("b_now"),
-    )
+    .values(**_SETTLED)
     .returning(*PAYMENTS.c)
 )
 
@@ -89,6 +117,17 @@ class Keyed:
 class NothingDue(Conflict):
     code = "nothing_due"
     title = "Nothing to pay"
+
+
+class PaymentPending(Conflict):
+    code = "payment_pending"
+    title = "A payment of the order is pending"
+
+
+class PaymentProviderUnavailable(OrderHubError):
+    status = 503
+    code = "payment_provider_unavailable"
+    title = "Payment provider unavailable"
 
 
 def problems(*, amount_cents: int, currency: str, card: Card, today: date) -> list[FieldProblem]:
@@ -167,7 +206,7 @@ def settle(session: Session, *, payment: Row, charge: cards.Charge, actor: str) 
     """Step 3: the port's outcome recorded (once: a payment another try or the recovery
     pass settled first is answered as it stands), in the order's history if it has one."""
     row = session.execute(
-        _SETTLE,
+        _SETTLE_PENDING if charge.reference is None else _SETTLE_CHARGED,
         {
             "b_id": payment.id,
             "b_status": charge.status,
@@ -203,19 +242,34 @@ async def pay(
     answer repeats an earlier try's."""
     async with database.request_transaction(write=True) as session:
         payment, again = open_(session)
-    if payment.status != PENDING:
+    # A payment the recovery pass closed as never charged may have been charged since by
+    # the slow try it gave up on: asked again under the same key, the port answers that
+    # charge (recorded by settle) or, if there is none, charges now.
+    if payment.status != PENDING and payment.decline_code != NOT_CHARGED:
         return payment, again
-    # The port is called with no transaction open (a provider may take seconds), off
-    # the event loop.
-    charge = await asyncio.to_thread(
-        provider.charge,
-        idempotency_key=payment.port_key,
-        card_number=card.number,
-        expiry=card.expiry,
-        cvc=card.cvc,
-        amount_cents=payment.amount_cents,
-        currency=payment.currency,
-    )
+    try:
+        # The port is called with no transaction open (a provider may take seconds), off
+        # the event loop, for at most PORT_TIMEOUT_SECONDS. (The thread itself cannot be
+        # stopped: a real provider's client needs its own, shorter, network timeout.)
+        charge = await asyncio.wait_for(
+            asyncio.to_thread(
+                provider.charge,
+                idempotency_key=payment.port_key,
+                card_number=card.number,
+                expiry=card.expiry,
+                cvc=card.cvc,
+                amount_cents=payment.amount_cents,
+                currency=payment.currency,
+            ),
+            PORT_TIMEOUT_SECONDS,
+        )
+    except Exception as exc:  # whatever the provider's client raises, and the timeout
+        log.warning("payment %s: the payments port failed (%s)", payment.id, type(exc).__name__)
+        raise PaymentProviderUnavailable(
+            f"The payments provider did not answer; payment '{payment.id}' stays pending. "
+            "Retry with the same Idempotency-Key: it is charged at most once.",
+            extra={"paymentId": payment.id},
+        ) from exc
     async with database.request_transaction(write=True) as session:
         return settle(session, payment=payment, charge=charge, actor=actor), again
 
@@ -269,6 +323,47 @@ def missing_payment(session: Session, *, order: Row) -> dict[str, Any] | None:
         "amount": amount,
         "currency": ORDER_CURRENCY,
     }
+
+
+def open_for_order(
+    session: Session,
+    *,
+    partner_id: str,
+    order_id: str,
+    amount_cents: int | None,
+    currency: str,
+    card: Card,
+    keyed: Keyed | None,
+    today: date,
+) -> tuple[Row, bool]:
+    """Step 1 of an order payment: the earlier try's payment, or a new pending one.
+
+    The order row is claimed first, so tries of one order (in any process) take turns
+    between here and their commit; a new payment is refused while another is pending
+    (409 `payment_pending`): what is due depends on how that one ends."""
+    order = orders.claim(session, partner_id=partner_id, order_id=order_id)
+    if (made := earlier(session, keyed=keyed)) is not None:
+        return made, True
+    require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "payment")
+    pending = session.execute(_PENDING_OF_ORDER, {"b_order": order.id}).scalar()
+    if pending is not None:
+        raise PaymentPending(
+            f"Payment '{pending}' of this order is still pending. Retry that request with "
+            "its Idempotency-Key, or wait until it is settled (at the latest by the "
+            "recovery pass, 15 minutes after it was made).",
+            extra={"paymentId": pending},
+        )
+    intent = open_intent(
+        session,
+        account_id=order.account_id,
+        order_id=order.id,
+        amount_cents=order_amount(session, order=order, amount_cents=amount_cents),
+        currency=currency,
+        card=card,
+        keyed=keyed,
+        today=today,
+    )
+    return intent, False
 
 
 def order_amount(session: Session, *, order: Row, amount_cents: int | None) -> int:

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from orderhub.idempotency import service as idempotency
 from orderhub.ids import utcnow
 from orderhub.onboarding import accounts, billing, orders, payments
-from orderhub.onboarding.states import OrderStatus, require_at_least
 from orderhub.partners.tokens import PartnerPrincipal
 from orderhub.runtime import Runtime
 from orderhub.surfaces.callers import PartnerDep, idempotency_scope
@@ -25,6 +24,7 @@ from orderhub.surfaces.schemas import Limit, problem_responses
 
 router = APIRouter(tags=["onboarding notes and payments"])
 _ERRORS = problem_responses(400, 401, 404, 409, 422, 500)
+_PAYMENT_ERRORS = problem_responses(400, 401, 404, 409, 422, 500, 503)
 
 
 @router.post("/accounts/{id}/notes", status_code=201, response_model=s.NoteOut, responses=_ERRORS)
@@ -82,7 +82,10 @@ def _answer(row: Row, again: bool) -> JSONResponse:
 
 
 @router.post(
-    "/accounts/{id}/payments", status_code=201, response_model=s.PaymentOut, responses=_ERRORS
+    "/accounts/{id}/payments",
+    status_code=201,
+    response_model=s.PaymentOut,
+    responses=_PAYMENT_ERRORS,
 )
 async def create_account_payment(
     request: Request,
@@ -96,7 +99,8 @@ async def create_account_payment(
     with its status (201), not an error; test cards are in docs/sandbox.md. The card
     number is never stored or returned: only its brand and last four digits. The charge
     happens outside the request's transaction; repeat a request that got no answer with
-    the same Idempotency-Key: it is charged at most once."""
+    the same Idempotency-Key: it is charged at most once (so is a 503
+    `payment_provider_unavailable`: the provider failed or took over 60 s)."""
     keyed = _keyed(request, partner, runtime, idempotency_key, body)
     card = payments.Card(body.card.number, body.card.expiry, body.card.cvc)
 
@@ -139,7 +143,10 @@ async def create_account_payment(
 
 
 @router.post(
-    "/orders/{id}/payments", status_code=201, response_model=s.PaymentOut, responses=_ERRORS
+    "/orders/{id}/payments",
+    status_code=201,
+    response_model=s.PaymentOut,
+    responses=_PAYMENT_ERRORS,
 )
 async def create_order_payment(
     request: Request,
@@ -151,27 +158,22 @@ async def create_order_payment(
 ) -> JSONResponse:
     """A payment for the order (after its package plan is chosen, before submit), by
     default of what is due of its up-front amount: the plan's one-time charge plus the
-    first month. Answered like an account payment; shown on the order."""
+    first month. Answered like an account payment; shown on the order. While a payment of
+    the order is pending, another is refused (409 `payment_pending`, naming it)."""
     keyed = _keyed(request, partner, runtime, idempotency_key, body)
     card = payments.Card(body.card.number, body.card.expiry, body.card.cvc)
 
     def open_(session: Session) -> tuple[Row, bool]:
-        order = orders.get(session, partner_id=partner.partner_id, order_id=id)
-        if (made := payments.earlier(session, keyed=keyed)) is not None:
-            return made, True
-        require_at_least(order.status, OrderStatus.PACKAGE_SELECTED, "payment")
-        amount = None if body.amount is None else _cents(body.amount)
-        intent = payments.open_intent(
+        return payments.open_for_order(
             session,
-            account_id=order.account_id,
-            order_id=order.id,
-            amount_cents=payments.order_amount(session, order=order, amount_cents=amount),
+            partner_id=partner.partner_id,
+            order_id=id,
+            amount_cents=None if body.amount is None else _cents(body.amount),
             currency=body.currency,
             card=card,
             keyed=keyed,
             today=utcnow().date(),
         )
-        return intent, False
 
     row, again = await payments.pay(
         runtime.database,
