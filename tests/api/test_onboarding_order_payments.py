@@ -424,3 +424,19 @@ def test_a_charge_made_after_recovery_closed_the_payment_is_found_by_the_retry(c
     assert len(sandbox_ledger(client)) == 1
     assert len(_events(client, headers, oid, "payment.succeeded")) == 1
     assert client.get(f"{ONB}/orders/{oid}", headers=headers).json()["payment"]["due"] == "0.00"
+
+
+def test_a_port_slower_than_the_timeout_answers_503_and_the_payment_stays_pending(
+    client, monkeypatch
+):
+    headers = partner_headers(client)
+    oid = configured_order(client, headers)
+    adapter = client.app.state.runtime.adapters.payments
+    monkeypatch.setattr(payments, "PORT_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(adapter, "charge", lambda **kwargs: time.sleep(1))
+
+    slow = pay(client, headers, oid, key="pay-7")
+
+    assert is_problem(slow, 503, "payment_provider_unavailable")
+    shown = client.get(f"{ONB}/orders/{oid}/payments", headers=headers).json()["payments"]
+    assert [(p["id"], p["status"]) for p in shown] == [(slow.json()["paymentId"], "pending")]
