@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from orderhub.adapters.messaging import SentMessage
+from orderhub.adapters.payments import SandboxCharge
 from orderhub.business.models import (
     BusinessCustomer,
     ExceptionRequest,
@@ -114,6 +115,7 @@ __all__ = [
     "QuoteItem",
     "QuoteSite",
     "RatePlan",
+    "SandboxCharge",
     "SentMessage",
     "ServiceIdentifier",
     "ServiceSubscription",

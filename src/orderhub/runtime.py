@@ -33,7 +33,9 @@ class Runtime:
             per_second=settings.sign_ins_per_second,
         )
         store = store_metrics.collector(database, sandbox=settings.sandbox)
-        return cls(settings, database, Adapters.for_settings(settings), key, passwords, store)
+        return cls(
+            settings, database, Adapters.for_settings(settings, database), key, passwords, store
+        )
 
     def close(self) -> None:
         self.passwords.close()

@@ -14,7 +14,14 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from sqlalchemy import Integer, Row, String, bindparam, insert, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from orderhub.db import Base, Database, UTCDateTime, serialize_on
+from orderhub.ids import utcnow
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,30 @@ DECLINED = {
 PROCESSING_ERROR = "4000000000000119"
 
 
+class SandboxCharge(Base):
+    """A charge the sandbox made, by idempotency key: kept in the database so every process
+    (`orderhub serve`, `orderhub worker`'s recovery pass) sees the same charges."""
+
+    __tablename__ = "sandbox_payment_charges"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20))
+    decline_code: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+_CHARGES = SandboxCharge.__table__
+_BY_KEY = select(_CHARGES).where(_CHARGES.c.key == bindparam("b_key"))
+_ALL = select(_CHARGES).order_by(_CHARGES.c.created_at, _CHARGES.c.key)
+
+
+def _charge_of(row: Row) -> Charge:
+    return Charge(row.status, row.reference, row.decline_code)
+
+
 @dataclass(frozen=True)
 class Ledgered:
     """One charge the sandbox made: what a provider's dashboard would list."""
@@ -63,13 +94,25 @@ class Ledgered:
 
 
 class SandboxPayments:
-    """Charges remembered by idempotency key for the life of the process (a provider
-    keeps them for a day or more); `ledger` lists each charge made, once."""
+    """Charges remembered by idempotency key, like a provider's (which keeps them for a
+    day or more): in the database's `sandbox_payment_charges` when given a database (the
+    server and worker: each charge in its own short transaction, called outside any
+    request transaction), else in memory for the life of the object (unit tests, CLI
+    commands that charge nothing). `ledger` lists each charge made, once."""
 
-    def __init__(self) -> None:
+    def __init__(self, database: Database | None = None) -> None:
+        self._database = database
         self._by_key: dict[str, Charge] = {}
-        self.ledger: list[Ledgered] = []
+        self._ledger: list[Ledgered] = []
         self._lock = threading.Lock()
+
+    @property
+    def ledger(self) -> list[Ledgered]:
+        if self._database is None:
+            return list(self._ledger)
+        with self._database.transaction(write=False) as session:
+            rows = session.execute(_ALL).all()
+        return [Ledgered(r.key, r.amount_cents, r.currency, _charge_of(r)) for r in rows]
 
     def charge(
         self,
@@ -81,23 +124,58 @@ class SandboxPayments:
         amount_cents: int,
         currency: str,
     ) -> Charge:
+        if self._database is not None:
+            return self._charge_in_database(idempotency_key, card_number, amount_cents, currency)
         with self._lock:
             if (first := self._by_key.get(idempotency_key)) is not None:
                 return first
-            reference = "pay_ref_" + secrets.token_hex(8)
-            if card_number == PROCESSING_ERROR:
-                made = Charge("failed", reference, "processing_error")
-            elif card_number in DECLINED:
-                made = Charge("declined", reference, DECLINED[card_number])
-            else:
-                made = Charge("succeeded", reference)
+            made = _decide(card_number)
             self._by_key[idempotency_key] = made
-            self.ledger.append(Ledgered(idempotency_key, amount_cents, currency, made))
+            self._ledger.append(Ledgered(idempotency_key, amount_cents, currency, made))
+            return made
+
+    def _charge_in_database(
+        self, key: str, card_number: str, amount_cents: int, currency: str
+    ) -> Charge:
+        assert self._database is not None
+        with self._database.transaction() as session:
+            # Tries of one key (in any process) take turns: the first inserts, the others
+            # read its charge.
+            serialize_on(session, f"sandbox-charge:{key}")
+            if (first := session.execute(_BY_KEY, {"b_key": key}).first()) is not None:
+                return _charge_of(first)
+            made = _decide(card_number)
+            session.execute(
+                insert(_CHARGES),
+                {
+                    "key": key,
+                    "amount_cents": amount_cents,
+                    "currency": currency,
+                    "status": made.status,
+                    "decline_code": made.decline_code,
+                    "reference": made.reference,
+                    "created_at": utcnow(),
+                },
+            )
             return made
 
     def lookup(self, idempotency_key: str) -> Charge | None:
+        if self._database is not None:
+            with self._database.transaction(write=False) as session:
+                row = session.execute(_BY_KEY, {"b_key": idempotency_key}).first()
+            return None if row is None else _charge_of(row)
         with self._lock:
             return self._by_key.get(idempotency_key)
+
+
+def _decide(card_number: str) -> Charge:
+    """The sandbox's rule: by test card number (docs/sandbox.md)."""
+    reference = "pay_ref_" + secrets.token_hex(8)
+    if card_number == PROCESSING_ERROR:
+        return Charge("failed", reference, "processing_error")
+    if card_number in DECLINED:
+        return Charge("declined", reference, DECLINED[card_number])
+    return Charge("succeeded", reference)
 
 
 def luhn_valid(number: str) -> bool:

@@ -17,6 +17,7 @@ from orderhub.adapters.provisioning import Provisioning, SandboxProvisioning
 from orderhub.adapters.qualification import Qualifier, SandboxQualifier
 from orderhub.adapters.site_qualification import SandboxSiteQualifier, SiteQualifier
 from orderhub.config import Settings
+from orderhub.db import Database
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Adapters:
     payments: PaymentProvider
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> Adapters:
+    def for_settings(cls, settings: Settings, database: Database | None = None) -> Adapters:
         # No real providers ship yet: production keeps the rule-based bureau and postal
         # sandboxes (deterministic, documented) but refuses to "send" messages it can't.
         # Provisioning and consumer fulfillment are the sandbox schedules everywhere until
@@ -45,5 +46,6 @@ class Adapters:
             qualifier=SandboxQualifier(),
             site_qualifier=SandboxSiteQualifier(),
             # Sandbox test cards only: a deployment taking real money plugs its provider here.
-            payments=SandboxPayments(),
+            # Its charges are in the database so every process (serve, worker) sees them.
+            payments=SandboxPayments(database),
         )
