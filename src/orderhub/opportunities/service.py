@@ -19,7 +19,7 @@ from orderhub.business import service as business
 from orderhub.errors import Conflict, NotFound
 from orderhub.ids import new_id, utcnow
 from orderhub.opportunities.models import Opportunity
-from orderhub.opportunities.states import LIFECYCLE, OpportunityStatus, transition
+from orderhub.opportunities.states import LIFECYCLE, OpportunityStatus
 from orderhub.quotes.models import Quote
 
 OPPORTUNITIES = Opportunity.__table__
@@ -217,8 +217,12 @@ def close_lost(session: Session, *, partner_id: str, opportunity_id: str, reason
     if closed is not None:
         return closed
     found = get_for_partner(session, partner_id=partner_id, opportunity_id=opportunity_id)
-    transition(found.status, OpportunityStatus.LOST)  # raises: only an open one closes
-    raise AssertionError("an open opportunity was not closed")  # pragma: no cover
+    # Only an open one closes; this one is won or lost (or was closed a moment ago).
+    raise LIFECYCLE.refusal(
+        f"Opportunity '{opportunity_id}' is {found.status}; only an open one can be closed.",
+        current=found.status,
+        target=OpportunityStatus.LOST,
+    )
 
 
 def win(
@@ -240,5 +244,8 @@ def win(
             current=found.status,
             target=OpportunityStatus.WON,
         )
-    transition(found.status, OpportunityStatus.WON)
-    raise AssertionError("an open opportunity was not won")  # pragma: no cover
+    raise LIFECYCLE.refusal(
+        f"Opportunity '{opportunity_id}' is {found.status}; its quotes cannot be ordered.",
+        current=found.status,
+        target=OpportunityStatus.WON,
+    )
