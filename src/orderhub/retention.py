@@ -8,7 +8,7 @@ the loop (worker_loop.run) runs cycles back to back while there is work, then na
 Kept forever: orders and their histories, lines and theirs (audit trails). Pruned:
 expired Idempotency-Key answers, spent one-time codes and passkey challenges, finished
 webhook deliveries and dispatched outbox events past the retention age (polling sees them
-until then), sandbox messages, and idle failed-attempt budgets.
+until then), sandbox messages and sandbox payment charges, and idle failed-attempt budgets.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from orderhub import metrics, worker_loop
 from orderhub.adapters.messaging import SentMessage
+from orderhub.adapters.payments import SandboxCharge
 from orderhub.config import Settings
 from orderhub.db import Database
 from orderhub.idempotency.models import IdempotencyRecord
@@ -37,6 +38,7 @@ PASSKEY_CHALLENGES = PasskeyChallenge.__table__
 DELIVERIES = WebhookDelivery.__table__
 EVENTS = OutboxEvent.__table__
 MESSAGES = SentMessage.__table__
+SANDBOX_CHARGES = SandboxCharge.__table__
 BUDGETS = AttemptBudget.__table__
 # A budget idle this long is forgotten, with the lock escalation it remembered.
 IDLE_BUDGET = timedelta(days=7)
@@ -111,6 +113,13 @@ def rules(settings: Settings) -> list[Rule]:
         ),
         Rule(
             MESSAGES, MESSAGES.c.created_at, lambda now: MESSAGES.c.created_at < now - messages_keep
+        ),
+        # The sandbox's own record of charges, kept as long as webhook deliveries: a
+        # payment still pending that long is long settled by the recovery pass.
+        Rule(
+            SANDBOX_CHARGES,
+            SANDBOX_CHARGES.c.created_at,
+            lambda now: SANDBOX_CHARGES.c.created_at < now - keep,
         ),
         Rule(
             BUDGETS,

@@ -19,6 +19,7 @@ from orderhub.retention import (
     IDEMPOTENCY,
     MESSAGES,
     PASSKEY_CHALLENGES,
+    SANDBOX_CHARGES,
 )
 from orderhub.webhooks.dispatch import CURSOR, CURSORS
 from orderhub.webhooks.models import WebhookSubscription
@@ -107,6 +108,18 @@ def _seed(session, *, age: timedelta, tag: str, status: str = "delivered") -> No
         },
     )
     session.execute(
+        insert(SANDBOX_CHARGES),
+        {
+            "key": f"charge-{tag}",
+            "amount_cents": 8900,
+            "currency": "USD",
+            "status": "succeeded",
+            "decline_code": None,
+            "reference": f"ch_{tag}",
+            "created_at": then,
+        },
+    )
+    session.execute(
         insert(MESSAGES),
         {"recipient": "4695550100", "channel": "sms", "body": "code", "created_at": then},
     )
@@ -154,6 +167,7 @@ def test_old_rows_are_pruned_in_batches_and_young_ones_kept(database, settings):
                 EVENTS,
                 DELIVERIES,
                 MESSAGES,
+                SANDBOX_CHARGES,
                 BUDGETS,
             )
         }
@@ -178,6 +192,7 @@ def test_old_rows_are_pruned_in_batches_and_young_ones_kept(database, settings):
                 EVENTS,
                 DELIVERIES,
                 MESSAGES,
+                SANDBOX_CHARGES,
                 BUDGETS,
             )
         }
@@ -186,11 +201,12 @@ def test_old_rows_are_pruned_in_batches_and_young_ones_kept(database, settings):
     assert after["idempotency_records"] == before["idempotency_records"] + 1
     assert after["otp_challenges"] == before["otp_challenges"] + 1
     assert after["passkey_challenges"] == before["passkey_challenges"] + 1
+    assert after["sandbox_payment_charges"] == before["sandbox_payment_charges"] + 1
     assert after["sandbox_messages"] == before["sandbox_messages"] + 1
     assert after["attempt_budgets"] == before["attempt_budgets"] + 1
     assert after["webhook_deliveries"] == before["webhook_deliveries"] + 2
     assert after["outbox_events"] == before["outbox_events"] + 2
-    assert sum(cycles) == 3 * 7 + 5  # 3 old seeds x 7 kinds, and the pending seed's 5
+    assert sum(cycles) == 3 * 8 + 6  # 3 old seeds x 8 kinds, and the pending seed's 6
 
 
 def test_a_locked_budget_is_kept_however_idle(database, settings):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Integer, Row, String, bindparam, insert, select
+from sqlalchemy import Index, Integer, Row, String, bindparam, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderhub.db import Base, Database, UTCDateTime, serialize_on
@@ -64,6 +64,7 @@ class SandboxCharge(Base):
     (`orderhub serve`, `orderhub worker`'s recovery pass) sees the same charges."""
 
     __tablename__ = "sandbox_payment_charges"
+    __table_args__ = (Index("ix_sandbox_payment_charges_created_at", "created_at"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     amount_cents: Mapped[int] = mapped_column(Integer)

@@ -33,7 +33,12 @@ def upgrade() -> None:
         sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sandbox_payment_charges")),
     )
+    # Retention deletes the oldest first.
+    op.create_index(
+        "ix_sandbox_payment_charges_created_at", "sandbox_payment_charges", ["created_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sandbox_payment_charges_created_at", table_name="sandbox_payment_charges")
     op.drop_table("sandbox_payment_charges")
