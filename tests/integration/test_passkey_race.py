@@ -64,8 +64,7 @@ def test_one_counter_value_signs_in_once(database):
             name=None,
             settings=settings,
         )
-    # A clone: every racer answers its own challenge with the same counter, 1. Four
-    # racers: five failures in a row would lock the passkey (attempts.PASSKEY).
+    # A clone: every racer answers its own challenge with the same counter, 1.
     answers = []
     for _ in range(4):
         with database.transaction() as session:

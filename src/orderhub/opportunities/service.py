@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -148,14 +149,7 @@ def create(
     }
     session.execute(_INSERT, values)
     # The answer is what was just written: no read back.
-    return _Row(**values)
-
-
-class _Row:
-    """An opportunity just inserted, read by attribute like a Row."""
-
-    def __init__(self, **values: object) -> None:
-        self.__dict__.update(values)
+    return SimpleNamespace(**values)  # read by attribute, like a Row
 
 
 def get_for_partner(session: Session, *, partner_id: str, opportunity_id: str) -> Row:
