@@ -2,15 +2,15 @@
 
 A challenge lives PASSKEY_CHALLENGE_TTL. The answer names it by id and is accepted once:
 `consume` spends it by one conditional UPDATE (unused and unexpired), so a replay or a
-second concurrent use finds nothing to spend and is refused. Options calls need no
-token, so each also deletes a few long-expired challenges (no table grows unbounded).
+second concurrent use finds nothing to spend and is refused. Expired challenges are
+deleted by the retention loop (retention.py), like spent one-time codes.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from orderhub.errors import FieldProblem, OrderHubError
@@ -19,9 +19,6 @@ from orderhub.identity.models import PasskeyChallenge
 from orderhub.ids import new_id, utcnow
 
 PASSKEY_CHALLENGE_TTL = timedelta(minutes=5)
-# Options calls need no token, so each also deletes a few long-expired challenges.
-_PRUNE_AFTER = timedelta(hours=1)
-_PRUNE_BATCH = 20
 
 CHALLENGES = PasskeyChallenge.__table__
 _CHALLENGE = select(CHALLENGES).where(CHALLENGES.c.id == bindparam("b_id"))
@@ -33,14 +30,6 @@ _CONSUME = (
         CHALLENGES.c.expires_at > bindparam("b_now"),
     )
     .values(consumed_at=bindparam("b_now"))
-)
-_PRUNE = delete(CHALLENGES).where(
-    CHALLENGES.c.id.in_(
-        select(CHALLENGES.c.id)
-        .where(CHALLENGES.c.expires_at < bindparam("b_before"))
-        .limit(_PRUNE_BATCH)
-        .scalar_subquery()
-    )
 )
 
 
@@ -55,7 +44,6 @@ def start(
 ) -> PasskeyChallenge:
     """Keep a new challenge (its hash) for `purpose`, owned by `customer_id` if any."""
     now = utcnow()
-    session.execute(_PRUNE, {"b_before": now - _PRUNE_AFTER})
     row = PasskeyChallenge(
         id=new_id("pkc"),
         purpose=purpose,
