@@ -7,7 +7,11 @@ import subprocess
 
 from sqlalchemy import func, select
 
+from orderhub.careorders.models import CareChange
 from orderhub.ledger.models import Order
+from orderhub.onboarding.models import OnboardingOrder
+from orderhub.partner_orders.models import PartnerOrder
+from orderhub.webhooks.models import WebhookSubscription
 from tests.e2e.conftest import ORDERHUB
 
 RESULT_KEYS = {
@@ -82,3 +86,83 @@ def test_smoke_bench_submits_whole_orders_without_errors_and_loses_none(
             .where(Order.customer_id.like("cus_bench_%"), Order.status == "submitted")
         )
     assert submitted >= result["orders_checked"]
+
+
+CHANNELS = {"partner", "onboarding", "care", "webhooks"}
+APPLY_KEYS = {"workers", "changes", "applied", "failed", "left", "seconds", "changes_per_second"}
+
+
+def test_smoke_bench_runs_the_other_channels_without_errors(
+    backend, database_url, database, tmp_path
+):
+    results = tmp_path / "results"
+    run = subprocess.run(
+        [
+            ORDERHUB,
+            "bench",
+            "--smoke",
+            "--duration",
+            "1",
+            "--scenarios",
+            ",".join(sorted(CHANNELS)),
+            "--database-url",
+            database_url,
+            "--results-dir",
+            results,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+    [path] = results.glob(f"*-{backend}-w1.json")
+    result = json.loads(path.read_text())
+    assert result["ok"] and result["errors"] == 0
+    assert set(result["scenarios"]) == CHANNELS
+    for scenario in result["scenarios"].values():
+        assert scenario.keys() >= SCENARIO_KEYS
+        assert scenario["errors"] == 0 and scenario["calls"] > 0
+    partner, onboarding = result["scenarios"]["partner"], result["scenarios"]["onboarding"]
+    for orders in (partner, onboarding):
+        assert orders.keys() >= ORDER_KEYS and orders["orders"] > 0
+    assert "POST /b2b/v1/orders/{id}/submit" in partner["endpoints"]
+    assert "POST /onboarding/v1/orders/{id}/submit" in onboarding["endpoints"]
+
+    care = result["scenarios"]["care"]
+    assert care["care_orders"] > 0
+    assert [a["workers"] for a in care["apply"]] == [1, 2]
+    for applied in care["apply"]:
+        assert applied.keys() >= APPLY_KEYS
+        assert applied["changes"] > 0 and applied["applied"] == applied["changes"]
+        assert applied["failed"] == 0 and applied["left"] == 0
+    assert care["fill"]["changes_accepted"] == care["apply"][0]["changes"]
+
+    hooks = result["scenarios"]["webhooks"]
+    assert hooks["events"] > 0 and hooks["delivered"] == hooks["events"]
+    assert hooks["undelivered"] == 0 and hooks["latency"]["count"] > 0
+
+    # Checked in the database too: the orders were handed off and submitted, the care
+    # changes applied and none failed, and the bench's webhook was removed after.
+    with database.transaction(write=False) as session:
+        handed_off = session.scalar(
+            select(func.count())
+            .select_from(PartnerOrder)
+            .where(PartnerOrder.customer_id.like("bcu_bench_%"), PartnerOrder.status != "draft")
+        )
+        submitted = session.scalar(
+            select(func.count())
+            .select_from(OnboardingOrder)
+            .where(OnboardingOrder.status == "submitted")
+        )
+        changes = dict(
+            session.execute(
+                select(CareChange.status, func.count()).group_by(CareChange.status)
+            ).all()
+        )
+        hooks_left = session.scalar(select(func.count()).select_from(WebhookSubscription))
+    assert handed_off >= partner["orders"] and submitted >= onboarding["orders"]
+    applied_total = sum(a["applied"] for a in care["apply"])
+    # (The webhooks scenario's own care orders may still be on their way when it ends.)
+    assert changes.get("completed", 0) >= applied_total and "failed" not in changes
+    assert hooks_left == 0

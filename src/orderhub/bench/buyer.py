@@ -39,6 +39,10 @@ class Purchase:
 
 
 class Buyer:
+    # Paths are under the direct API's prefix; a caller of another channel sets its own
+    # (channels.py: "", absolute paths).
+    base = BASE
+
     def __init__(
         self, connection: Connection, on_call: OnCall, headers: dict[str, str] | None = None
     ) -> None:
@@ -58,7 +62,7 @@ class Buyer:
         """One request; `template` is both the label and, with `path_id`, the path."""
         label = f"{method} {template}"
         path = template.format(id=path_id)
-        url = path if path.startswith(OUTSIDE_BASE) else BASE + path
+        url = path if path.startswith(OUTSIDE_BASE) else self.base + path
         headers = self.headers | kwargs.pop("headers", {})
         started = time.perf_counter()
         try:

@@ -28,3 +28,42 @@ def customer_id(index: int) -> str:
 
 def pool_number(index: int) -> str:
     return f"{AREA_CODE}{index * NUMBER_STEP:07d}"
+
+
+# The other channels' bench data (bench/channel_seed.py), apart from the sandbox's own rows.
+PARTNER_CLIENT = {"client_id": "sandbox-partner", "client_secret": "sandbox-partner-secret"}
+PARTNER_ID = "prt_sandbox"
+BUSINESS_CUSTOMERS = 100  # partner orders round-robin over them
+
+
+def business_customer_id(index: int) -> str:
+    return f"bcu_bench_{index:04d}"
+
+
+def business_tax_id(index: int) -> str:
+    """79-nnn5555: the sandbox's business customers are 75- and 77-, and the sandbox
+    bureau approves a tax id ending 5555 (0000 is declined, 1111 and 2222 are not plain
+    approvals: adapters/credit_bureau.py)."""
+    return f"79-{index:03d}5555"
+
+
+# Care orders change lines of one bench business account, one line per change until the
+# pool wraps. Area code 556: the consumer bench's pool is 555, the sandbox's lines 123.
+CARE_ACCOUNT = "81790000"
+CARE_GROUP = "79000000001"
+CARE_RATE_PLAN = "mobile-select-pooled"
+CARE_CTN_PREFIX = "556"
+
+
+def care_ctn(index: int) -> str:
+    return f"{CARE_CTN_PREFIX}{index:07d}"
+
+
+# Onboarding: every submitted order holds a SIP username (10 digits) and a PPPoE user
+# name of its own; bench ones are 219xxxxxxx and bench.<n>, numbered on from the highest
+# the database holds, so a reused database never refuses one as taken.
+SIP_PREFIX = "219"
+
+
+def sip_username(index: int) -> str:
+    return f"{SIP_PREFIX}{index:07d}"

@@ -42,10 +42,23 @@ def scenario(name: str, raw: dict[str, Any]) -> dict[str, Any]:
         "loadgen_cpu_share": _per(raw.get("loadgen_cpu_seconds"), window),
         "endpoints": raw["endpoints"],
     }
-    if name == "orders":
+    if name in ("orders", "partner", "onboarding"):
         summary["orders"] = raw["completed"]
         summary["orders_per_second"] = _per(raw["completed"], window)
         summary["server_cpu_ms_per_order"] = _per(cpu, raw["completed"], 1000)
+    elif name == "care":  # accepted in the window, one change each; then applied
+        summary["care_orders"] = raw["completed"]
+        summary["care_orders_per_second"] = _per(raw["completed"], window)
+        summary["server_cpu_ms_per_care_order"] = _per(cpu, raw["completed"], 1000)
+        summary["apply"] = raw["apply"]
+        summary["fill"] = raw["fill"]
+    elif name == "webhooks":  # care orders at a steady rate, each event delivered
+        summary["events"] = raw["events"]
+        summary["delivered"] = raw["delivered"]
+        summary["undelivered"] = raw["undelivered"]
+        summary["duplicates"] = raw["duplicates"]
+        summary["delivered_per_second"] = _per(raw["delivered_in_window"], window)
+        summary["latency"] = raw["latency"]
     else:
         summary["rounds"] = raw["completed"]  # floor: POST + GET; reads: offers + order
     return summary
@@ -140,10 +153,10 @@ def render(result: dict[str, Any], console: Console) -> None:
         summary.add_row(
             name,
             str(s["concurrency"]),
-            _fmt(s.get("orders_per_second"), 2),
+            _fmt(s.get("orders_per_second", s.get("care_orders_per_second")), 2),
             _fmt(s["calls_per_second"]),
             f"[{'red' if s['errors'] else 'green'}]{s['errors']}[/]",
-            _fmt(s.get("server_cpu_ms_per_order")),
+            _fmt(s.get("server_cpu_ms_per_order", s.get("server_cpu_ms_per_care_order"))),
             _fmt(s["server_cpu_ms_per_call"], 2),
             _fmt(s["server_cpu_cores"], 2),
             "-" if s["loadgen_cpu_share"] is None else f"{s['loadgen_cpu_share']:.0%}",
@@ -163,6 +176,7 @@ def render(result: dict[str, Any], console: Console) -> None:
             )
     console.print(latency)
 
+    _render_background(scenarios, console)
     for name, s in scenarios.items():
         for sample in s["error_samples"]:
             console.print(f"[red]{name} error[/]: {sample}")
@@ -179,3 +193,37 @@ def render(result: dict[str, Any], console: Console) -> None:
         f"[{colour}]lost orders: {result['lost_orders']}[/] of {result['orders_checked']} "
         "seen submitted"
     )
+
+
+def _render_background(scenarios: dict[str, dict[str, Any]], console: Console) -> None:
+    """What the workers did: care changes applied, webhook deliveries."""
+    care = scenarios.get("care")
+    if care:
+        applied = Table(
+            "workers",
+            "changes",
+            "seconds",
+            "changes/s",
+            "worker CPU ms/change",
+            "cores busy",
+            title="Care changes applied",
+        )
+        for a in care["apply"]:
+            applied.add_row(
+                str(a["workers"]),
+                f"{a['applied']:,}/{a['changes']:,}",
+                _fmt(a["seconds"], 2),
+                _fmt(a["changes_per_second"]),
+                _fmt(a["worker_cpu_ms_per_change"], 2),
+                _fmt(a["worker_cpu_cores"], 2),
+            )
+        console.print(applied)
+    hooks = scenarios.get("webhooks")
+    if hooks and hooks["latency"]:
+        lat = hooks["latency"]
+        console.print(
+            f"webhooks: {hooks['delivered']:,}/{hooks['events']:,} delivered, "
+            f"{_fmt(hooks['delivered_per_second'])}/s in the window; commit to 2xx "
+            f"p50 {_fmt(lat['p50_ms'])} ms, p95 {_fmt(lat['p95_ms'])} ms, "
+            f"p99 {_fmt(lat['p99_ms'])} ms, max {_fmt(lat['max_ms'])} ms"
+        )

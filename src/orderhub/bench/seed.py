@@ -29,12 +29,13 @@ CHUNK = 5_000
 class SeedSize:
     customers: int
     numbers: int
+    lines: int  # the care scenario's lines (channel_seed.py)
 
 
 # OTP issue is limited to 5 codes per identifier per 15 minutes, so every buyer iteration
 # takes the next unused customer: 20,000 of them cover far more orders than a run makes.
-FULL = SeedSize(customers=20_000, numbers=200_000)
-SMOKE = SeedSize(customers=1_000, numbers=10_000)
+FULL = SeedSize(customers=20_000, numbers=200_000, lines=20_000)
+SMOKE = SeedSize(customers=1_000, numbers=10_000, lines=1_000)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _add_customers(conn: Connection, count: int) -> int:
     )
     missing = [i for i in range(count) if identities.customer_id(i) not in existing]
     now = utcnow()
-    for chunk in _chunks(missing):
+    for chunk in chunks(missing):
         _insert(conn, Customer.__table__, [_customer(i, now) for i in chunk])
         _insert(
             conn,
@@ -141,7 +142,7 @@ def _add_numbers(conn: Connection, count: int) -> int:
         )
     )
     missing = [n for n in map(identities.pool_number, range(count)) if n not in existing]
-    for chunk in _chunks(missing):
+    for chunk in chunks(missing):
         _insert(
             conn,
             PhoneNumber.__table__,
@@ -158,7 +159,7 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows)
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+def chunks(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
 
@@ -196,7 +197,7 @@ def lost_orders(url: str, order_ids: list[str]) -> list[str]:
     found: dict[str, str] = {}
     try:
         with database.transaction(write=False) as session:
-            for chunk in _chunks(order_ids):
+            for chunk in chunks(order_ids):
                 found.update(
                     session.execute(select(Order.id, Order.status).where(Order.id.in_(chunk)))
                     .tuples()

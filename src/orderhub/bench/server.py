@@ -75,10 +75,21 @@ def floor_command(port: int, workers: int) -> list[str]:
 
 
 @contextmanager
-def serving(app: str, *, database_url: str, workers: int, log: Path) -> Iterator[Running]:
-    """Run OrderHub (`app="orderhub"`) or the floor (`app="floor"`) until the block ends."""
+def serving(
+    app: str,
+    *,
+    database_url: str,
+    workers: int,
+    log: Path,
+    background: bool = True,
+) -> Iterator[Running]:
+    """Run OrderHub (`app="orderhub"`) or the floor (`app="floor"`) until the block ends;
+    `background=False` turns off the loops each `orderhub serve` process runs
+    (ORDERHUB_WORKER_IN_SERVER=0), so only `orderhub worker` processes do that work."""
     port = _free_port()
-    env = os.environ | {"ORDERHUB_DATABASE_URL": database_url, "ORDERHUB_SANDBOX": "1"}
+    env = _env(database_url)
+    if not background:
+        env["ORDERHUB_WORKER_IN_SERVER"] = "0"
     if app == "floor":
         floor.ensure_table(database_url)
         command = floor_command(port, workers)
@@ -96,6 +107,43 @@ def serving(app: str, *, database_url: str, workers: int, log: Path) -> Iterator
         yield Running(url, process.pid)
     finally:
         _stop(process)
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return os.environ | {"ORDERHUB_DATABASE_URL": database_url, "ORDERHUB_SANDBOX": "1"}
+
+
+@contextmanager
+def working(*, database_url: str, count: int, log: Path) -> Iterator[list[int]]:
+    """Run `count` `orderhub worker` processes until the block ends; yields their pids
+    once each has logged that its loops run."""
+    command = [ORDERHUB] if Path(ORDERHUB).exists() else [sys.executable, "-m", "orderhub"]
+    processes, logs = [], [log.with_suffix(f".{n}.log") for n in range(count)]
+    try:
+        for path in logs:
+            with path.open("w") as out:
+                processes.append(
+                    subprocess.Popen(
+                        [*command, "worker"],
+                        env=_env(database_url),
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+        deadline = time.monotonic() + READY_SECONDS
+        for process, path in zip(processes, logs, strict=True):
+            # `orderhub worker` logs one line as its loops start (cli/serve.py).
+            while "worker:" not in path.read_text():
+                if process.poll() is not None:
+                    raise ServerFailed(f"worker exited with {process.returncode}: {_tail(path)}")
+                if time.monotonic() > deadline:
+                    raise ServerFailed(f"worker not started after {READY_SECONDS:.0f} s")
+                time.sleep(0.05)
+        yield [p.pid for p in processes]
+    finally:
+        for process in processes:
+            _stop(process)
 
 
 def _wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:

@@ -1,0 +1,110 @@
+"""The other channels' scenarios, as `orderhub bench` runs them (runner.py calls `run`).
+
+One `orderhub serve` without its background loops (ORDERHUB_WORKER_IN_SERVER=0) serves
+them all, so that partner, onboarding and care figures are the requests' own and the
+worker count of the care and webhooks scenarios is exactly the `orderhub worker`
+processes started for them:
+
+* `partner`, `onboarding`: whole orders, like `orders`;
+* `care`: care orders accepted in the window, which wait (no loop runs); 1 worker is
+  started and timed on that backlog (care_apply.py); as many changes again are accepted
+  (`care-fill`, unmeasured) and 2 workers timed on them;
+* `webhooks`: 1 worker delivers; care orders at a steady rate, one event each, timed
+  from the event's commit to the local receiver's 2xx (webhook_receiver.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+
+from orderhub.bench import care_apply, channel_seed, server
+from orderhub.db import Database
+
+if TYPE_CHECKING:
+    from orderhub.bench.runner import BenchOptions
+
+SCENARIOS = ("partner", "onboarding", "care", "webhooks")
+APPLY_WORKERS = (1, 2)
+
+# runner._drive: runs the load generator for one scenario and returns its raw result.
+Drive = Callable[..., dict[str, Any]]
+
+
+def run(
+    names: list[str],
+    url: str,
+    options: BenchOptions,
+    console: Console,
+    work: Path,
+    drive: Drive,
+) -> dict[str, dict[str, Any]]:
+    database = Database(url)
+    try:
+        added = channel_seed.prepare(database, lines=options.size.lines)
+        first_identifier = channel_seed.next_identifier(database)
+    finally:
+        database.dispose()
+    console.print(
+        f"channels: {options.size.lines:,} care lines "
+        f"({added['lines_added']:,} added), server loops off"
+    )
+    lines = f"--lines={options.size.lines}"
+    raw: dict[str, dict[str, Any]] = {}
+    with server.serving(
+        "orderhub",
+        database_url=url,
+        workers=options.workers,
+        log=work / "channels.log",
+        background=False,
+    ) as running:
+
+        def load(name: str, *extra: str) -> dict[str, Any]:
+            return drive(name, running, options, console, work, 0, extra)
+
+        for name in names:
+            if name == "partner":
+                raw[name] = load(name)
+            elif name == "onboarding":
+                raw[name] = load(name, f"--first-identifier={first_identifier}")
+            elif name == "care":
+                raw[name] = _care(url, console, work, load, lines)
+            elif name == "webhooks":
+                with server.working(database_url=url, count=1, log=work / "webhooks-worker"):
+                    raw[name] = load(name, lines, f"--rate={options.webhook_rate:g}")
+    return raw
+
+
+def _care(
+    url: str, console: Console, work: Path, load: Callable[..., dict[str, Any]], lines: str
+) -> dict[str, Any]:
+    """Accepting, then applying by 1 and by 2 workers; a failed or unapplied change is
+    an error of the scenario."""
+    raw = load("care", lines)
+    raw["apply"], raw["fill"] = [], None
+    for workers in APPLY_WORKERS:
+        if workers > 1:  # a second backlog, as big as the first
+            fill = load("care-fill", lines, f"--changes={raw['apply'][0]['changes']}")
+            raw["fill"] = {
+                "changes_accepted": fill["changes_accepted"],
+                "seconds": round(fill["window_seconds"], 3),
+                "errors": fill["errors"],
+            }
+            raw["errors"] += fill["errors"]
+            raw["error_samples"] += fill["error_samples"]
+        applied = care_apply.measure(url, workers=workers, log=work / f"care-w{workers}")
+        console.print(
+            f"care: {workers} worker(s) applied {applied['applied']:,} of "
+            f"{applied['changes']:,} changes in {applied['seconds']} s"
+        )
+        raw["apply"].append(applied)
+        if applied["failed"] or applied["left"]:
+            raw["errors"] += applied["failed"] + applied["left"]
+            raw["error_samples"].append(
+                f"{workers} worker(s): {applied['failed']} changes failed, "
+                f"{applied['left']} not applied"
+            )
+    return raw
