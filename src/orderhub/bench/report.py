@@ -59,6 +59,8 @@ def scenario(name: str, raw: dict[str, Any]) -> dict[str, Any]:
         summary["duplicates"] = raw["duplicates"]
         summary["delivered_per_second"] = _per(raw["delivered_in_window"], window)
         summary["latency"] = raw["latency"]
+        summary["worker_cpu_seconds"] = raw.get("worker_cpu_seconds")
+        summary["worker_cpu_cores"] = raw.get("worker_cpu_cores")
     else:
         summary["rounds"] = raw["completed"]  # floor: POST + GET; reads: offers + order
     return summary
