@@ -76,7 +76,11 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(
+    url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, autocommit: bool = False
+) -> Engine:
+    """An engine with our settings. `autocommit` (PostgreSQL): every connection of its pool
+    stays in autocommit, set once when it connects instead of at each checkout."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         # hide_parameters: statement parameters (e-mails, phones) never reach the logs.
@@ -92,6 +96,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         # A request never waits for a second connection while holding one, so the pool
         # is never exhausted by one process's requests; should it be (a bug), checkout
         # gives up after pool_timeout and the request answers 503, not a stalled loop.
+        # An autocommit pool has no transaction to roll back when a connection returns.
+        per_pool: dict[str, Any] = (
+            {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if autocommit else {}
+        )
         engine = create_engine(
             url,
             pool_size=10,
@@ -99,6 +107,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             pool_timeout=POOL_TIMEOUT_SECONDS,
             hide_parameters=True,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            **per_pool,
         )
     _count_checkouts(engine)
     return engine
@@ -162,13 +171,15 @@ class Database:
         self.engine = make_engine(self.url)
         # PostgreSQL readers run in autocommit: under READ COMMITTED every statement sees
         # its own snapshot even inside a transaction, so BEGIN and COMMIT would only add
-        # two round trips. SQLite readers keep BEGIN: there it pins one WAL snapshot.
+        # two round trips. They have a pool of their own whose connections stay in
+        # autocommit: switching a shared connection at each checkout and back at each
+        # return cost four driver calls per read request (docs/performance.md).
+        # SQLite readers keep BEGIN: there it pins one WAL snapshot.
+        self._reading_engine = (
+            None if self.is_sqlite else make_engine(self.url, autocommit=True)
+        )
         self.readers = sessionmaker(
-            self.engine
-            if self.is_sqlite
-            else self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-            expire_on_commit=False,
-            autoflush=False,
+            self._reading_engine or self.engine, expire_on_commit=False, autoflush=False
         )
         self.writers = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}),
@@ -189,7 +200,8 @@ class Database:
     @property
     def engines(self) -> list[Engine]:
         """Every engine (and so pool) of this process's database."""
-        return [e for e in (self.engine, self._trying_engine) if e is not None]
+        engines = (self.engine, self._trying_engine, self._reading_engine)
+        return [e for e in engines if e is not None]
 
     @property
     def is_sqlite(self) -> bool:
@@ -270,8 +282,7 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
-        self.engine.dispose()
-        if self._trying_engine is not None:
-            self._trying_engine.dispose()
+        for engine in self.engines:
+            engine.dispose()
         if self._turns is not None:
             self._turns.close()
