@@ -13,15 +13,15 @@ from orderhub.config import Settings
 from orderhub.runtime import Runtime
 from orderhub.surfaces import openapi, ops
 from orderhub.surfaces.b2b.router import oauth_router
-from orderhub.surfaces.b2b.router import router as b2b_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
-from orderhub.surfaces.care.router import router as care_router
-from orderhub.surfaces.direct.router import router as direct_router
+from orderhub.surfaces.b2b.router import surface as b2b_surface
+from orderhub.surfaces.care.router import surface as care_surface
+from orderhub.surfaces.direct.router import surface as direct_surface
 from orderhub.surfaces.direct.sandbox_routes import router as direct_sandbox_router
-from orderhub.surfaces.inventory.router import router as inventory_router
+from orderhub.surfaces.inventory.router import surface as inventory_surface
 from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
-from orderhub.surfaces.onboarding.router import router as onboarding_router
-from orderhub.surfaces.operator.router import router as operator_router
+from orderhub.surfaces.onboarding.router import surface as onboarding_surface
+from orderhub.surfaces.operator.router import surface as operator_surface
 from orderhub.surfaces.problems import install_error_handlers
 
 DESCRIPTION = """One telecom order engine with thin channel APIs.
@@ -77,14 +77,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SignInGate)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
+    # Each channel's route modules are included one level deep (surfaces/mounting.py).
     app.include_router(ops.health)
-    app.include_router(direct_router)
+    direct_surface.include_in(app)
     app.include_router(oauth_router)
-    app.include_router(b2b_router)
-    app.include_router(operator_router)
-    app.include_router(inventory_router)
-    app.include_router(onboarding_router)
-    app.include_router(care_router)
+    for surface in (
+        b2b_surface,
+        operator_surface,
+        inventory_surface,
+        onboarding_surface,
+        care_surface,
+    ):
+        surface.include_in(app)
     if settings.sandbox:
         app.include_router(ops.sandbox)
         app.include_router(b2b_sandbox_router)

@@ -9,6 +9,7 @@ built by `webhook_routes` for any kind of caller: operations mount the same ones
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -30,12 +31,16 @@ async def partner_owner(partner: PartnerDep) -> str:
 
 
 def webhook_routes(
-    owner_of: Callable[..., Awaitable[str]], *, statuses: tuple[int, ...] = ()
+    owner_of: Callable[..., Awaitable[str]],
+    *,
+    statuses: tuple[int, ...] = (),
+    tags: list[str | Enum] | None = None,
 ) -> APIRouter:
     """The webhook routes of one kind of caller: `owner_of` is the dependency that checks
     the caller and answers whose webhooks they are (also the scope of the caller's
-    Idempotency-Keys); `statuses` are the problem statuses it adds (403)."""
-    router = APIRouter()
+    Idempotency-Keys); `statuses` are the problem statuses it adds (403). Its surface
+    includes it beside the module's own router (surfaces/mounting.py: one level deep)."""
+    router = APIRouter(tags=tags)
     owner_dep = Depends(owner_of)  # resolved before the session: no token, no transaction
 
     def problems(*more: int) -> dict[int | str, dict[str, Any]]:
@@ -150,8 +155,8 @@ def webhook_routes(
     return router
 
 
+subscription_router = webhook_routes(partner_owner, tags=["status updates"])
 router = APIRouter(tags=["status updates"])
-router.include_router(webhook_routes(partner_owner))
 
 
 @router.get("/events", response_model=w.EventsOut, responses=problem_responses(401, 422, 500))

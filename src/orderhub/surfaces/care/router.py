@@ -1,8 +1,6 @@
 """The mobility care-order API (seed 004) under `/api/orderingMobility/v1`."""
 
-from fastapi import APIRouter
-
 from orderhub.surfaces.care import routes
+from orderhub.surfaces.mounting import Surface
 
-router = APIRouter(prefix=routes.BASE)
-router.include_router(routes.router)
+surface = Surface(prefix=routes.BASE, routers=(routes.router,))

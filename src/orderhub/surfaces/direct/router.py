@@ -1,7 +1,5 @@
 """The consumer direct-fulfillment API, mounted at /msapi/order (seed 000)."""
 
-from fastapi import APIRouter
-
 from orderhub.surfaces.direct import (
     auth_routes,
     catalog_routes,
@@ -9,7 +7,12 @@ from orderhub.surfaces.direct import (
     order_steps,
     passkey_routes,
 )
+from orderhub.surfaces.mounting import Surface
 
-router = APIRouter(prefix="/msapi/order")
-for module in (auth_routes, passkey_routes, catalog_routes, order_routes, order_steps):
-    router.include_router(module.router)
+# The order routes first: they take most of a buyer's calls.
+surface = Surface(
+    prefix="/msapi/order",
+    routers=tuple(
+        m.router for m in (order_routes, order_steps, catalog_routes, auth_routes, passkey_routes)
+    ),
+)

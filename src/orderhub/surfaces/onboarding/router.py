@@ -1,7 +1,6 @@
 """The service-provider onboarding API (seed 003) under `/onboarding/v1`."""
 
-from fastapi import APIRouter
-
+from orderhub.surfaces.mounting import Surface
 from orderhub.surfaces.onboarding import (
     account_routes,
     billing_routes,
@@ -9,6 +8,7 @@ from orderhub.surfaces.onboarding import (
     order_routes,
 )
 
-router = APIRouter(prefix="/onboarding/v1")
-for module in (account_routes, order_routes, config_routes, billing_routes):
-    router.include_router(module.router)
+surface = Surface(
+    prefix="/onboarding/v1",
+    routers=tuple(m.router for m in (account_routes, order_routes, config_routes, billing_routes)),
+)

@@ -27,8 +27,8 @@ async def operations_owner(operator: OperatorDep) -> str:
     return rules.OPERATIONS
 
 
+subscription_router = webhook_routes(operations_owner, statuses=(403,))
 router = APIRouter()
-router.include_router(webhook_routes(operations_owner, statuses=(403,)))
 
 
 @router.get(

@@ -3,8 +3,7 @@ owner's events and operations' webhooks (`event_routes.py`), deciding partners' 
 requests (`exception_routes.py`) and activating onboarded services once fulfilment is
 done (`service_routes.py`)."""
 
-from fastapi import APIRouter
-
+from orderhub.surfaces.mounting import Surface
 from orderhub.surfaces.operator import (
     event_routes,
     exception_routes,
@@ -13,7 +12,15 @@ from orderhub.surfaces.operator import (
     service_routes,
 )
 
-router = APIRouter(prefix="/operator/v1", tags=["operations"])
-for module in (order_routes, event_routes, exception_routes, service_routes):
-    router.include_router(module.router)
-router.include_router(partner_routes.router)  # onboarding settings of a partner (issue 13)
+surface = Surface(
+    prefix="/operator/v1",
+    tags=("operations",),
+    routers=(
+        order_routes.router,
+        event_routes.subscription_router,
+        event_routes.router,
+        exception_routes.router,
+        service_routes.router,
+        partner_routes.router,
+    ),
+)
