@@ -16,32 +16,38 @@ from orderhub.fulfillment.models import Store
 from orderhub.ids import utcnow
 from orderhub.inventory.models import InventoryAccount, Subscriber
 
+# Table columns, not mapped attributes: a statement naming a mapped class takes the ORM's
+# execution path, about twice the cost of a Core one (docs/performance.md).
 OFFERS = Offer.__table__
+CUSTOMERS = Customer.__table__
+ADDRESSES = Address.__table__
+SUBSCRIBERS = Subscriber.__table__
+ACCOUNTS = InventoryAccount.__table__
 _ACTIVE = select(OFFERS).where(OFFERS.c.active.is_(True)).order_by(OFFERS.c.sort_order, OFFERS.c.id)
 _ACTIVE_IN_CATEGORY = _ACTIVE.where(OFFERS.c.category == bindparam("category"))
 _OFFERS_BY_ID = select(OFFERS).where(OFFERS.c.id.in_(bindparam("ids", expanding=True)))
 # The lines a customer already has, on any of its accounts, cancelled ones aside.
 _EXISTING_LINES = (
     select(func.count())
-    .select_from(Subscriber)
-    .join(InventoryAccount, InventoryAccount.number == Subscriber.account_number)
+    .select_from(SUBSCRIBERS)
+    .join(ACCOUNTS, ACCOUNTS.c.number == SUBSCRIBERS.c.account_number)
     .where(
-        InventoryAccount.customer_id == bindparam("customer_id"),
-        Subscriber.status != "cancelled",
+        ACCOUNTS.c.customer_id == bindparam("customer_id"),
+        SUBSCRIBERS.c.status != "cancelled",
     )
 )
 # Everything eligibility asks about a customer, in one statement: type, the ZIP code of
 # its first address (as orders are checked, customers.ordering_facts), existing lines.
 _CUSTOMER_FACTS = select(
-    Customer.type,
-    select(Address.zip_code)
-    .where(Address.customer_id == Customer.id)
-    .order_by(Address.kind)
+    CUSTOMERS.c.type,
+    select(ADDRESSES.c.zip_code)
+    .where(ADDRESSES.c.customer_id == CUSTOMERS.c.id)
+    .order_by(ADDRESSES.c.kind)
     .limit(1)
     .scalar_subquery()
     .label("zip_code"),
     _EXISTING_LINES.scalar_subquery().label("existing_lines"),
-).where(Customer.id == bindparam("customer_id"))
+).where(CUSTOMERS.c.id == bindparam("customer_id"))
 
 
 @dataclass(frozen=True)
