@@ -21,10 +21,8 @@ from typing import Any
 
 from orderhub.bench import channels, identities
 from orderhub.bench.buyer import Buyer, Purchase
-from orderhub.bench.driving import DRAIN_SECONDS, Recorder, drive, summarize
+from orderhub.bench.driving import Recorder, drive, summarize
 from orderhub.bench.httpclient import Connection
-
-__all__ = ["DRAIN_SECONDS", "main", "parse"]
 
 
 async def orders(rec: Recorder, args: argparse.Namespace) -> dict:
