@@ -27,7 +27,7 @@ def loops(runtime: Runtime, stop: asyncio.Event) -> list[Coroutine[Any, Any, Non
             runtime.database,
             runtime.key,
             retry_base_seconds=settings.webhook_retry_base_seconds,
-            poll_seconds=poll,
+            poll_seconds=min(poll, settings.webhook_poll_seconds),
             stop=stop,
             # Sandbox receivers are on localhost; production ones must be public.
             allow_private_hosts=settings.sandbox,
