@@ -102,7 +102,11 @@ def bench(
     buyers: Annotated[int, typer.Option(min=1, help="Concurrent virtual buyers.")] = 32,
     duration: Annotated[float, typer.Option(min=1, help="Measured seconds per scenario.")] = 20,
     scenarios: Annotated[
-        str, typer.Option(help="Comma-separated: orders, floor, reads.")
+        str,
+        typer.Option(
+            help="Comma-separated: orders, floor, reads (the default); partner, onboarding, "
+            "care, webhooks (the other channels)."
+        ),
     ] = "orders,floor,reads",
     smoke: Annotated[
         bool, typer.Option("--smoke", help="3-second windows, 4 buyers, a small seed (CI).")
