@@ -175,9 +175,7 @@ class Database:
         # autocommit: switching a shared connection at each checkout and back at each
         # return cost four driver calls per read request (docs/performance.md).
         # SQLite readers keep BEGIN: there it pins one WAL snapshot.
-        self._reading_engine = (
-            None if self.is_sqlite else make_engine(self.url, autocommit=True)
-        )
+        self._reading_engine = None if self.is_sqlite else make_engine(self.url, autocommit=True)
         self.readers = sessionmaker(
             self._reading_engine or self.engine, expire_on_commit=False, autoflush=False
         )
