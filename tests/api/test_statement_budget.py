@@ -26,7 +26,11 @@ BUDGET = {
     "GET order/{id}/validate": 7,
     "GET order/{id}": 7,
     "POST order/{id}/credit.submit": 6,
-    "POST order/{id}/number.available": 6,
+    # The search starts at a random point of the pool (numbers/service.py search); when
+    # fewer free numbers lie above it than were asked for, it wraps around to the bottom:
+    # +2 (available and lapsed from the bottom). It was budgeted at 6, which failed the
+    # few runs whose random start landed near the top of the demo's pool.
+    "POST order/{id}/number.available": 8,
     # +1: what the reservation is checked against, in one SELECT: the customer's area
     # (issue 13 item 1) and, with item 5, the credit policy and the numbers already held.
     "PATCH order/{id}/number.reserve": 7,
