@@ -1,13 +1,15 @@
 """The other channels' bench data: business customers for partner orders, a business
 account full of lines for care orders, and where onboarding identifiers go on from.
 
-Like seed.py: bulk Core inserts (the ORM for the few business customers, whose service
-standardizes the address), rows already there skipped, so a database can be reused.
+Like seed.py, rows already there are skipped, so a database can be reused. The domain's
+own writers make the rows: the business service for the few customers (it standardizes
+the address), the inventory's `add_lines` for the lines (a bulk insert, each line with
+its first history event).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.postal import PostalAddress, SandboxPostalValidator
@@ -18,6 +20,7 @@ from orderhub.business.models import BusinessCustomer
 from orderhub.business.rules import AllianceStatus
 from orderhub.db import Database
 from orderhub.ids import utcnow
+from orderhub.inventory import service as inventory
 from orderhub.inventory.models import (
     AccountAccess,
     AccountGroup,
@@ -34,8 +37,8 @@ def prepare(database: Database, *, lines: int) -> dict[str, int]:
     """Add what is missing; returns how many business customers and lines were added."""
     with database.transaction() as session:
         customers = _add_business_customers(session)
-    with database.engine.begin() as conn:
-        added_lines = _add_care_lines(conn, lines)
+    with database.transaction() as session:
+        added_lines = _add_care_lines(session, lines)
     return {"business_customers_added": customers, "lines_added": added_lines}
 
 
@@ -75,8 +78,8 @@ def _add_business_customers(session: Session) -> int:
     return added
 
 
-def _add_care_lines(conn: Connection, count: int) -> int:
-    now = utcnow()
+def _add_care_lines(session: Session, count: int) -> int:
+    conn = session.connection()
     account = InventoryAccount.__table__
     if (
         conn.execute(
@@ -91,7 +94,7 @@ def _add_care_lines(conn: Connection, count: int) -> int:
                 "kind": "business",
                 "name": "Bench care account",
                 "customer_id": None,
-                "created_at": now,
+                "created_at": utcnow(),
             },
         )
         conn.execute(
@@ -112,31 +115,23 @@ def _add_care_lines(conn: Connection, count: int) -> int:
         )
     )
     missing = [c for c in map(identities.care_ctn, range(count)) if c not in existing]
+    # The inventory's own insert of new lines (with their first history event), in chunks.
     for chunk in chunks(missing):
-        conn.execute(insert(Subscriber.__table__), [_line(ctn, now) for ctn in chunk])
+        inventory.add_lines(
+            session,
+            lines=[
+                inventory.NewLine(
+                    ctn=ctn,
+                    account_number=identities.CARE_ACCOUNT,
+                    account_group_id=identities.CARE_GROUP,
+                    rate_plan_id=identities.CARE_RATE_PLAN,
+                    status="active",
+                )
+                for ctn in chunk
+            ],
+            actor="bench:seed",
+        )
     return len(missing)
-
-
-def _line(ctn: str, now) -> dict:
-    return {
-        "ctn": ctn,
-        "account_number": identities.CARE_ACCOUNT,
-        "account_group_id": identities.CARE_GROUP,
-        "status": "active",
-        "rate_plan_id": identities.CARE_RATE_PLAN,
-        "bill_cycle_day": 1,
-        "udl": [],
-        "imei": None,
-        "iccid": None,
-        "network_block": False,
-        "subscriber_contact": None,
-        "billing_contact": None,
-        "voicemail": {"pinSet": False},
-        "source_order_id": None,
-        "activated_on": now.date(),
-        "created_at": now,
-        "updated_at": now,
-    }
 
 
 def next_identifier(database: Database) -> int:
