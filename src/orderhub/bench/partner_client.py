@@ -23,43 +23,11 @@ from orderhub.bench import identities
 from orderhub.bench.buyer import BuyerFailed, OnCall
 from orderhub.bench.httpclient import Connection, HttpError, Response
 from orderhub.demo import onboarding as onboarding_demo
+from orderhub.demo.partner import QUOTE_SITES
 
 BUSY_RETRIES = 30  # 429 answers taken in stride, each after its Retry-After
 B2B = "/b2b/v1"
 ONB = "/onboarding/v1"
-# The demo's two sites (sandbox-qualified addresses) and products.
-SITES = [
-    {
-        "name": "Main campus",
-        "address": {
-            "addressLine1": "1500 Main Street",
-            "city": "Dallas",
-            "state": "TX",
-            "zipCode": "75201",
-        },
-        "products": [
-            {
-                "productId": "dia",
-                "accessSpeed": "1G",
-                "portSpeed": "1G",
-                "installationOption": "standard",
-                "discountPercent": 10,
-            }
-        ],
-    },
-    {
-        "name": "Plano clinic",
-        "address": {
-            "addressLine1": "5800 Legacy Drive",
-            "city": "Plano",
-            "state": "TX",
-            "zipCode": "75024",
-        },
-        "products": [
-            {"productId": "voice-sip", "accessSpeed": "10M", "installationOption": "remote"}
-        ],
-    },
-]
 
 
 class Caller:
@@ -140,7 +108,7 @@ async def partner_order(caller: Caller, customer_index: int) -> str:
             "opportunityId": opportunity["id"],
             "name": "Campus and clinic",
             "billingPreferences": {"billingEmail": "ap@bench.example.com"},
-            "sites": SITES,
+            "sites": QUOTE_SITES,
         },
     )
     q = {"id": quote["id"]}

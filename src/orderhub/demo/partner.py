@@ -28,6 +28,34 @@ def _site(name: str, line1: str, city: str, zip_code: str, products: list[dict])
     return {"name": name, "address": address, "products": products}
 
 
+# The quote's two sites (addresses the sandbox qualifies) and their products; the bench's
+# partner orders quote the same (bench/partner_client.py).
+QUOTE_SITES = [
+    _site(
+        "Main campus",
+        "1500 Main Street",
+        "Dallas",
+        "75201",
+        [
+            {
+                "productId": "dia",
+                "accessSpeed": "1G",
+                "portSpeed": "1G",
+                "installationOption": "standard",
+                "discountPercent": 10,
+            }
+        ],
+    ),
+    _site(
+        "Plano clinic",
+        "5800 Legacy Drive",
+        "Plano",
+        "75024",
+        [{"productId": "voice-sip", "accessSpeed": "10M", "installationOption": "remote"}],
+    ),
+]
+
+
 def run(
     client: httpx.Client, *, on_step: Callable[[Step], None] = lambda step: None
 ) -> dict[str, Any]:
@@ -95,36 +123,7 @@ def run(
             "opportunityId": opportunity["id"],
             "name": "Campus and clinic",
             "billingPreferences": {"billingEmail": "ap@redriver.example.com"},
-            "sites": [
-                _site(
-                    "Main campus",
-                    "1500 Main Street",
-                    "Dallas",
-                    "75201",
-                    [
-                        {
-                            "productId": "dia",
-                            "accessSpeed": "1G",
-                            "portSpeed": "1G",
-                            "installationOption": "standard",
-                            "discountPercent": 10,
-                        }
-                    ],
-                ),
-                _site(
-                    "Plano clinic",
-                    "5800 Legacy Drive",
-                    "Plano",
-                    "75024",
-                    [
-                        {
-                            "productId": "voice-sip",
-                            "accessSpeed": "10M",
-                            "installationOption": "remote",
-                        }
-                    ],
-                ),
-            ],
+            "sites": QUOTE_SITES,
         },
     )
     quote_url = f"{B2B}/quotes/{quote['id']}"
