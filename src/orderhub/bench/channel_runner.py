@@ -94,17 +94,22 @@ def _webhooks(
 ) -> dict[str, Any]:
     """Deliveries by one worker, started before the window and caught up with the
     stream first: a backlog of earlier events would be timed, not the steady state."""
-    with server.working(database_url=url, count=1, log=work / "webhooks-worker") as pids:
-        started, left = time.monotonic(), _undispatched(url)
-        while left and time.monotonic() - started < CATCH_UP_SECONDS:
-            time.sleep(0.25)
-            left = _undispatched(url)
-        console.print(
-            f"webhooks: the worker dispatched earlier events in {time.monotonic() - started:.1f} s"
-        )
-        cpu_before = procstat.cpu_seconds(pids[0])
-        raw = load("webhooks", lines, f"--rate={rate:g}")
-        cpu_after = procstat.cpu_seconds(pids[0])
+    database = Database(url)  # one engine for the polls, not one per poll
+    try:
+        with server.working(database_url=url, count=1, log=work / "webhooks-worker") as pids:
+            started, left = time.monotonic(), _undispatched(database)
+            while left and time.monotonic() - started < CATCH_UP_SECONDS:
+                time.sleep(0.25)
+                left = _undispatched(database)
+            console.print(
+                "webhooks: the worker dispatched earlier events in "
+                f"{time.monotonic() - started:.1f} s"
+            )
+            cpu_before = procstat.cpu_seconds(pids[0])
+            raw = load("webhooks", lines, f"--rate={rate:g}")
+            cpu_after = procstat.cpu_seconds(pids[0])
+    finally:
+        database.dispose()
     if cpu_before is not None and cpu_after is not None:
         # Over the load generator's whole run (window, drain, the wait for deliveries).
         cpu = cpu_after - cpu_before
@@ -113,19 +118,15 @@ def _webhooks(
     return raw
 
 
-def _undispatched(url: str) -> int:
+def _undispatched(database: Database) -> int:
     """Events past the dispatcher's cursor (0 before it has one)."""
-    database = Database(url)
-    try:
-        with database.transaction(write=False) as session:
-            dialect = session.get_bind().dialect.name
-            return session.scalar(
-                select(func.count())
-                .select_from(OutboxEvent)
-                .where(stream.past(dialect, *dispatch.POSITION))
-            )
-    finally:
-        database.dispose()
+    with database.transaction(write=False) as session:
+        dialect = session.get_bind().dialect.name
+        return session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(stream.past(dialect, *dispatch.POSITION))
+        )
 
 
 def _care(

@@ -31,6 +31,8 @@ def pool_number(index: int) -> str:
 
 
 # The other channels' bench data (bench/channel_seed.py), apart from the sandbox's own rows.
+# The sandbox partner's documented credentials (as demo/partner.py CLIENT; not imported:
+# this module stays free of app imports).
 PARTNER_CLIENT = {"client_id": "sandbox-partner", "client_secret": "sandbox-partner-secret"}
 PARTNER_ID = "prt_sandbox"
 BUSINESS_CUSTOMERS = 100  # partner orders round-robin over them

@@ -252,7 +252,7 @@ async def onboard(caller: Caller, number: int) -> str:
         json={
             "card": {
                 "number": "4242424242424242",
-                "expiry": onboarding_demo._next_december(),
+                "expiry": onboarding_demo.next_december(),
                 "cvc": "123",
             }
         },

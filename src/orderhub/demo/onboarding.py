@@ -65,7 +65,7 @@ SETUP: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
-def _next_december() -> str:
+def next_december() -> str:
     """A card expiry that is always in the future: December next year (MM/YY)."""
     return f"12/{(date.today().year + 1) % 100:02d}"
 
@@ -197,7 +197,7 @@ def run(
         "POST",
         f"{ONB}/orders/{oid}/payments",
         201,
-        json={"card": {"number": "4242424242424242", "expiry": _next_december(), "cvc": "123"}},
+        json={"card": {"number": "4242424242424242", "expiry": next_december(), "cvc": "123"}},
         headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     submitted = call(
