@@ -50,20 +50,27 @@ ORDER_KEYS = {"orders", "orders_per_second", "server_cpu_ms_per_order"}
 LATENCY_KEYS = {"count", "p50_ms", "p95_ms", "p99_ms"}
 
 
-def test_smoke_bench_submits_whole_orders_without_errors_and_loses_none(
-    backend, database_url, database, tmp_path
-):
+def _smoke_bench(backend, database_url, tmp_path, *options: str) -> dict:
+    """`orderhub bench --smoke` with these options, as CI runs it; its result file."""
     results = tmp_path / "results"
     run = subprocess.run(
-        [ORDERHUB, "bench", "--smoke", "--database-url", database_url, "--results-dir", results],
+        [
+            *(ORDERHUB, "bench", "--smoke", *options),
+            *("--database-url", database_url, "--results-dir", str(results)),
+        ],
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-
     [path] = results.glob(f"*-{backend}-w1.json")
-    result = json.loads(path.read_text())
+    return json.loads(path.read_text())
+
+
+def test_smoke_bench_submits_whole_orders_without_errors_and_loses_none(
+    backend, database_url, database, tmp_path
+):
+    result = _smoke_bench(backend, database_url, tmp_path)
     assert result.keys() >= RESULT_KEYS
     assert result["ok"] and result["errors"] == 0 and result["smoke"]
     assert set(result["scenarios"]) == {"orders", "floor", "reads"}
@@ -95,29 +102,15 @@ APPLY_KEYS = {"workers", "changes", "applied", "failed", "left", "seconds", "cha
 def test_smoke_bench_runs_the_other_channels_without_errors(
     backend, database_url, database, tmp_path
 ):
-    results = tmp_path / "results"
-    run = subprocess.run(
-        [
-            ORDERHUB,
-            "bench",
-            "--smoke",
-            "--duration",
-            "1",
-            "--scenarios",
-            ",".join(sorted(CHANNELS)),
-            "--database-url",
-            database_url,
-            "--results-dir",
-            results,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
+    result = _smoke_bench(
+        backend,
+        database_url,
+        tmp_path,
+        "--duration",
+        "1",
+        "--scenarios",
+        ",".join(sorted(CHANNELS)),
     )
-    assert run.returncode == 0, run.stdout + run.stderr
-
-    [path] = results.glob(f"*-{backend}-w1.json")
-    result = json.loads(path.read_text())
     assert result["ok"] and result["errors"] == 0
     assert set(result["scenarios"]) == CHANNELS
     for scenario in result["scenarios"].values():
