@@ -23,6 +23,7 @@ from orderhub.surfaces.middleware import RequestBody, RequestContext, SignInGate
 from orderhub.surfaces.onboarding.router import surface as onboarding_surface
 from orderhub.surfaces.operator.router import surface as operator_surface
 from orderhub.surfaces.problems import install_error_handlers
+from orderhub.surfaces.tmf.router import surfaces as tmf_surfaces
 
 DESCRIPTION = """One telecom order engine with thin channel APIs.
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inventory_surface,
         onboarding_surface,
         care_surface,
+        *tmf_surfaces,
     ):
         surface.include_in(app)
     if settings.sandbox:

@@ -13,7 +13,11 @@ from orderhub.careorders.models import CareChange, CareOrder
 from orderhub.catalog.models import Offer
 from orderhub.clock import ClockSetting
 from orderhub.contracts.models import Contract
-from orderhub.credit.models import BusinessCreditDecision, CreditApplication
+from orderhub.credit.models import (
+    BusinessCreditDecision,
+    CreditApplication,
+    CustomerCreditProfile,
+)
 from orderhub.customers.models import Account, Address, Customer
 from orderhub.db import Base
 from orderhub.fulfillment.models import Fulfillment, Store
@@ -79,6 +83,7 @@ __all__ = [
     "Contract",
     "CreditApplication",
     "Customer",
+    "CustomerCreditProfile",
     "ExceptionRequest",
     "Feature",
     "Fulfillment",

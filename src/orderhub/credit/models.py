@@ -59,3 +59,18 @@ class BusinessCreditDecision(Base):
     bureau_reference: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerCreditProfile(Base):
+    """A consumer customer's credit on file: the latest decision about them, from a credit
+    application of theirs or loaded with the customer (the sandbox's customers). A TMF622
+    order is checked against it (orders/placement.py), with the policy its decision and
+    score give for that order's lines."""
+
+    __tablename__ = "customer_credit_profiles"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(20))  # approved | declined | manualReview
+    score: Mapped[int] = mapped_column(Integer)
+    bureau_reference: Mapped[str] = mapped_column(String(40))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)

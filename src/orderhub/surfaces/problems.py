@@ -68,10 +68,53 @@ def problem(
 def request_problem(
     request: Request, status: int, code: str, title: str, detail: str, **kwargs: Any
 ) -> JSONResponse:
-    """A problem answering `request`: its path as `instance`, observers told."""
+    """A problem answering `request`: its path as `instance`, observers told. Under
+    `/tmf-api/` the same error is TM Forum's `Error` object (tmf_error)."""
     for observe in problem_observers:
         observe(request, status, code)
+    if request.url.path.startswith(TMF_PREFIX):
+        return tmf_error(status, code, title, detail, **kwargs)
     return problem(status, code, title, detail, instance=request.url.path, **kwargs)
+
+
+TMF_PREFIX = "/tmf-api/"
+TMF_JSON = "application/json;charset=utf-8"
+
+
+def tmf_error(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The TM Forum `Error` (TMF630): `code`, `reason`, `message`, `status` (a string),
+    `referenceError`, `@type`; every problem listed under `errors` as on the other
+    surfaces. A request the TMF specifications answer 400 for (a body or query that is not
+    valid) is 400 here where the other surfaces say 422: the published documents list no
+    422."""
+    if status == 422:
+        status = 400
+    body: dict[str, Any] = {
+        "@type": "Error",
+        "code": code,
+        "reason": title,
+        "message": detail,
+        "status": str(status),
+        "referenceError": PROBLEM_TYPE_BASE + code,
+    }
+    request_id = REQUEST_ID.get()
+    if request_id:
+        body["requestId"] = request_id
+    if errors:
+        body["errors"] = errors
+    if extra:
+        # `problems` is an older name of `errors` on the consumer API; TMF has no past.
+        body.update({k: v for k, v in extra.items() if k != "problems"})
+    return JSONResponse(body, status_code=status, media_type=TMF_JSON, headers=headers)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

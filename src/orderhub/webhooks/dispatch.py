@@ -47,6 +47,7 @@ _SUBSCRIBERS = select(
     SUBSCRIPTIONS.c.owner,
     SUBSCRIPTIONS.c.event_types,
     SUBSCRIPTIONS.c.created_at,
+    SUBSCRIPTIONS.c.api,
 ).where(
     SUBSCRIPTIONS.c.active.is_(True),
     SUBSCRIPTIONS.c.owner.in_(bindparam("b_owners", expanding=True)),
@@ -128,6 +129,7 @@ def dispatch(session: Session, *, now: datetime, limit: int = BATCH) -> Dispatch
         for subscription_id in rules.recipients(
             owner=event.owner,
             type=event.type,
+            data=event.data,
             published_at=event.created_at,
             subscriptions=subscriptions,
         )

@@ -58,6 +58,12 @@ class WebhookSubscription(Base):
     secret_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A TM Forum hub listener (surfaces/tmf/hub_routes.py): the TMF API it was registered
+    # on (`api`), its `query` as sent, and the base URL its events' hrefs are built from.
+    # Null for an OrderHub webhook.
+    api: Mapped[str | None] = mapped_column(String(40))
+    query: Mapped[str | None] = mapped_column(String(1000))
+    base_url: Mapped[str | None] = mapped_column(String(500))
 
 
 class WebhookDelivery(Base):

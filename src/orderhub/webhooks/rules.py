@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from orderhub.webhooks import tmf_events
+
 MAX_ATTEMPTS = 8
 # The owner of operations' webhooks: they hear of every owner's events.
 OPERATIONS = "operations"
@@ -57,16 +59,23 @@ def ordered_per_owner(owner: str) -> bool:
 
 
 def recipients(
-    *, owner: str, type: str, published_at: datetime, subscriptions: Iterable[Any]
+    *,
+    owner: str,
+    type: str,
+    data: dict[str, Any],
+    published_at: datetime,
+    subscriptions: Iterable[Any],
 ) -> list[str]:
     """The ids of the subscriptions an event goes to: the owner's and operations', that
-    want its type and were registered by the time it was published."""
+    want its type and were registered by the time it was published; a TM Forum listener
+    (`api` set) only where the event is one of its API's (tmf_events.applies)."""
     return [
         s.id
         for s in subscriptions
         if s.owner in (owner, OPERATIONS)
         and s.created_at <= published_at
         and wants(s.event_types, type)
+        and (s.api is None or tmf_events.applies(s.api, type, data))
     ]
 
 

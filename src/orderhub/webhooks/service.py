@@ -43,12 +43,21 @@ _EVENTS_AFTER = (
     .order_by(EVENTS.c.seq)
     .limit(bindparam("limit"))
 )
+# OrderHub webhooks are the subscriptions without an `api`; TM Forum hub listeners are
+# managed through their API's `/hub` only (`listen`, `stop_listening`).
 _SUBSCRIPTION = select(SUBSCRIPTIONS).where(
-    SUBSCRIPTIONS.c.id == bindparam("b_id"), SUBSCRIPTIONS.c.owner == bindparam("b_owner")
+    SUBSCRIPTIONS.c.id == bindparam("b_id"),
+    SUBSCRIPTIONS.c.owner == bindparam("b_owner"),
+    SUBSCRIPTIONS.c.api.is_(None),
+)
+_LISTENER = select(SUBSCRIPTIONS).where(
+    SUBSCRIPTIONS.c.id == bindparam("b_id"),
+    SUBSCRIPTIONS.c.owner == bindparam("b_owner"),
+    SUBSCRIPTIONS.c.api == bindparam("b_api"),
 )
 _SUBSCRIPTIONS_OF = (
     select(SUBSCRIPTIONS)
-    .where(SUBSCRIPTIONS.c.owner == bindparam("b_owner"))
+    .where(SUBSCRIPTIONS.c.owner == bindparam("b_owner"), SUBSCRIPTIONS.c.api.is_(None))
     .order_by(SUBSCRIPTIONS.c.created_at, SUBSCRIPTIONS.c.id)
 )
 _DELIVERIES_OF = (
@@ -68,6 +77,11 @@ _TURNS = "outbox_turns"
 class SubscriptionNotFound(NotFound):
     code = "webhook_not_found"
     title = "Webhook not found"
+
+
+class ListenerNotFound(NotFound):
+    code = "listener_not_found"
+    title = "Hub listener not found"
 
 
 @dataclass(frozen=True)
@@ -200,6 +214,55 @@ def subscribe(
         },
     ).one()
     return NewSubscription(row, rules.signing_secret(key, subscription_id, 1))
+
+
+def listen(
+    session: Session,
+    *,
+    owner: str,
+    api: str,
+    callback: str,
+    query: str | None,
+    event_types: list[str],
+    base_url: str,
+    key: bytes,
+    allow_http: bool,
+) -> NewSubscription:
+    """Register a TM Forum hub listener: a subscription to the engine events in
+    `event_types`, delivered in TMF's envelope (worker.py, tmf_events.py)."""
+    if reason := rules.url_problem(callback, allow_http=allow_http):
+        raise ValidationFailed.one("callback", "callback_url", f"The callback {reason}.")
+    now = utcnow()
+    listener_id = new_id("hub")
+    row = session.execute(
+        insert(SUBSCRIPTIONS).returning(*SUBSCRIPTIONS.c),
+        {
+            "id": listener_id,
+            "owner": owner,
+            "url": callback,
+            "event_types": event_types,
+            "active": True,
+            "secret_version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "api": api,
+            "query": query,
+            "base_url": base_url,
+        },
+    ).one()
+    return NewSubscription(row, rules.signing_secret(key, listener_id, 1))
+
+
+def stop_listening(session: Session, *, owner: str, api: str, listener_id: str) -> None:
+    """Remove the owner's listener on `api` and its deliveries (see `remove`)."""
+    dispatch.hold(session)
+    found = session.execute(
+        _LISTENER, {"b_id": listener_id, "b_owner": owner, "b_api": api}
+    ).first()
+    if found is None:
+        raise ListenerNotFound(f"No hub listener '{listener_id}' was found.")
+    session.execute(_DELETE_DELIVERIES, {"b_id": listener_id})
+    session.execute(_DELETE_SUBSCRIPTION, {"b_id": listener_id})
 
 
 def current_secret(subscription: Row, *, key: bytes) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, exists, select, update
 from orderhub import metrics, worker_loop
 from orderhub.db import Database
 from orderhub.ids import iso_z, utcnow
-from orderhub.webhooks import dispatch, egress, rules
+from orderhub.webhooks import dispatch, egress, rules, tmf_events
 from orderhub.webhooks.service import DELIVERIES, EVENTS, SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ _DUE = (
         SUBSCRIPTIONS.c.owner.label("subscription_owner"),
         SUBSCRIPTIONS.c.url,
         SUBSCRIPTIONS.c.secret_version,
+        SUBSCRIPTIONS.c.api,
+        SUBSCRIPTIONS.c.base_url,
         EVENTS.c.id.label("event_id"),
         EVENTS.c.owner,
         EVENTS.c.type,
@@ -197,20 +199,33 @@ def _report(job: Job, outcome: Outcome, record: dict) -> None:
     )
 
 
-def _job(row, key: bytes, lease: datetime) -> Job:
+def _payload(row) -> dict:
+    """What is posted: the event in OrderHub's envelope, or for a TM Forum listener in
+    TMF's (tmf_events.py; the dispatcher queued only events that are one)."""
+    if row.api is not None:
+        return tmf_events.render(
+            api=row.api,
+            base_url=row.base_url or "",
+            event_id=row.event_id,
+            engine_type=row.type,
+            subject=row.subject,
+            data=row.data,
+            created_at=row.created_at,
+        ) or {"eventId": row.event_id, "eventType": row.type}
     # Operations hear of every owner's events, so theirs say whose event it is.
     whose = {"owner": row.owner} if row.subscription_owner == rules.OPERATIONS else {}
-    body = json.dumps(
-        {
-            "id": row.event_id,
-            "type": row.type,
-            **whose,
-            "subject": row.subject,
-            "createdAt": iso_z(row.created_at),
-            "data": row.data,
-        },
-        separators=(",", ":"),
-    ).encode()
+    return {
+        "id": row.event_id,
+        "type": row.type,
+        **whose,
+        "subject": row.subject,
+        "createdAt": iso_z(row.created_at),
+        "data": row.data,
+    }
+
+
+def _job(row, key: bytes, lease: datetime) -> Job:
+    body = json.dumps(_payload(row), separators=(",", ":")).encode()
     timestamp = int(time.time())
     secret = rules.signing_secret(key, row.subscription_id, row.secret_version)
     attempt = row.attempts + 1
