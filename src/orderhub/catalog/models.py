@@ -27,5 +27,8 @@ class Offer(Base):
     promotions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # TMF620 lifecycle status ("In design", "Launched", "Retired", ...; catalog/offerings.py);
+    # only a launched offer is sold, and `active` is kept equal to `lifecycle_status == "Launched"`.
+    lifecycle_status: Mapped[str] = mapped_column(String(20), default="Launched")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -139,6 +139,12 @@ def load(session: Session, *, data: dict[str, Any]) -> tuple[int, int]:
         offer.promotions = raw.get("promotions", [])
         offer.attributes = raw.get("attributes", {})
         offer.active = bool(raw.get("active", True))
+        # The TMF620 lifecycle status follows `active` (catalog/offerings.py): a file's
+        # active offer is launched; an inactive one keeps a status other than launched.
+        if offer.active:
+            offer.lifecycle_status = "Launched"
+        elif offer.lifecycle_status in (None, "Launched"):
+            offer.lifecycle_status = "Retired"
         offer.sort_order = int(raw.get("sortOrder", 0))
         offer.updated_at = now
         session.add(offer)
