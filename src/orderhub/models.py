@@ -60,6 +60,7 @@ from orderhub.onboarding.models import (
     TermsBlock,
 )
 from orderhub.opportunities.models import Opportunity
+from orderhub.ordering.models import CancelRequest, OrderDetail
 from orderhub.orders.models import OrderItem
 from orderhub.partner_orders.models import PartnerOrder, PartnerSubOrder
 from orderhub.partners.models import Partner, PartnerClient
@@ -77,6 +78,7 @@ __all__ = [
     "BusinessCreditDecision",
     "BusinessCustomer",
     "BusinessProduct",
+    "CancelRequest",
     "CareChange",
     "CareOrder",
     "ClockSetting",
@@ -97,6 +99,7 @@ __all__ = [
     "OnboardingOrder",
     "Opportunity",
     "Order",
+    "OrderDetail",
     "OrderEvent",
     "OrderItem",
     "OrderReference",

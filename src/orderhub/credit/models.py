@@ -22,9 +22,11 @@ class CreditApplication(Base):
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    ssn_last4: Mapped[str] = mapped_column(String(4))
-    ssn_hash: Mapped[str] = mapped_column(String(64), index=True)
-    dob_hash: Mapped[str] = mapped_column(String(64))
+    # Null on an application copied from the customer's credit on file (a TMF622 order,
+    # orders/placement.py): no SSN or date of birth was given for it.
+    ssn_last4: Mapped[str | None] = mapped_column(String(4))
+    ssn_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    dob_hash: Mapped[str | None] = mapped_column(String(64))
     address: Mapped[dict[str, Any]] = mapped_column(JSON)
     decision: Mapped[str] = mapped_column(String(20))
     bureau_reference: Mapped[str] = mapped_column(String(40))
