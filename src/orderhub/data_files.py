@@ -270,6 +270,14 @@ class Account(Shape):
     number: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,20}$")]
 
 
+class CreditProfile(Shape):
+    """The customer's credit on file (credit/profiles.py): what a bureau decided, loaded
+    as decided now."""
+
+    decision: Literal["approved", "declined", "manualReview"]
+    score: Annotated[int, Field(ge=300, le=850)]
+
+
 class Customer(Shape):
     id: ShortId
     type: CustomerType
@@ -280,6 +288,7 @@ class Customer(Shape):
     password: Annotated[str, _text(200, 8)] | None = None  # sign-in takes up to 200
     account: Account
     address: Address
+    credit_profile: CreditProfile | None = None
 
 
 class NumberPool(Shape):

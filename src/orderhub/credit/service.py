@@ -9,7 +9,7 @@ from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.credit_bureau import Applicant, CreditBureau
-from orderhub.credit import rules
+from orderhub.credit import profiles, rules
 from orderhub.credit.models import CreditApplication
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.ids import new_id, utcnow
@@ -94,6 +94,16 @@ def submit(
     # A new application replaces the order's last one (one row per order).
     session.execute(_DELETE_OF_ORDER, {"order_id": order.id})
     session.execute(_INSERT, application)
+    if order.customer_id is not None:
+        # The customer's credit on file is now this decision (a TMF622 order uses it).
+        profiles.put(
+            session,
+            customer_id=order.customer_id,
+            decision=report.decision,
+            score=report.score,
+            reference=report.reference,
+            at=application["created_at"],
+        )
     ledger.record(
         session,
         order_id=order.id,

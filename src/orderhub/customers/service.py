@@ -11,6 +11,7 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from orderhub.contacts import normalize_email, normalize_phone
+from orderhub.credit import profiles as credit_profiles
 from orderhub.customers.models import Account, Address, Customer
 from orderhub.errors import NotFound, ValidationFailed
 from orderhub.identity.models import PasswordCredential
@@ -231,6 +232,15 @@ def _put(session: Session, raw: dict[str, Any]) -> bool:
     session.add(address)
     _put_password(session, customer_id, email=email, password=raw.get("password"))
     session.flush()
+    if credit := raw.get("creditProfile"):
+        credit_profiles.put(
+            session,
+            customer_id=customer_id,
+            decision=credit["decision"],
+            score=credit["score"],
+            reference="FILE-" + customer_id[-20:].upper(),
+            at=now,
+        )
     return added
 
 

@@ -38,6 +38,7 @@ class OrderFilter:
     # account, FAN), or a business customer, whose FANs' orders then match too.
     customer: str | None = None
     partner: str | None = None
+    owner: str | None = None  # whose orders (`customer:<id>`, `partner:<id>`)
     reference: str | None = None
     ctn: str | None = None
     created_from: datetime | None = None
@@ -100,6 +101,8 @@ def _filtered(statement: Select, r: _Resolved) -> Select:
         statement = statement.where(o.status == f.status)
     if f.partner:
         statement = statement.where(o.owner == f"partner:{f.partner}")
+    if f.owner:
+        statement = statement.where(o.owner == f.owner)
     if f.customer:
         party = o.party_id == f.customer
         if r.fans:

@@ -1,0 +1,253 @@
+"""TMF622 product ordering over the ledger: orders placed through the consumer engine,
+every channel's orders readable, PATCH, DELETE and cancelProductOrder."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.b2b_helpers import partner_headers
+from tests.api.tmf_helpers import OPERATOR, ORDERING, tmf_error
+from tests.helpers import create_order, sign_in
+
+ALEX = "cus_alex_bell"
+SAM = "cus_sam_rivera"  # no credit on file in the sandbox
+
+
+def order_body(customer: str | None = ALEX, **overrides) -> dict:
+    body = {
+        "productOrderItem": [
+            {"id": "1", "action": "add", "productOffering": {"id": "plan-unlimited-extra"}},
+            {"id": "2", "action": "add", "productOffering": {"id": "dev-pixel-10"}},
+        ],
+        "externalId": "CRM-1001",
+        "description": "Unlimited with a phone",
+        "note": [{"text": "Call before delivery"}],
+    }
+    if customer:
+        body["relatedParty"] = [{"id": customer, "role": "customer", "@referredType": "Individual"}]
+    return body | overrides
+
+
+def place(client, headers=OPERATOR, **overrides) -> dict:
+    response = client.post(
+        f"{ORDERING}/productOrder", json=order_body(**overrides), headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_an_operator_places_a_consumer_order_through_the_engine(client):
+    order = place(client)
+    assert order["state"] == "acknowledged"
+    assert order["@type"] == "ProductOrder" and order["href"].endswith(
+        f"/productOrder/{order['id']}"
+    )
+    assert order["href"].startswith("http")
+    assert order["externalId"] == "CRM-1001" and order["note"][0]["text"] == "Call before delivery"
+    assert order["relatedParty"][0] == {
+        "id": ALEX,
+        "role": "customer",
+        "@referredType": "Individual",
+    }
+    plan, device = order["productOrderItem"]
+    assert plan["productOffering"]["id"] == "plan-unlimited-extra"
+    numbers = [c["value"] for c in plan["product"]["productCharacteristic"]]
+    assert len(numbers) == 1 and numbers[0][:3] in ("214", "469", "972")
+    assert device["product"]["productCharacteristic"] == []
+    # The same order in the consumer's own channel, submitted with a confirmation.
+    alex = sign_in(client)
+    direct = client.get(f"/msapi/order/v1/order/{order['id']}", headers=alex).json()
+    assert direct["status"] == "submitted" and direct["confirmationNumber"]
+    # And in the operator's ledger.
+    ledger = client.get(f"/operator/v1/orders/{order['id']}", headers=OPERATOR).json()
+    assert ledger["state"] == "acknowledged" and ledger["channel"] == "direct"
+
+
+def test_a_customer_places_their_own_order_and_nobody_elses(client):
+    alex = sign_in(client)
+    order = place(client, headers=alex, customer=None)
+    assert order["relatedParty"][0]["id"] == ALEX
+    tmf_error(
+        client.post(f"{ORDERING}/productOrder", json=order_body(customer=SAM), headers=alex), 404
+    )
+    tmf_error(
+        client.post(f"{ORDERING}/productOrder", json=order_body(), headers=partner_headers(client)),
+        403,
+        "partner_orders_through_b2b",
+    )
+
+
+def test_every_problem_refuses_the_order_and_nothing_is_left(client):
+    before = client.get(f"{ORDERING}/productOrder", headers=OPERATOR).headers["X-Total-Count"]
+    body = order_body(
+        productOrderItem=[
+            {"id": "1", "action": "modify", "productOffering": {"id": "plan-unlimited-extra"}},
+            {"id": "2", "action": "add", "productOffering": {"id": "no-such-offer"}},
+        ]
+    )
+    refused = tmf_error(client.post(f"{ORDERING}/productOrder", json=body, headers=OPERATOR), 400)
+    assert refused["errors"][0]["field"] == "productOrderItem.0.action"
+    unknown = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder",
+            json=order_body(
+                productOrderItem=[
+                    {"id": "1", "action": "add", "productOffering": {"id": "no-such-offer"}}
+                ]
+            ),
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    assert unknown["errors"][0]["rule"] == "unknown_offer"
+    no_credit = tmf_error(
+        client.post(f"{ORDERING}/productOrder", json=order_body(customer=SAM), headers=OPERATOR),
+        400,
+    )
+    assert no_credit["errors"][0]["rule"] == "credit_on_file"
+    extra = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder", json=order_body(payment=[{"id": "x"}]), headers=OPERATOR
+        ),
+        400,
+    )
+    assert extra["errors"][0] == {
+        "field": "payment",
+        "rule": "extra_forbidden",
+        "message": "Extra inputs are not permitted",
+    }
+    after = client.get(f"{ORDERING}/productOrder", headers=OPERATOR).headers["X-Total-Count"]
+    assert after == before
+
+
+def test_orders_of_every_channel_are_listed_with_filters_and_fields(client):
+    placed = place(client)
+    alex = sign_in(client)
+    draft = create_order(client, alex)  # a direct cart: pending
+    page = client.get(
+        f"{ORDERING}/productOrder",
+        params={"fields": "state,externalId", "externalId": "CRM-1001", "limit": 5},
+        headers=OPERATOR,
+    )
+    assert page.status_code == 200
+    assert page.headers["X-Result-Count"] == str(len(page.json()))
+    found = {o["id"]: o for o in page.json()}
+    assert placed["id"] in found
+    assert set(found[placed["id"]]) == {
+        "id",
+        "href",
+        "@type",
+        "state",
+        "externalId",
+        "productOrderItem",
+    }
+    pending = client.get(
+        f"{ORDERING}/productOrder",
+        params={"state": "pending", "relatedParty.id": ALEX},
+        headers=alex,
+    ).json()
+    assert [o["id"] for o in pending] == [draft["orderId"] if "orderId" in draft else draft["id"]]
+    later = client.get(
+        f"{ORDERING}/productOrder",
+        params={"orderDate.gt": "2999-01-01T00:00:00Z"},
+        headers=OPERATOR,
+    )
+    assert later.json() == [] and later.headers["X-Total-Count"] == "0"
+    tmf_error(
+        client.get(f"{ORDERING}/productOrder", params={"orderDate.gt": "soon"}, headers=OPERATOR),
+        400,
+    )
+
+
+def test_another_callers_order_does_not_exist(client):
+    order = place(client)
+    partner = partner_headers(client)
+    tmf_error(client.get(f"{ORDERING}/productOrder/{order['id']}", headers=partner), 404)
+    assert client.get(f"{ORDERING}/productOrder", headers=partner).json() == []
+    sam = sign_in(client, "9725550122")
+    tmf_error(client.get(f"{ORDERING}/productOrder/{order['id']}", headers=sam), 404)
+
+
+def test_patch_changes_attributes_and_adds_notes(client):
+    order = place(client)
+    patched = client.patch(
+        f"{ORDERING}/productOrder/{order['id']}",
+        json={
+            "description": "Rush",
+            "priority": "1",
+            "note": [{"text": "Second note"}],
+            "externalId": "CRM-2002",
+        },
+        headers=OPERATOR | {"Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200, patched.text
+    shown = patched.json()
+    assert shown["description"] == "Rush" and shown["priority"] == "1"
+    assert [n["text"] for n in shown["note"]] == ["Call before delivery", "Second note"]
+    assert shown["externalId"] == "CRM-2002"
+    tmf_error(
+        client.patch(
+            f"{ORDERING}/productOrder/{order['id']}",
+            json={"state": "completed"},
+            headers=OPERATOR,
+        ),
+        400,
+    )
+
+
+def test_delete_withdraws_a_pending_order_only(client):
+    alex = sign_in(client)
+    draft = create_order(client, alex)
+    draft_id = draft.get("orderId") or draft["id"]
+    assert client.delete(f"{ORDERING}/productOrder/{draft_id}", headers=alex).status_code == 204
+    gone = client.get(f"{ORDERING}/productOrder/{draft_id}", headers=alex).json()
+    assert gone["state"] == "cancelled"
+    placed = place(client)
+    tmf_error(
+        client.delete(f"{ORDERING}/productOrder/{placed['id']}", headers=OPERATOR),
+        409,
+        "order_not_deletable",
+    )
+
+
+@pytest.mark.parametrize("who", ["customer", "operator"])
+def test_cancel_product_order(client, who):
+    headers = sign_in(client) if who == "customer" else OPERATOR
+    order = place(client)
+    created = client.post(
+        f"{ORDERING}/cancelProductOrder",
+        json={"productOrder": {"id": order["id"]}, "cancellationReason": "Changed my mind"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    request = created.json()
+    assert request["state"] == "done" and request["effectiveCancellationDate"]
+    assert (
+        client.get(f"{ORDERING}/productOrder/{order['id']}", headers=headers).json()["state"]
+        == "cancelled"
+    )
+    again = client.post(
+        f"{ORDERING}/cancelProductOrder",
+        json={"productOrder": {"id": order["id"]}},
+        headers=headers,
+    ).json()
+    assert again["state"] == "terminatedWithError" and "cancelled" in again["rejectionReason"]
+    listed = client.get(f"{ORDERING}/cancelProductOrder", headers=headers)
+    assert {r["id"] for r in listed.json()} >= {request["id"], again["id"]}
+    one = client.get(f"{ORDERING}/cancelProductOrder/{request['id']}", headers=headers).json()
+    assert one["productOrder"]["id"] == order["id"]
+    tmf_error(
+        client.get(
+            f"{ORDERING}/cancelProductOrder/{request['id']}", headers=partner_headers(client)
+        ),
+        404,
+    )
+
+
+def test_an_idempotency_key_places_one_order(client):
+    key = {"Idempotency-Key": "tmf-once-1"}
+    first = client.post(f"{ORDERING}/productOrder", json=order_body(), headers=OPERATOR | key)
+    second = client.post(f"{ORDERING}/productOrder", json=order_body(), headers=OPERATOR | key)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert second.headers["Idempotent-Replayed"] == "true"
