@@ -1,0 +1,520 @@
+"""Customers managed as one list (TMF629): consumer customers, business end customers and
+onboarding accounts, read per caller, and consumer and business customers created,
+changed and deleted by operations (a consumer changes their own contact details).
+
+Who sees what is the engine's rule everywhere: operations every customer; a partner the
+business customers it has an alliance row with (business/service.py) and its own
+onboarding accounts; a consumer their own record. Anything else does not exist (404).
+Every change publishes `customer.*` for its owner (webhooks/tmf_events.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Row, and_, delete, exists, func, insert, literal, or_, select, union_all
+from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Session
+
+from orderhub.adapters.postal import PostalAddress, PostalValidator
+from orderhub.business import rules as business_rules
+from orderhub.business import service as business
+from orderhub.business.models import BusinessCustomer, ExceptionRequest, PartnerAlliance, SubAccount
+from orderhub.contracts.models import Contract
+from orderhub.credit import profiles
+from orderhub.credit.models import BusinessCreditDecision
+from orderhub.customers import service as customers
+from orderhub.customers.service import ACCOUNTS, ADDRESSES, CUSTOMERS, CustomerNotFound
+from orderhub.errors import Conflict, FieldProblem, ValidationFailed
+from orderhub.identity.models import PasskeyChallenge, PasskeyCredential, PasswordCredential
+from orderhub.ids import new_id
+from orderhub.inventory.service import ACCOUNTS as INVENTORY_ACCOUNTS
+from orderhub.ledger.models import Order
+from orderhub.onboarding.models import OnboardingAccount
+from orderhub.opportunities.models import Opportunity
+from orderhub.partner_orders.models import PartnerOrder
+from orderhub.quotes.models import Quote
+from orderhub.webhooks import service as webhooks
+
+CONSUMER, BUSINESS, ONBOARDING = "consumer", "business", "onboarding"
+# A consumer customer's status is their accounts' (customers/models.Account.status).
+CONSUMER_STATUSES = ("active", "suspended", "closed")
+
+BUSINESS_CUSTOMERS = BusinessCustomer.__table__
+SUB_ACCOUNTS = SubAccount.__table__
+ALLIANCES = PartnerAlliance.__table__
+ONBOARDING_ACCOUNTS = OnboardingAccount.__table__
+PASSWORDS = PasswordCredential.__table__
+ORDERS = Order.__table__
+
+_KEYS = union_all(
+    select(literal(CONSUMER).label("kind"), CUSTOMERS.c.id, CUSTOMERS.c.created_at),
+    select(literal(BUSINESS), BUSINESS_CUSTOMERS.c.id, BUSINESS_CUSTOMERS.c.created_at),
+    select(literal(ONBOARDING), ONBOARDING_ACCOUNTS.c.id, ONBOARDING_ACCOUNTS.c.created_at),
+).subquery("customer_keys")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose customers a caller sees: a partner's, a consumer's own, or (`everything`)
+    operations'. A consumer token of a prospect (no customer yet) sees none."""
+
+    partner_id: str | None = None
+    consumer_id: str | None = None
+    everything: bool = False
+
+
+@dataclass(frozen=True)
+class ManagedCustomer:
+    kind: str  # consumer | business | onboarding
+    row: Row
+    accounts: list[Row] = field(default_factory=list)  # wireless accounts; sub-accounts
+    addresses: list[Row] = field(default_factory=list)
+    credit: Row | None = None  # a consumer's credit on file
+    alliance_status: str | None = None  # a business customer, as a partner sees it
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    @property
+    def name(self) -> str:
+        if self.kind == CONSUMER:
+            return f"{self.row.first_name} {self.row.last_name}"
+        if self.kind == BUSINESS:
+            return self.row.name
+        named = self.row.customer
+        return named.get("companyName") or f"{named.get('firstName')} {named.get('lastName')}"
+
+    @property
+    def status(self) -> str:
+        if self.kind == CONSUMER:
+            return self.accounts[0].status if self.accounts else "active"
+        if self.kind == BUSINESS and self.accounts:
+            return "active" if any(a.status == "active" for a in self.accounts) else "inactive"
+        return "active"
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    customers: list[ManagedCustomer]
+    total: int
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+
+def _visible(scope: Scope) -> Any:
+    if scope.everything:
+        return literal(True)
+    if scope.partner_id is not None:
+        allied = exists().where(
+            ALLIANCES.c.customer_id == _KEYS.c.id, ALLIANCES.c.partner_id == scope.partner_id
+        )
+        own = exists().where(
+            ONBOARDING_ACCOUNTS.c.id == _KEYS.c.id,
+            ONBOARDING_ACCOUNTS.c.partner_id == scope.partner_id,
+        )
+        return or_(and_(_KEYS.c.kind == BUSINESS, allied), and_(_KEYS.c.kind == ONBOARDING, own))
+    if scope.consumer_id is not None:
+        return and_(_KEYS.c.kind == CONSUMER, _KEYS.c.id == scope.consumer_id)
+    return literal(False)
+
+
+def list_customers(session: Session, *, scope: Scope, limit: int, offset: int) -> CustomerPage:
+    """A page of the customers the scope sees, oldest first, and how many it sees."""
+    where = _visible(scope)
+    total = session.execute(select(func.count()).select_from(_KEYS).where(where)).scalar_one()
+    keys = session.execute(
+        select(_KEYS.c.kind, _KEYS.c.id)
+        .where(where)
+        .order_by(_KEYS.c.created_at, _KEYS.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return CustomerPage(_details(session, [(k.kind, k.id) for k in keys], scope), total)
+
+
+def get_customer(session: Session, *, scope: Scope, customer_id: str) -> ManagedCustomer:
+    """One customer the scope sees; any other does not exist (404)."""
+    key = session.execute(
+        select(_KEYS.c.kind, _KEYS.c.id).where(_visible(scope), _KEYS.c.id == customer_id)
+    ).first()
+    if key is None:
+        raise CustomerNotFound(f"No customer '{customer_id[:64]}' was found.")
+    return _details(session, [(key.kind, key.id)], scope)[0]
+
+
+def _details(session: Session, keys: list[tuple[str, str]], scope: Scope) -> list[ManagedCustomer]:
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for kind, id in keys:
+        wanted[kind].append(id)
+    found: dict[str, ManagedCustomer] = {}
+    if ids := wanted[CONSUMER]:
+        accounts, addresses = defaultdict(list), defaultdict(list)
+        for a in session.execute(
+            select(ACCOUNTS)
+            .where(ACCOUNTS.c.customer_id.in_(ids))
+            .order_by(ACCOUNTS.c.created_at, ACCOUNTS.c.id)
+        ):
+            accounts[a.customer_id].append(a)
+        for a in session.execute(
+            select(ADDRESSES).where(ADDRESSES.c.customer_id.in_(ids)).order_by(ADDRESSES.c.kind)
+        ):
+            addresses[a.customer_id].append(a)
+        credit = profiles.of_customers(session, customer_ids=ids)
+        for row in session.execute(select(CUSTOMERS).where(CUSTOMERS.c.id.in_(ids))):
+            found[row.id] = ManagedCustomer(
+                CONSUMER, row, accounts[row.id], addresses[row.id], credit.get(row.id)
+            )
+    if ids := wanted[BUSINESS]:
+        subs = defaultdict(list)
+        for sub in session.execute(
+            select(SUB_ACCOUNTS)
+            .where(SUB_ACCOUNTS.c.customer_id.in_(ids))
+            .order_by(SUB_ACCOUNTS.c.number)
+        ):
+            subs[sub.customer_id].append(sub)
+        alliance: dict[str, str] = {}
+        if scope.partner_id is not None:
+            alliance = dict(
+                session.execute(
+                    select(ALLIANCES.c.customer_id, ALLIANCES.c.status).where(
+                        ALLIANCES.c.partner_id == scope.partner_id,
+                        ALLIANCES.c.customer_id.in_(ids),
+                    )
+                ).all()
+            )
+        for row in session.execute(
+            select(BUSINESS_CUSTOMERS).where(BUSINESS_CUSTOMERS.c.id.in_(ids))
+        ):
+            found[row.id] = ManagedCustomer(
+                BUSINESS, row, subs[row.id], alliance_status=alliance.get(row.id)
+            )
+    if ids := wanted[ONBOARDING]:
+        for row in session.execute(
+            select(ONBOARDING_ACCOUNTS).where(ONBOARDING_ACCOUNTS.c.id.in_(ids))
+        ):
+            found[row.id] = ManagedCustomer(ONBOARDING, row)
+    return [found[id] for _, id in keys if id in found]
+
+
+# ---- creating ---------------------------------------------------------------------------
+
+
+class ContactTaken(Conflict):
+    code = "contact_taken"
+    title = "Contact taken"
+
+
+class TaxIdTaken(Conflict):
+    code = "tax_id_taken"
+    title = "Tax id taken"
+
+
+class CustomerInUse(Conflict):
+    code = "customer_in_use"
+    title = "Customer in use"
+
+
+def _standardized(postal: PostalValidator, address: PostalAddress, *, at: str) -> PostalAddress:
+    result = postal.validate(address)
+    if not result.valid or result.standardized is None:
+        raise ValidationFailed(
+            "The address is not a valid postal address.",
+            errors=[FieldProblem(f"{at}.{p.field}", p.rule, p.message) for p in result.problems],
+        )
+    return result.standardized
+
+
+def _refuse_taken_contact(
+    session: Session, *, email: str | None, phone: str | None, customer_id: str | None
+) -> None:
+    """A customer's e-mail and phone are sign-in identifiers: one customer each."""
+    checks = []
+    if email is not None:
+        checks.append(("e-mail", select(CUSTOMERS.c.id).where(CUSTOMERS.c.email == email)))
+        checks.append(
+            ("e-mail", select(PASSWORDS.c.customer_id).where(PASSWORDS.c.username == email))
+        )
+    if phone is not None:
+        checks.append(("phone", select(CUSTOMERS.c.id).where(CUSTOMERS.c.phone == phone)))
+    for what, stmt in checks:
+        holder = session.execute(stmt).scalar()
+        if holder is not None and holder != customer_id:
+            raise ContactTaken(f"Another customer signs in with this {what}.")
+
+
+def _put_address(
+    session: Session, *, customer_id: str, address: PostalAddress, replace: bool
+) -> None:
+    values = {
+        "line1": address.address_line1,
+        "line2": address.address_line2,
+        "city": address.city,
+        "state": address.state,
+        "zip_code": address.zip_code,
+    }
+    if replace:
+        changed = session.execute(
+            sql_update(ADDRESSES)
+            .where(ADDRESSES.c.customer_id == customer_id, ADDRESSES.c.kind == "service")
+            .values(**values)
+        ).rowcount
+        if changed:
+            return
+    session.execute(
+        insert(ADDRESSES),
+        {"id": new_id("adr"), "customer_id": customer_id, "kind": "service", **values},
+    )
+
+
+def _publish(
+    session: Session, owner: str, type: str, customer: ManagedCustomer | None, id: str
+) -> None:
+    data = {"name": customer.name, "status": customer.status} if customer else {}
+    webhooks.publish(session, owner=owner, type=type, subject=id, data=data)
+
+
+def create_individual(
+    session: Session,
+    *,
+    postal: PostalValidator,
+    first_name: str,
+    last_name: str,
+    email: str | None,
+    phone: str | None,
+    address: PostalAddress | None,
+    owner: str,
+) -> ManagedCustomer:
+    """A consumer customer with one wireless account (customers.service.create) and its
+    service address; `customer.created` for `owner`."""
+    if email is None and phone is None:
+        raise ValidationFailed.one(
+            "contactMedium", "one_of_required", "Give an e-mail or a phone to sign in with."
+        )
+    _refuse_taken_contact(session, email=email, phone=phone, customer_id=None)
+    standardized = _standardized(postal, address, at="contactMedium") if address else None
+    customer_id = customers.create(
+        session, first_name=first_name, last_name=last_name, email=email, phone=phone
+    )
+    if standardized is not None:
+        _put_address(session, customer_id=customer_id, address=standardized, replace=False)
+    created = get_customer(session, scope=Scope(everything=True), customer_id=customer_id)
+    _publish(session, owner, "customer.created", created, customer_id)
+    return created
+
+
+def create_organization(
+    session: Session,
+    *,
+    postal: PostalValidator,
+    name: str,
+    tax_id: str,
+    phone: str | None,
+    address: PostalAddress,
+    owner: str,
+) -> ManagedCustomer:
+    """A business end customer at a standardized address, without sub-accounts or
+    alliances (operations grant those); `customer.created` for `owner`."""
+    normalized = business_rules.normalize_tax_id(tax_id)
+    if normalized is None:
+        raise ValidationFailed.one("characteristic", "tax_id", "The taxId is not 9 digits.")
+    if session.execute(
+        select(BUSINESS_CUSTOMERS.c.id).where(BUSINESS_CUSTOMERS.c.tax_id == normalized)
+    ).first():
+        raise TaxIdTaken("Another business customer has this tax id.")
+    standardized = _standardized(postal, address, at="contactMedium")
+    customer_id = new_id("bcu")
+    business.create_customer(
+        session,
+        customer_id=customer_id,
+        name=name,
+        tax_id=normalized,
+        phone=phone,
+        address=standardized,
+        sub_accounts=[],
+    )
+    session.flush()
+    created = get_customer(session, scope=Scope(everything=True), customer_id=customer_id)
+    _publish(session, owner, "customer.created", created, customer_id)
+    return created
+
+
+# ---- changing ---------------------------------------------------------------------------
+
+UNSET: Any = object()  # not in the patch: left as it is
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a patch changes; UNSET where it says nothing."""
+
+    first_name: Any = UNSET
+    last_name: Any = UNSET
+    name: Any = UNSET  # a business customer's
+    email: Any = UNSET
+    phone: Any = UNSET
+    address: Any = UNSET  # PostalAddress
+    status: Any = UNSET
+
+
+def update_customer(
+    session: Session,
+    *,
+    postal: PostalValidator,
+    customer: ManagedCustomer,
+    changes: Changes,
+    owner: str,
+) -> ManagedCustomer:
+    """Apply a patch to a consumer or business customer; `customer.changed` when anything
+    but the status moved, `customer.status_changed` when the status did."""
+    address = UNSET
+    if changes.address is not UNSET:
+        address = _standardized(postal, changes.address, at="contactMedium")
+    if customer.kind == CONSUMER:
+        _update_consumer(session, customer=customer, changes=changes, address=address)
+    else:
+        _update_business(session, customer=customer, changes=changes, address=address)
+    after = get_customer(session, scope=Scope(everything=True), customer_id=customer.id)
+    if after.status != customer.status:
+        _publish(session, owner, "customer.status_changed", after, customer.id)
+    others = [v for k, v in changes.__dict__.items() if k != "status" and v is not UNSET]
+    if others:
+        _publish(session, owner, "customer.changed", after, customer.id)
+    return after
+
+
+def _update_consumer(
+    session: Session, *, customer: ManagedCustomer, changes: Changes, address: Any
+) -> None:
+    row = customer.row
+    email = row.email if changes.email is UNSET else changes.email
+    phone = row.phone if changes.phone is UNSET else changes.phone
+    if email is None and phone is None:
+        raise ValidationFailed.one(
+            "contactMedium", "one_of_required", "Keep an e-mail or a phone to sign in with."
+        )
+    _refuse_taken_contact(session, email=email, phone=phone, customer_id=row.id)
+    values = {
+        k: getattr(changes, k)
+        for k in ("first_name", "last_name", "email", "phone")
+        if getattr(changes, k) is not UNSET
+    }
+    if values:
+        session.execute(sql_update(CUSTOMERS).where(CUSTOMERS.c.id == row.id).values(**values))
+    if changes.email is not UNSET and changes.email is not None:
+        # The password's username is the e-mail (customers.service._put_password).
+        session.execute(
+            sql_update(PASSWORDS)
+            .where(PASSWORDS.c.customer_id == row.id)
+            .values(username=changes.email)
+        )
+    if address is not UNSET:
+        _put_address(session, customer_id=row.id, address=address, replace=True)
+    if changes.status is not UNSET:
+        if changes.status not in CONSUMER_STATUSES:
+            raise ValidationFailed.one(
+                "status", "status", f"A status is one of: {', '.join(CONSUMER_STATUSES)}."
+            )
+        session.execute(
+            sql_update(ACCOUNTS)
+            .where(ACCOUNTS.c.customer_id == row.id)
+            .values(status=changes.status)
+        )
+
+
+def _update_business(
+    session: Session, *, customer: ManagedCustomer, changes: Changes, address: Any
+) -> None:
+    if changes.status is not UNSET and changes.status != customer.status:
+        raise ValidationFailed.one(
+            "status",
+            "read_only",
+            "A business customer's status is its sub-accounts': it is not set here.",
+        )
+    values: dict[str, Any] = {}
+    if changes.name is not UNSET:
+        values |= {"name": changes.name, "name_key": business_rules.name_key(changes.name)}
+    if changes.phone is not UNSET:
+        values["phone"] = changes.phone
+    if address is not UNSET:
+        values |= {
+            "address_line1": address.address_line1,
+            "address_line2": address.address_line2,
+            "city": address.city,
+            "state": address.state,
+            "zip_code": address.zip_code,
+            "address_key": business_rules.address_key(address.address_line1, address.zip_code),
+        }
+    if values:
+        session.execute(
+            sql_update(BUSINESS_CUSTOMERS)
+            .where(BUSINESS_CUSTOMERS.c.id == customer.id)
+            .values(**values)
+        )
+
+
+# ---- deleting ---------------------------------------------------------------------------
+
+
+def _in_use(session: Session, checks: list[tuple[str, Any]]) -> None:
+    for what, stmt in checks:
+        if session.execute(stmt.limit(1)).first() is not None:
+            raise CustomerInUse(
+                f"The customer has {what}: only a customer without them is deleted.",
+                extra={"inUseBy": what},
+            )
+
+
+def delete_customer(session: Session, *, customer: ManagedCustomer, owner: str) -> None:
+    """Delete a consumer or business customer that nothing refers to (409 naming what
+    does: orders, lines, quotes...); `customer.deleted` for `owner`."""
+    id = customer.id
+    inventory = select(INVENTORY_ACCOUNTS.c.number).where(INVENTORY_ACCOUNTS.c.customer_id == id)
+    if customer.kind == CONSUMER:
+        _in_use(
+            session,
+            [
+                (
+                    "orders",
+                    select(ORDERS.c.id).where(
+                        or_(ORDERS.c.customer_id == id, ORDERS.c.party_id == id)
+                    ),
+                ),
+                ("inventory accounts", inventory),
+            ],
+        )
+        for table, column in (
+            (PasskeyChallenge.__table__, "customer_id"),
+            (PasskeyCredential.__table__, "customer_id"),
+            (PASSWORDS, "customer_id"),
+            (profiles.PROFILES, "customer_id"),
+            (ADDRESSES, "customer_id"),
+            (ACCOUNTS, "customer_id"),
+            (CUSTOMERS, "id"),
+        ):
+            session.execute(delete(table).where(table.c[column] == id))
+    else:
+        _in_use(
+            session,
+            [
+                ("orders", select(ORDERS.c.id).where(ORDERS.c.party_id == id)),
+                ("orders", select(PartnerOrder.id).where(PartnerOrder.customer_id == id)),
+                ("quotes", select(Quote.id).where(Quote.customer_id == id)),
+                ("opportunities", select(Opportunity.id).where(Opportunity.customer_id == id)),
+                ("contracts", select(Contract.id).where(Contract.customer_id == id)),
+                (
+                    "credit decisions",
+                    select(BusinessCreditDecision.id).where(
+                        BusinessCreditDecision.customer_id == id
+                    ),
+                ),
+                ("inventory accounts", inventory),
+            ],
+        )
+        for table in (ExceptionRequest.__table__, ALLIANCES, SUB_ACCOUNTS):
+            session.execute(delete(table).where(table.c.customer_id == id))
+        session.execute(delete(BUSINESS_CUSTOMERS).where(BUSINESS_CUSTOMERS.c.id == id))
+    _publish(session, owner, "customer.deleted", None, id)
