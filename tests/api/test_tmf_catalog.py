@@ -3,11 +3,15 @@ operations managing consumer offerings through their lifecycle, sold only when l
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import MetaData, insert, select
 
+from orderhub import migrate
+from orderhub.db import Database
 from orderhub.webhooks.models import OutboxEvent
 from tests.api.b2b_helpers import partner_headers
 from tests.api.tmf_helpers import CATALOG, OPERATOR, tmf_error
@@ -259,6 +263,60 @@ def test_a_price_reference_copies_that_price_and_patch_replaces_prices(client):
     assert [p["id"] for p in changed["productOfferingPrice"]] == [f"{offering['id']}:monthly"]
 
 
+def test_a_consumer_offerings_price_is_changed(client):
+    id = create(client)["id"]
+    changed = client.patch(
+        f"{CATALOG}/productOfferingPrice/{id}:monthly",
+        json={"price": {"unit": "USD", "value": 42.5}},
+        headers=OPERATOR,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["price"] == {"unit": "USD", "value": 42.5}
+    tmf_error(
+        client.patch(
+            f"{CATALOG}/productOfferingPrice/{id}:monthly",
+            json={"price": {"value": 1}, "priceType": "oneTime"},
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    tmf_error(
+        client.patch(
+            f"{CATALOG}/productOfferingPrice/{id}:monthly",
+            json={"price": {"value": 0}},
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    tmf_error(
+        client.patch(
+            f"{CATALOG}/productOfferingPrice/dia:accessSpeed:100M",
+            json={"price": {"value": 1}},
+            headers=OPERATOR,
+        ),
+        405,
+    )
+    tmf_error(
+        client.patch(
+            f"{CATALOG}/productOfferingPrice/{id}:monthly",
+            json={"price": {"value": 1}},
+            headers=sign_in(client),
+        ),
+        403,
+    )
+
+
+def test_others_see_the_sold_offerings_only(client):
+    id = create(client)["id"]
+    customer = sign_in(client)
+    mine = client.get(f"{CATALOG}/productOffering", params={"limit": 100}, headers=OPERATOR)
+    theirs = client.get(f"{CATALOG}/productOffering", params={"limit": 100}, headers=customer)
+    assert int(mine.headers["X-Total-Count"]) == int(theirs.headers["X-Total-Count"]) + 1
+    assert id in {o["id"] for o in mine.json()} - {o["id"] for o in theirs.json()}
+    assert {o["lifecycleStatus"] for o in theirs.json()} == {"Launched"}
+    tmf_error(client.get(f"{CATALOG}/productOfferingPrice/{id}:monthly", headers=customer), 404)
+
+
 def test_transitions_follow_the_table(client):
     id = create(client)["id"]
     bad = tmf_error(patch(client, id, {"lifecycleStatus": "Retired"}), 409, "invalid_transition")
@@ -320,3 +378,43 @@ def test_changes_are_published_as_catalog_events(client, database):
         ("catalog.offering_deleted", second, None),
     ]
     assert events[2].data["name"] == "Unlimited Campus"
+
+
+def test_migration_0022_gives_existing_offers_a_status_from_active(empty_database_url):
+    database = Database(empty_database_url)
+    try:
+        migrate.upgrade(database, revision="0021")
+        meta = MetaData()
+        meta.reflect(database.engine, only=["offers"])
+        offers = meta.tables["offers"]
+        with database.engine.begin() as conn:
+            for id, active in (("sold", True), ("gone", False)):
+                conn.execute(
+                    insert(offers),
+                    {
+                        "id": id,
+                        "name": id,
+                        "category": "plan",
+                        "description": "",
+                        "currency": "USD",
+                        "monthly_cents": 100,
+                        "one_time_cents": 0,
+                        "lines": 1,
+                        "eligibility": {},
+                        "promotions": [],
+                        "attributes": {},
+                        "active": active,
+                        "sort_order": 0,
+                        "updated_at": datetime(2026, 12, 1, 9, tzinfo=UTC),
+                    },
+                )
+        migrate.upgrade(database, revision="0022")
+        with database.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT id, lifecycle_status FROM offers ORDER BY id")
+            assert dict(rows.all()) == {"gone": "Retired", "sold": "Launched"}
+        command.downgrade(migrate.alembic_config(empty_database_url), "0021")
+        meta = MetaData()
+        meta.reflect(database.engine, only=["offers"])
+        assert "lifecycle_status" not in meta.tables["offers"].c
+    finally:
+        database.dispose()

@@ -3,8 +3,9 @@
 Everybody signed in reads catalogs, categories, product offerings, their prices and
 product specifications (catalog_views.py says what each is in the engine). Operations
 create, change and delete product offerings, which are consumer offers
-(catalog/offerings.py). Every other write, and import and export jobs, is 405: those
-resources are the engine's data files' (`orderhub catalog load` and its siblings).
+(catalog/offerings.py), and change a consumer offering's price. Every other write, and
+import and export jobs, is 405: those resources are the engine's data files'
+(`orderhub catalog load` and its siblings).
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from orderhub.errors import OrderHubError
 from orderhub.surfaces.deps import SessionDep
 from orderhub.surfaces.tmf import catalog_views as views
 from orderhub.surfaces.tmf.callers import OPERATOR, TmfCaller, TmfCallerDep
-from orderhub.surfaces.tmf.catalog_schemas import ProductOfferingCreate, ProductOfferingUpdate
+from orderhub.surfaces.tmf.catalog_schemas import (
+    ProductOfferingCreate,
+    ProductOfferingPriceUpdate,
+    ProductOfferingUpdate,
+)
 from orderhub.surfaces.tmf.conventions import (
     FieldsQuery,
     WindowDep,
@@ -137,6 +142,27 @@ async def delete_offering(
     return no_content()
 
 
+@router.patch("/productOfferingPrice/{id}")
+async def change_price(
+    request: Request,
+    id: str,
+    body: ProductOfferingPriceUpdate,
+    caller: OperatorDep,
+    session: SessionDep,
+) -> Response:
+    shelf = _shelf(request, session, caller)
+    shelf.one("productOfferingPrice", id)
+    if id not in shelf.consumer_prices:
+        raise NotAllowed(
+            f"Price '{id}' is of a catalog loaded from its data file; only consumer "
+            "offerings' prices are changed here.",
+            headers={"Allow": "GET"},
+        )
+    offer_id, changes = views.price_change(id, body, known_prices=shelf.consumer_prices)
+    offerings.change(session, offer_id=offer_id, changes=changes, status=None)
+    return answer(_shelf(request, session, caller).one("productOfferingPrice", id))
+
+
 # ---- what is not changed through this API ---------------------------------------------
 
 _READ_ONLY = {
@@ -144,24 +170,25 @@ _READ_ONLY = {
     "category": "Categories are the catalogs' own (offer categories, business families).",
     "productSpecification": "Product specifications come with the catalogs' data files.",
     "productOfferingPrice": (
-        "Prices are a product offering's charges: set them with its productOfferingPrice "
-        "(POST or PATCH /productOffering)."
+        "Prices are a product offering's charges: give them with its productOfferingPrice "
+        "(POST or PATCH /productOffering); PATCH a consumer offering's price to change it."
     ),
 }
 
 
-def _refuser(path: str, detail: str, allow: str) -> None:
+def _refuser(path: str, detail: str, methods: list[str], allow: str) -> None:
     async def refuse(caller: TmfCallerDep) -> Response:
         raise NotAllowed(detail, headers={"Allow": allow})
 
-    router.add_api_route(
-        path, refuse, methods=["POST"] if "{id}" not in path else ["PATCH", "DELETE"]
-    )
+    router.add_api_route(path, refuse, methods=methods)
 
 
 for _kind, _detail in _READ_ONLY.items():
-    _refuser(f"/{_kind}", _detail, "GET")
-    _refuser(f"/{_kind}/{{id}}", _detail, "GET")
+    _refuser(f"/{_kind}", _detail, ["POST"], "GET")
+    if _kind == "productOfferingPrice":  # a consumer offering's price is changed (above)
+        _refuser(f"/{_kind}/{{id}}", _detail, ["DELETE"], "GET, PATCH")
+    else:
+        _refuser(f"/{_kind}/{{id}}", _detail, ["PATCH", "DELETE"], "GET")
 
 
 _JOBS = "Import and export jobs are not implemented: catalogs are loaded from data files."

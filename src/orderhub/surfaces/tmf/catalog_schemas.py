@@ -81,3 +81,16 @@ class ProductOfferingCreate(OfferingBody):
 
 class ProductOfferingUpdate(OfferingBody):
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+
+
+class ProductOfferingPriceUpdate(TypedBody):
+    """A consumer offering's price changed: its amount (its type stays what it is)."""
+
+    price: Money
+    price_type: Text | None = Field(default=None, alias="priceType")
+    recurring_charge_period_type: Text | None = Field(
+        default=None, alias="recurringChargePeriodType"
+    )
+    recurring_charge_period_length: Annotated[int, Field(ge=1, le=1)] | None = Field(
+        default=None, alias="recurringChargePeriodLength"
+    )

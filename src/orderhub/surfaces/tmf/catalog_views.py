@@ -29,7 +29,12 @@ from fastapi import Request
 from orderhub.catalog import offerings
 from orderhub.catalog import rules as catalog_rules
 from orderhub.errors import FieldProblem, NotFound, ValidationFailed
-from orderhub.surfaces.tmf.catalog_schemas import OfferingBody, PriceRefOrValue
+from orderhub.surfaces.tmf.catalog_schemas import (
+    Money,
+    OfferingBody,
+    PriceRefOrValue,
+    ProductOfferingPriceUpdate,
+)
 from orderhub.surfaces.tmf.conventions import PRODUCT_CATALOG, when
 
 LAUNCHED = str(offerings.SOLD)
@@ -448,11 +453,46 @@ def _price(
         raise ValidationFailed.one(
             f"{at}.recurringChargePeriodType", "charge_period", "Recurring prices are monthly."
         )
-    if price.price.unit not in (None, "USD"):
+    return (
+        MONTHLY if price.price_type == "recurring" else ONE_TIME,
+        _cents(price.price, f"{at}.price"),
+    )
+
+
+def _cents(money: Money, at: str) -> int:
+    if money.unit not in (None, "USD"):
         raise ValidationFailed.one(
-            f"{at}.price.unit", "currency", "Offerings are priced in USD ('unit': 'USD')."
+            f"{at}.unit", "currency", "Offerings are priced in USD ('unit': 'USD')."
         )
-    return (MONTHLY if price.price_type == "recurring" else ONE_TIME, int(price.price.value * 100))
+    return int(money.value * 100)
+
+
+def price_change(
+    id: str, body: ProductOfferingPriceUpdate, *, known_prices: dict[str, tuple[str, int]]
+) -> tuple[str, dict[str, Any]]:
+    """The offering a consumer price belongs to, and its offer's new charge."""
+    kind, _ = known_prices[id]
+    wanted = "recurring" if kind == MONTHLY else "oneTime"
+    if body.price_type not in (None, wanted):
+        raise ValidationFailed.one(
+            "priceType",
+            "price_type",
+            f"This price is '{wanted}'; a price's type does not change (give the offering "
+            "its prices instead: PATCH /productOffering).",
+        )
+    if kind == MONTHLY and body.recurring_charge_period_type not in (None, "month", "monthly"):
+        raise ValidationFailed.one(
+            "recurringChargePeriodType", "charge_period", "Recurring prices are monthly."
+        )
+    cents = _cents(body.price, "price")
+    if cents == 0:
+        raise ValidationFailed.one(
+            "price.value",
+            "zero_price",
+            "A price is a charge above zero; to drop it, PATCH the offering's "
+            "productOfferingPrice without it.",
+        )
+    return id.rsplit(":", 1)[0], {"monthlyCents" if kind == MONTHLY else "oneTimeCents": cents}
 
 
 def offer_input(body: OfferingBody, *, known_prices: dict[str, tuple[str, int]]) -> dict[str, Any]:
