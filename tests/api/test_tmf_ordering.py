@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.b2b_helpers import partner_headers
+from orderhub.demo import onboarding as demo_onboarding
+from tests.api.b2b_helpers import SANDBOX_CLIENT, partner_headers, submitted_order
+from tests.api.care_helpers import CARE, care_body, change
 from tests.api.tmf_helpers import OPERATOR, ORDERING, tmf_error
 from tests.helpers import create_order, sign_in
 
@@ -251,3 +253,42 @@ def test_an_idempotency_key_places_one_order(client):
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert second.headers["Idempotent-Replayed"] == "true"
+
+
+def test_orders_of_each_seed_channel_appear_with_their_state(client):
+    """Direct, partner, care and onboarding orders, each placed through its own API,
+    listed by TMF622 with the ledger's common state as `state`."""
+    alex = sign_in(client)
+    direct = create_order(client, alex)
+    partner = partner_headers(client)
+    b2b = submitted_order(client, partner)
+    care = client.post(
+        f"{CARE}/careOrder",
+        json=care_body(change(effectiveDate="nextBillingCycle")),
+        headers=partner | {"X-ATT-ClientId": SANDBOX_CLIENT[0], "X-ATT-MessageId": "tmf-care-1"},
+    )
+    assert care.status_code == 202, care.text
+    onboarded = demo_onboarding.run(client)
+    expected = {
+        (direct.get("orderId") or direct["id"]): ("direct", "pending"),
+        b2b["id"]: ("partner", "acknowledged"),
+        care.json()["id"]: ("care", "acknowledged"),
+        onboarded["orderId"]: ("onboarding", "completed"),
+    }
+    listed = client.get(f"{ORDERING}/productOrder", params={"limit": 100}, headers=OPERATOR)
+    shown = {o["id"]: o for o in listed.json()}
+    for order_id, (channel, state) in expected.items():
+        order = shown[order_id]
+        assert (order["channel"][0]["id"], order["state"]) == (channel, state), order
+        assert order["productOrderItem"], order
+    # A partner sees its own orders of every channel, and nobody else's.
+    own = client.get(f"{ORDERING}/productOrder", params={"limit": 100}, headers=partner).json()
+    assert {b2b["id"], care.json()["id"], onboarded["orderId"]} <= {o["id"] for o in own}
+    assert direct.get("orderId", direct.get("id")) not in {o["id"] for o in own}
+    # Filter by channel and state together.
+    care_only = client.get(
+        f"{ORDERING}/productOrder",
+        params={"channel.id": "care", "state": "acknowledged"},
+        headers=OPERATOR,
+    ).json()
+    assert {o["id"] for o in care_only} == {care.json()["id"]}
