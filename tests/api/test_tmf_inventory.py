@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from orderhub.inventory import provisioned
+from orderhub.inventory import service as inventory
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
+from tests.api.test_onboarding import new_account
 from tests.api.tmf_helpers import INVENTORY, OPERATOR, tmf_error
 from tests.helpers import BASE, ready_order, sign_in
 
@@ -112,3 +115,45 @@ def test_products_change_through_orders(client):
         assert "TMF622" in body["message"]
         assert response.headers["allow"] == "GET"
     tmf_error(client.get(PRODUCTS), 401)
+
+
+def test_an_onboarded_service_is_a_product_of_its_provider(client, database):
+    partner = partner_headers(client)
+    account = new_account(client, partner)
+    with database.transaction() as session:
+        inventory.ensure_account(
+            session,
+            number=account["number"],
+            kind="serviceProvider",
+            name="Casey Jones",
+            customer_id=account["id"],
+        )
+        inventory.grant_access(session, account_number=account["number"], partner_id="prt_sandbox")
+        created = provisioned.add_package(
+            session,
+            account_number=account["number"],
+            package_id="home-essentials",
+            package_plan_id="home-essentials-12",
+            term_months=12,
+            services=[provisioned.NewService("internet", {"speed": "1G"}, ["static-ip"], [], [])],
+            source_order_id="ord_onboarding",
+        )
+    service_id = created.service_ids[0]
+    service = client.get(f"{PRODUCTS}/{service_id}", headers=partner)
+    assert service.status_code == 200, service.text
+    body = service.json()
+    assert body["status"] == "pendingActive"
+    assert body["productOffering"]["id"] == "home-essentials"
+    assert body["productSpecification"]["id"] == "internet"
+    assert body["relatedParty"][0]["id"] == account["id"]
+    assert body["productOrderItem"][0]["productOrderId"] == "ord_onboarding"
+    assert ids(
+        client.get(PRODUCTS, headers=partner, params={"relatedParty.id": account["id"]})
+    ) == [service_id]
+    tmf_error(
+        client.get(f"{PRODUCTS}/{service_id}", headers=partner_headers(client, SANDBOX_CLIENT_B)),
+        404,
+    )
+    with database.transaction() as session:
+        provisioned.activate_service(session, service_id=service_id)
+    assert client.get(f"{PRODUCTS}/{service_id}", headers=OPERATOR).json()["status"] == "active"
