@@ -11,11 +11,14 @@ from alembic import command
 from sqlalchemy import MetaData, insert, select
 
 from orderhub import migrate
+from orderhub.catalog import offerings
 from orderhub.db import Database
-from orderhub.webhooks.models import OutboxEvent
+from orderhub.webhooks import tmf_events
+from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 from tests.api.b2b_helpers import partner_headers
 from tests.api.tmf_helpers import CATALOG, OPERATOR, tmf_error
 from tests.helpers import BASE, sign_in
+from tests.outbox import dispatched
 
 RESOURCES = (
     ("catalog", "consumer"),
@@ -378,6 +381,47 @@ def test_changes_are_published_as_catalog_events(client, database):
         ("catalog.offering_deleted", second, None),
     ]
     assert events[2].data["name"] == "Unlimited Campus"
+
+
+def test_a_catalog_listener_is_sent_the_offerings_state_changes(client, database):
+    listener = client.post(
+        f"{CATALOG}/hub",
+        json={
+            "callback": "http://127.0.0.1:9/listener",
+            "query": "eventType=ProductOfferingStateChangeEvent",
+        },
+        headers=OPERATOR,
+    ).json()
+    id = create(client)["id"]
+    assert patch(client, id, {"lifecycleStatus": "Launched"}).status_code == 200
+    dispatched(database)
+    with database.transaction(write=False) as session:
+        queued = session.execute(
+            select(OutboxEvent.type, OutboxEvent.subject, OutboxEvent.data, OutboxEvent.id)
+            .join(WebhookDelivery, WebhookDelivery.event_seq == OutboxEvent.seq)
+            .where(WebhookDelivery.subscription_id == listener["id"])
+        ).all()
+    assert [(e.type, e.subject) for e in queued] == [("catalog.offering_state_changed", id)]
+    event = tmf_events.render(
+        api=tmf_events.PRODUCT_CATALOG,
+        base_url="http://testserver",
+        event_id=queued[0].id,
+        engine_type=queued[0].type,
+        subject=id,
+        data=queued[0].data,
+        created_at=datetime.now(UTC),
+    )
+    assert event["eventType"] == "ProductOfferingStateChangeEvent"
+    offering = event["event"]["productOffering"]
+    assert offering["lifecycleStatus"] == "Launched" and offering["name"] == "Unlimited Student"
+
+
+def test_the_lifecycle_table():
+    life = offerings.LIFECYCLE
+    assert life.allows("In design", "Launched") and life.allows("Retired", "Launched")
+    assert not life.allows("Launched", "In design") and not life.allows("In design", "Retired")
+    assert life.final == {offerings.S.OBSOLETE, offerings.S.REJECTED}
+    assert offerings.SOLD not in life.final and offerings.S.RETIRED not in offerings.INITIAL
 
 
 def test_migration_0022_gives_existing_offers_a_status_from_active(empty_database_url):
