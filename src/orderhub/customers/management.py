@@ -26,6 +26,7 @@ from orderhub.credit import profiles
 from orderhub.credit.models import BusinessCreditDecision
 from orderhub.customers import service as customers
 from orderhub.customers.service import ACCOUNTS, ADDRESSES, CUSTOMERS, CustomerNotFound
+from orderhub.db import serialize_on
 from orderhub.errors import Conflict, FieldProblem, ValidationFailed
 from orderhub.identity.models import PasskeyChallenge, PasskeyCredential, PasswordCredential
 from orderhub.ids import new_id
@@ -231,7 +232,10 @@ def _standardized(postal: PostalValidator, address: PostalAddress, *, at: str) -
 def _refuse_taken_contact(
     session: Session, *, email: str | None, phone: str | None, customer_id: str | None
 ) -> None:
-    """A customer's e-mail and phone are sign-in identifiers: one customer each."""
+    """A customer's e-mail and phone are sign-in identifiers: one customer each. Two
+    requests giving one identifier at once take turns (a 409, not a constraint's 500)."""
+    for identifier in sorted(i for i in (email, phone) if i is not None):
+        serialize_on(session, f"customer-identifier:{identifier}")
     checks = []
     if email is not None:
         checks.append(("e-mail", select(CUSTOMERS.c.id).where(CUSTOMERS.c.email == email)))
@@ -321,6 +325,7 @@ def create_organization(
     normalized = business_rules.normalize_tax_id(tax_id)
     if normalized is None:
         raise ValidationFailed.one("characteristic", "tax_id", "The taxId is not 9 digits.")
+    serialize_on(session, f"business-tax-id:{normalized}")
     if session.execute(
         select(BUSINESS_CUSTOMERS.c.id).where(BUSINESS_CUSTOMERS.c.tax_id == normalized)
     ).first():
