@@ -299,3 +299,12 @@ def test_delete_only_a_customer_nothing_refers_to(client, database):
     assert [e[0] for e in events(database, new["id"])] == ["customer.created", "customer.deleted"]
     organization_id = client.post(CUSTOMER, json=organization(), headers=OPERATOR).json()["id"]
     assert client.delete(f"{CUSTOMER}/{organization_id}", headers=OPERATOR).status_code == 204
+
+
+def test_a_prospect_has_no_customer_record_yet(client):
+    prospect = sign_in(client, random_phone())
+    listed = client.get(CUSTOMER, headers=prospect)
+    assert ids(listed) == [] and listed.headers["X-Total-Count"] == "0"
+    tmf_error(client.get(f"{CUSTOMER}/{ALEX}", headers=prospect), 404)
+    one = client.get(f"{CUSTOMER}/{ALEX}", headers=OPERATOR, params={"fields": "status"})
+    assert set(one.json()) == {"id", "href", "@type", "status", "engagedParty"}

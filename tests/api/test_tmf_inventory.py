@@ -7,7 +7,7 @@ from orderhub.inventory import service as inventory
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
 from tests.api.test_onboarding import new_account
 from tests.api.tmf_helpers import INVENTORY, OPERATOR, tmf_error
-from tests.helpers import BASE, ready_order, sign_in
+from tests.helpers import BASE, random_phone, ready_order, sign_in
 
 PRODUCTS = f"{INVENTORY}/product"
 BLUEBONNET_LINES = ["1234567890", "1234567891", "1234567892", "1234567893", "1234567894"]
@@ -157,3 +157,9 @@ def test_an_onboarded_service_is_a_product_of_its_provider(client, database):
     with database.transaction() as session:
         provisioned.activate_service(session, service_id=service_id)
     assert client.get(f"{PRODUCTS}/{service_id}", headers=OPERATOR).json()["status"] == "active"
+
+
+def test_a_prospect_has_no_products(client):
+    prospect = sign_in(client, random_phone())
+    assert ids(client.get(PRODUCTS, headers=prospect)) == []
+    tmf_error(client.get(f"{PRODUCTS}/1234567890", headers=prospect), 404)
