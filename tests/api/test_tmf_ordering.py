@@ -70,7 +70,7 @@ def test_a_customer_places_their_own_order_and_nobody_elses(client):
     order = place(client, headers=alex, customer=None)
     assert order["relatedParty"][0]["id"] == ALEX
     tmf_error(
-        client.post(f"{ORDERING}/productOrder", json=order_body(customer=SAM), headers=alex), 404
+        client.post(f"{ORDERING}/productOrder", json=order_body(customer=SAM), headers=alex), 400
     )
     tmf_error(
         client.post(f"{ORDERING}/productOrder", json=order_body(), headers=partner_headers(client)),
@@ -234,6 +234,15 @@ def test_cancel_product_order(client, who):
         headers=headers,
     ).json()
     assert again["state"] == "terminatedWithError" and "cancelled" in again["rejectionReason"]
+    unknown = tmf_error(
+        client.post(
+            f"{ORDERING}/cancelProductOrder",
+            json={"productOrder": {"id": "ord_nothing"}},
+            headers=headers,
+        ),
+        400,
+    )
+    assert unknown["errors"][0]["field"] == "productOrder.id"
     listed = client.get(f"{ORDERING}/cancelProductOrder", headers=headers)
     assert {r["id"] for r in listed.json()} >= {request["id"], again["id"]}
     one = client.get(f"{ORDERING}/cancelProductOrder/{request['id']}", headers=headers).json()
@@ -292,3 +301,14 @@ def test_orders_of_each_seed_channel_appear_with_their_state(client):
         headers=OPERATOR,
     ).json()
     assert {o["id"] for o in care_only} == {care.json()["id"]}
+
+
+def test_an_order_keeps_a_bounded_number_of_notes(client):
+    order = place(client)
+    url = f"{ORDERING}/productOrder/{order['id']}"
+    notes = [{"text": f"note {n}"} for n in range(20)]
+    for _ in range(2):
+        assert client.patch(url, json={"note": notes}, headers=OPERATOR).status_code == 200
+    full = tmf_error(client.patch(url, json={"note": notes}, headers=OPERATOR), 409)
+    assert full["code"] == "too_many_notes" and full["maxNotes"] == 50
+    assert len(client.get(url, headers=OPERATOR).json()["note"]) == 41

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from orderhub.errors import Conflict
 from orderhub.ids import iso_z, new_id, utcnow
 from orderhub.ledger import service as ledger
 from orderhub.ledger.service import REFERENCES
@@ -18,6 +19,8 @@ from orderhub.webhooks import service as webhooks
 
 DETAILS = OrderDetail.__table__
 EXTERNAL_ID = "externalId"
+# Notes are kept in the order's row: a bound keeps it small, however often it is patched.
+MAX_NOTES = 50
 # The attributes kept here, by their column names.
 COLUMNS = (
     "description",
@@ -34,6 +37,11 @@ _REWRITE = update(DETAILS).where(DETAILS.c.order_id == bindparam("b_id"))
 _DROP_EXTERNAL_ID = delete(REFERENCES).where(
     REFERENCES.c.order_id == bindparam("b_id"), REFERENCES.c.kind == EXTERNAL_ID
 )
+
+
+class TooManyNotes(Conflict):
+    code = "too_many_notes"
+    title = "Too many notes"
 
 
 def note(text: str, author: str | None, at: datetime) -> dict[str, Any]:
@@ -55,6 +63,11 @@ def change(
     by its opening)."""
     now = utcnow()
     current = session.execute(_OF, {"b_id": order.id}).first()
+    if len(notes) + (len(current.notes) if current else 0) > MAX_NOTES:
+        raise TooManyNotes(
+            f"An order keeps at most {MAX_NOTES} notes; this one would have more.",
+            extra={"maxNotes": MAX_NOTES},
+        )
     if current is None:
         row = {c: None for c in COLUMNS} | values
         session.execute(_INSERT, row | {"order_id": order.id, "notes": notes, "updated_at": now})

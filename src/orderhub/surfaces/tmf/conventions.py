@@ -153,7 +153,9 @@ def created(resource: dict[str, Any]) -> Response:
 
 
 def no_content() -> Response:
-    return Response(status_code=204)
+    """204, with the media type the published documents give every answer (schemathesis
+    checks it is there, body or not)."""
+    return Response(status_code=204, media_type=TMF_JSON)
 
 
 # ---- filters --------------------------------------------------------------------------

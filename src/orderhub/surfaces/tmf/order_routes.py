@@ -145,7 +145,7 @@ def _customer_of(caller: TmfCaller, body: ProductOrderCreate) -> str:
             )
         if any(n != caller.id for n in named):
             # Naming somebody else must not reveal whether they exist.
-            raise CustomerNotFound(f"No customer '{next(n for n in named if n != caller.id)}'.")
+            raise _unknown_customer(next(n for n in named if n != caller.id))
         return caller.id
     if not named:
         raise ValidationFailed.one(
@@ -154,6 +154,14 @@ def _customer_of(caller: TmfCaller, body: ProductOrderCreate) -> str:
             "Name the customer: a relatedParty with role 'customer' and its id.",
         )
     return named[0]
+
+
+def _unknown_customer(customer_id: str) -> ValidationFailed:
+    """TMF622 lists no 404 for a create: a customer named in the body that does not
+    exist (for this caller) is a bad value."""
+    return ValidationFailed.one(
+        "relatedParty", "unknown_customer", f"No customer '{customer_id[:64]}' was found."
+    )
 
 
 def _placement(caller: TmfCaller, body: ProductOrderCreate) -> placement.Placement:
@@ -219,13 +227,17 @@ async def create_product_order(
 
     def produce() -> dict:
         settings = runtime.settings
-        order = placement.place(
-            session,
-            placement=_placement(caller, body),
-            postal=runtime.adapters.postal,
-            terms_version=settings.terms_version,
-            reservation_ttl_seconds=settings.reservation_ttl_seconds,
-        )
+        chosen = _placement(caller, body)
+        try:
+            order = placement.place(
+                session,
+                placement=chosen,
+                postal=runtime.adapters.postal,
+                terms_version=settings.terms_version,
+                reservation_ttl_seconds=settings.reservation_ttl_seconds,
+            )
+        except CustomerNotFound:
+            raise _unknown_customer(chosen.customer_id) from None
         details.change(
             session,
             order=order,
@@ -329,7 +341,11 @@ async def create_cancel_product_order(
 ) -> Response:
     """Ask for an order's cancellation: decided at once by its channel (`done`, or
     `terminatedWithError` with the channel's reason)."""
-    order = _visible(session, caller, body.product_order.id, lock=True)
+    try:
+        order = _visible(session, caller, body.product_order.id, lock=True)
+    except ProductOrderNotFound as missing:
+        # TMF622 lists no 404 for a create: the order named in the body is a bad value.
+        raise ValidationFailed.one("productOrder.id", "unknown_order", missing.detail) from None
     row = cancellations.request(
         session,
         order=order,
