@@ -8,7 +8,7 @@ import pytest
 from orderhub.demo import onboarding as demo_onboarding
 from tests.api.b2b_helpers import SANDBOX_CLIENT, partner_headers, submitted_order
 from tests.api.care_helpers import CARE, care_body, change
-from tests.api.tmf_helpers import OPERATOR, ORDERING, tmf_error
+from tests.api.tmf_helpers import CATALOG, OPERATOR, ORDERING, tmf_error
 from tests.helpers import create_order, sign_in
 
 ALEX = "cus_alex_bell"
@@ -312,3 +312,46 @@ def test_an_order_keeps_a_bounded_number_of_notes(client):
     full = tmf_error(client.patch(url, json={"note": notes}, headers=OPERATOR), 409)
     assert full["code"] == "too_many_notes" and full["maxNotes"] == 50
     assert len(client.get(url, headers=OPERATOR).json()["note"]) == 41
+
+
+def test_an_offering_made_through_tmf620_is_ordered_through_tmf622_until_retired(client):
+    created = client.post(
+        f"{CATALOG}/productOffering",
+        json={
+            "name": "Unlimited Student",
+            "category": [{"id": "consumer.plan"}],
+            "productOfferingPrice": [
+                {"priceType": "recurring", "price": {"unit": "USD", "value": 39.99}}
+            ],
+        },
+        headers=OPERATOR,
+    )
+    assert created.status_code == 201, created.text
+    offering = created.json()
+    assert offering["lifecycleStatus"] == "In design"
+    item = [{"id": "1", "action": "add", "productOffering": {"id": offering["id"]}}]
+    not_yet = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder", json=order_body(productOrderItem=item), headers=OPERATOR
+        ),
+        400,
+    )
+    assert not_yet["errors"][0]["rule"] == "unknown_offer"
+    url = f"{CATALOG}/productOffering/{offering['id']}"
+    launched = client.patch(url, json={"lifecycleStatus": "Launched"}, headers=OPERATOR)
+    assert launched.status_code == 200, launched.text
+    order = place(client, productOrderItem=item)
+    assert order["state"] == "acknowledged"
+    (line,) = order["productOrderItem"]
+    assert line["productOffering"]["id"] == offering["id"]
+    assert line["itemTotalPrice"][0]["price"]["dutyFreeAmount"] == {"unit": "USD", "value": 39.99}
+    assert len(line["product"]["productCharacteristic"]) == 1  # a plan: one line, numbered
+    retired = client.patch(url, json={"lifecycleStatus": "Retired"}, headers=OPERATOR)
+    assert retired.status_code == 200, retired.text
+    refused = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder", json=order_body(productOrderItem=item), headers=OPERATOR
+        ),
+        400,
+    )
+    assert refused["errors"][0]["rule"] == "unknown_offer"
