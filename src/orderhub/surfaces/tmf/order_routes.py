@@ -5,6 +5,7 @@ new ones placed by the consumer engine, ordering/placement.py) and `cancelProduc
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Annotated
 
@@ -156,6 +157,21 @@ def _customer_of(caller: TmfCaller, body: ProductOrderCreate) -> str:
     return named[0]
 
 
+_CART_FIELD = re.compile(r"^items\.(\d+)\.offerId$")
+
+
+def _in_tmf_terms(refused: ValidationFailed) -> ValidationFailed:
+    """The cart's problems name the direct channel's fields (`items.0.offerId`); here
+    they name the order's (`productOrderItem.0.productOffering.id`)."""
+    renamed = [
+        FieldProblem(f"productOrderItem.{m.group(1)}.productOffering.id", p.rule, p.message)
+        if (m := _CART_FIELD.match(p.field))
+        else p
+        for p in refused.errors
+    ]
+    return ValidationFailed(refused.detail, errors=renamed)
+
+
 def _unknown_customer(customer_id: str) -> ValidationFailed:
     """TMF622 lists no 404 for a create: a customer named in the body that does not
     exist (for this caller) is a bad value."""
@@ -238,6 +254,8 @@ async def create_product_order(
             )
         except CustomerNotFound:
             raise _unknown_customer(chosen.customer_id) from None
+        except ValidationFailed as refused:
+            raise _in_tmf_terms(refused) from None
         details.change(
             session,
             order=order,
