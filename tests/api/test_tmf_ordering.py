@@ -107,6 +107,23 @@ def test_every_problem_refuses_the_order_and_nothing_is_left(client):
         400,
     )
     assert no_credit["errors"][0]["rule"] == "credit_on_file"
+    both = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder",
+            json=order_body(
+                customer=SAM,
+                productOrderItem=[
+                    {"id": "1", "action": "add", "productOffering": {"id": "no-such-offer"}}
+                ],
+            ),
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    assert [(e["field"], e["rule"]) for e in both["errors"]] == [
+        ("productOrderItem.0.productOffering.id", "unknown_offer"),
+        ("relatedParty", "credit_on_file"),
+    ]
     extra = tmf_error(
         client.post(
             f"{ORDERING}/productOrder", json=order_body(payment=[{"id": "x"}]), headers=OPERATOR

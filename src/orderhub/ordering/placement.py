@@ -31,7 +31,7 @@ from orderhub.credit import profiles
 from orderhub.credit import rules as credit_rules
 from orderhub.credit.service import APPLICATIONS
 from orderhub.customers import service as customers
-from orderhub.errors import NotFound, ValidationFailed
+from orderhub.errors import FieldProblem, NotFound, ValidationFailed
 from orderhub.fulfillment import service as fulfillment
 from orderhub.identity.tokens import Principal
 from orderhub.ids import new_id, utcnow
@@ -81,16 +81,26 @@ def place(
         customer_id=customer.id,
         expires_at=0,
     )
-    order_id = orders.create(
-        session,
-        principal=principal,
-        customer_id=None,
-        new_customer=None,
-        items=[orders.ItemRequest(i.offer_id, i.quantity) for i in placement.items],
-    )
+    profile = profiles.get(session, customer_id=customer.id)
+    # Refused for its items and for no credit on file at once: every problem together.
+    no_credit = [] if profiles.current(profile, utcnow()) else [_no_credit(customer.id)]
+    try:
+        order_id = orders.create(
+            session,
+            principal=principal,
+            customer_id=None,
+            new_customer=None,
+            items=[orders.ItemRequest(i.offer_id, i.quantity) for i in placement.items],
+        )
+    except ValidationFailed as refused:
+        raise ValidationFailed(refused.detail, errors=[*refused.errors, *no_credit]) from None
+    if no_credit:
+        raise ValidationFailed(no_credit[0].message, errors=no_credit)
     order = orders.lock_for_operator(session, order_id=order_id)
     items = orders.items_of(session, order_id=order_id)
-    _credit_from_file(session, order=order, customer=customer, lines=sum(i.lines for i in items))
+    _credit_from_file(
+        session, order=order, customer=customer, profile=profile, lines=sum(i.lines for i in items)
+    )
     address = next((a for a in record.addresses if a.kind == "service"), None)
     fulfillment.create(
         session,
@@ -113,17 +123,20 @@ def place(
     return submit.submit(session, order=order, terms_version=terms_version, actor=placement.actor)
 
 
-def _credit_from_file(session: Session, *, order: Row, customer: Row, lines: int) -> None:
+def _no_credit(customer_id: str) -> FieldProblem:
+    return FieldProblem(
+        "relatedParty",
+        "credit_on_file",
+        f"Customer '{customer_id}' has no credit decision on file from the last "
+        f"{profiles.VALID_DAYS} days: apply through the direct channel's credit step "
+        "first (docs/tmf.md, 'Credit on file').",
+    )
+
+
+def _credit_from_file(
+    session: Session, *, order: Row, customer: Row, profile: Row, lines: int
+) -> None:
     """The order's credit application, from the customer's decision on file."""
-    profile = profiles.get(session, customer_id=customer.id)
-    if not profiles.current(profile, utcnow()):
-        raise ValidationFailed.one(
-            "relatedParty",
-            "credit_on_file",
-            f"Customer '{customer.id}' has no credit decision on file from the last "
-            f"{profiles.VALID_DAYS} days: apply through the direct channel's credit step "
-            "first (docs/tmf.md, 'Credit').",
-        )
     policy = credit_rules.policy_for(decision=profile.decision, score=profile.score, lines=lines)
     application_id = new_id("cra")
     session.execute(
