@@ -220,21 +220,29 @@ def test_operations_create_an_organization(client, database):
     tmf_error(client.post(CUSTOMER, json=unknown_place, headers=OPERATOR), 400)
 
 
-def test_a_consumer_changes_their_contact_media_and_operations_the_rest(client, database):
+def test_a_consumer_changes_their_postal_address_and_operations_the_rest(client, database):
     alex = sign_in(client)
     changed = client.patch(
         f"{CUSTOMER}/{ALEX}",
         json={
             "engagedParty": {"id": ALEX, "@referredType": "Individual"},
             "contactMedium": [
-                {"mediumType": "email", "characteristic": {"emailAddress": "alex@new.example"}}
+                {
+                    "mediumType": "postalAddress",
+                    "characteristic": {
+                        "street1": "1900 North Akard Street",
+                        "city": "Dallas",
+                        "stateOrProvince": "TX",
+                        "postCode": "75201",
+                    },
+                }
             ],
         },
         headers=alex,
     )
     assert changed.status_code == 200, changed.text
     media = {m["mediumType"]: m["characteristic"] for m in changed.json()["contactMedium"]}
-    assert media["email"]["emailAddress"] == "alex@new.example"
+    assert media["postalAddress"]["city"] == "DALLAS"  # standardized
     assert media["phone"]["phoneNumber"] == "2145550100"  # a medium not sent is kept
     assert events(database, ALEX) == [
         ("customer.changed", f"customer:{ALEX}", {"name": "Alex Bell", "status": "active"})
@@ -272,6 +280,39 @@ def test_a_consumer_changes_their_contact_media_and_operations_the_rest(client, 
         "customer.changed",
     ]
     tmf_error(client.patch(f"{CUSTOMER}/{ALEX}", json={"status": "gone"}, headers=OPERATOR), 400)
+
+
+def test_a_consumer_cannot_change_the_identifiers_they_sign_in_with(client, database):
+    alex = sign_in(client)
+    for medium in (
+        {"mediumType": "email", "characteristic": {"emailAddress": "attacker@evil.example"}},
+        {"mediumType": "phone", "characteristic": {"phoneNumber": random_phone()}},
+    ):
+        body = tmf_error(
+            client.patch(f"{CUSTOMER}/{ALEX}", json={"contactMedium": [medium]}, headers=alex),
+            403,
+            "identifier_change_not_allowed",
+        )
+        assert "proof" in body["message"]
+    media = {
+        m["mediumType"]: m["characteristic"]
+        for m in client.get(f"{CUSTOMER}/{ALEX}", headers=OPERATOR).json()["contactMedium"]
+    }
+    assert media["email"]["emailAddress"] != "attacker@evil.example"
+    assert media["phone"]["phoneNumber"] == "2145550100"
+    assert events(database, ALEX) == []
+    # Operations vouch for what they set: they still change a consumer's e-mail.
+    vouched = client.patch(
+        f"{CUSTOMER}/{ALEX}",
+        json={
+            "contactMedium": [
+                {"mediumType": "email", "characteristic": {"emailAddress": "alex@new.example"}}
+            ]
+        },
+        headers=OPERATOR,
+    )
+    assert vouched.status_code == 200, vouched.text
+    assert "alex@new.example" in vouched.text
 
 
 def test_operations_change_a_business_customer(client, database):

@@ -1,6 +1,10 @@
 """Customers managed as one list (TMF629): consumer customers, business end customers and
 onboarding accounts, read per caller, and consumer and business customers created,
-changed and deleted by operations (a consumer changes their own contact details).
+changed and deleted by operations (a consumer changes their own postal address).
+
+A consumer's e-mail and phone are their sign-in identifiers: `update_customer` sets them
+without proof that the new one belongs to the customer, so only operations may call it
+with them (they vouch for what they set); the surfaces refuse a consumer's own change.
 
 Who sees what is the engine's rule everywhere: operations every customer; a partner the
 business customers it has an alliance row with (business/service.py) and its own

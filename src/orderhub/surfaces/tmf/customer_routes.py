@@ -5,7 +5,9 @@ Who may do what: operations see every customer, create consumer (`Individual`) a
 business (`Organization`) customers, change and delete them (a customer something refers
 to, an order, a line, a quote, is 409). A partner sees the business customers it has an
 alliance row with and its own onboarding accounts, and changes none here. A consumer
-sees their own record and changes its contact media. Onboarding accounts are read here
+sees their own record and changes its postal address, not the e-mail or phone they sign
+in with (those change only with proof the new one is theirs; operations, who vouch for
+what they set, change them here). Onboarding accounts are read here
 and managed through the onboarding API. Anything a caller does not see is a 404.
 """
 
@@ -142,7 +144,7 @@ async def patch_customer(
     runtime: RuntimeDep,
 ) -> Response:
     """Operations change a consumer's name, contact media and status, and a business
-    customer's name, phone and address; a consumer changes their own contact media.
+    customer's name, phone and address; a consumer changes their own postal address.
     Each `contactMedium` given replaces the customer's medium of its type."""
     found = management.get_customer(session, scope=_scope(caller), customer_id=id)
     _managed_here(found)
@@ -157,6 +159,15 @@ async def patch_customer(
             code="operator_only",
         )
     contact = views.contacts(body)
+    if caller.kind == CUSTOMER and (contact.email is not UNSET or contact.phone is not UNSET):
+        # An e-mail or phone is what the customer signs in with: changing it here, without
+        # proof the new one is theirs, would hand the account to whoever holds it.
+        raise Forbidden(
+            "Your e-mail and phone are how you sign in: they change only with proof that the "
+            "new one is yours (a code sent to it), not here. You may change your postal "
+            "address here.",
+            code="identifier_change_not_allowed",
+        )
     first = last = name = UNSET
     if body.name is not None:
         if found.kind == CONSUMER:
