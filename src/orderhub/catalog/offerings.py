@@ -68,11 +68,6 @@ class OfferingInUse(Conflict):
     title = "The product offering cannot be deleted"
 
 
-class OfferingChanged(Conflict):
-    code = "offering_changed"
-    title = "The product offering changed meanwhile"
-
-
 OFFERS = Offer.__table__
 ITEMS = OrderItem.__table__
 PRODUCTS = BusinessProduct.__table__
@@ -83,13 +78,18 @@ _ALL_TYPES = select(SERVICE_TYPES).order_by(SERVICE_TYPES.c.id)
 _OFFER = select(OFFERS).where(OFFERS.c.id == bindparam("b_id"))
 _ORDERED = select(exists().where(ITEMS.c.offer_id == bindparam("b_id")))
 _INSERT = insert(OFFERS)
-# Conditional on the status read: two writers of one offering cannot both move it.
-_UPDATE = update(OFFERS).where(
-    OFFERS.c.id == bindparam("b_id"), OFFERS.c.lifecycle_status == bindparam("b_status")
+# A writer first claims the row (a no-op UPDATE: on PostgreSQL it takes the row lock, and
+# a second writer waits there and then reads the first one's result; SQLite's writers
+# hold the database's write lock already). Every change is computed from the claimed row,
+# so two concurrent PATCHes of one offering both land, one after the other.
+_CLAIM = (
+    update(OFFERS)
+    .where(OFFERS.c.id == bindparam("b_id"))
+    .values(updated_at=OFFERS.c.updated_at)
+    .returning(*OFFERS.c)
 )
-_DELETE = delete(OFFERS).where(
-    OFFERS.c.id == bindparam("b_id"), OFFERS.c.lifecycle_status == bindparam("b_status")
-)
+_UPDATE = update(OFFERS).where(OFFERS.c.id == bindparam("b_id"))
+_DELETE = delete(OFFERS).where(OFFERS.c.id == bindparam("b_id"))
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,14 @@ def get(session: Session, *, offer_id: str) -> Row:
     return found
 
 
+def claim(session: Session, *, offer_id: str) -> Row:
+    """The offering, locked for the rest of this transaction (404 when there is none)."""
+    found = session.execute(_CLAIM, {"b_id": offer_id}).first()
+    if found is None:
+        raise OfferingNotFound(f"No product offering '{offer_id}'.")
+    return found
+
+
 def create(session: Session, *, offer: dict[str, Any], status: str | None) -> Row:
     """A new consumer offer from a catalog file's offer (its id is made here), created
     "In design" unless another initial status is named."""
@@ -227,7 +235,7 @@ def change(session: Session, *, offer_id: str, changes: dict[str, Any], status: 
     with the rest as one offer) and its status (a move of LIFECYCLE). Publishes
     `catalog.offering_changed` when attributes changed, `catalog.offering_state_changed`
     when the status moved."""
-    current = get(session, offer_id=offer_id)
+    current = claim(session, offer_id=offer_id)
     before = _file_offer(current)
     values = checked(before | changes)
     target = current.lifecycle_status
@@ -238,11 +246,7 @@ def change(session: Session, *, offer_id: str, changes: dict[str, Any], status: 
     if not changed and not moved:
         return current
     row = values | {"lifecycle_status": target, "active": target == SOLD, "updated_at": utcnow()}
-    done = session.execute(
-        _UPDATE.values(**row), {"b_id": offer_id, "b_status": current.lifecycle_status}
-    )
-    if done.rowcount != 1:
-        raise OfferingChanged(f"Product offering '{offer_id}' changed meanwhile; read it again.")
+    session.execute(_UPDATE.values(**row), {"b_id": offer_id})
     data = _event(row)
     if changed:
         webhooks.publish(
@@ -262,7 +266,7 @@ def change(session: Session, *, offer_id: str, changes: dict[str, Any], status: 
 def remove(session: Session, *, offer_id: str) -> None:
     """Delete an offering that is not launched and was never ordered (an order's items
     keep pointing at their offer); 409 otherwise."""
-    current = get(session, offer_id=offer_id)
+    current = claim(session, offer_id=offer_id)
     if current.lifecycle_status == SOLD:
         raise OfferingInUse(
             f"Product offering '{offer_id}' is launched: retire it before deleting it.",
@@ -274,9 +278,7 @@ def remove(session: Session, *, offer_id: str) -> None:
             "make it obsolete instead.",
             extra={"lifecycleStatus": current.lifecycle_status},
         )
-    done = session.execute(_DELETE, {"b_id": offer_id, "b_status": current.lifecycle_status})
-    if done.rowcount != 1:
-        raise OfferingChanged(f"Product offering '{offer_id}' changed meanwhile; read it again.")
+    session.execute(_DELETE, {"b_id": offer_id})
     webhooks.publish(
         session,
         owner=OPERATIONS,

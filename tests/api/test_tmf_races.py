@@ -1,0 +1,69 @@
+"""Concurrent writers of TMF620, TMF629 and TMF622 objects, each on its own connection:
+they take turns on the row they change, so neither's change is lost and none is a 500."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from orderhub.catalog import offerings
+from orderhub.db import Database
+
+HOLD = 0.4  # how long the first writer keeps its transaction open after its change
+
+
+def one_after_other(
+    database: Database, first: Callable[[Any], Any], second: Callable[[Any], Any]
+) -> list[Any]:
+    """Run `first` in a transaction held open a moment after it ran, and `second` in
+    another transaction started meanwhile; each one's result (or the error it raised)."""
+    started = threading.Event()
+
+    def run_first() -> Any:
+        with database.transaction() as session:
+            result = first(session)
+            started.set()
+            time.sleep(HOLD)
+        return result
+
+    def run_second() -> Any:
+        started.wait(5)
+        try:
+            with database.transaction() as session:
+                return second(session)
+        except Exception as exc:  # the test looks at it
+            return exc
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [pool.submit(run_first), pool.submit(run_second)]
+        return [r.result() for r in results]
+
+
+def test_two_concurrent_changes_of_one_offering_both_land(database):
+    with database.transaction() as session:
+        offer_id = offerings.create(
+            session,
+            offer={"name": "Race Plan", "category": "plan", "monthlyCents": 3000},
+            status="In design",
+        ).id
+
+    _, repriced = one_after_other(
+        database,
+        lambda s: offerings.change(s, offer_id=offer_id, changes={"name": "Renamed"}, status=None),
+        lambda s: offerings.change(
+            s, offer_id=offer_id, changes={"monthlyCents": 4500}, status="Launched"
+        ),
+    )
+
+    assert not isinstance(repriced, Exception), repriced
+    with database.transaction(write=False) as session:
+        after = offerings.get(session, offer_id=offer_id)
+    assert (after.name, after.monthly_cents, after.lifecycle_status, after.active) == (
+        "Renamed",
+        4500,
+        "Launched",
+        True,
+    )
