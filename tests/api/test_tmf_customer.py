@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from orderhub.customers import management
 from orderhub.webhooks.models import OutboxEvent
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
 from tests.api.test_onboarding import new_account
@@ -340,6 +341,17 @@ def test_delete_only_a_customer_nothing_refers_to(client, database):
     assert [e[0] for e in events(database, new["id"])] == ["customer.created", "customer.deleted"]
     organization_id = client.post(CUSTOMER, json=organization(), headers=OPERATOR).json()["id"]
     assert client.delete(f"{CUSTOMER}/{organization_id}", headers=OPERATOR).status_code == 204
+
+
+def test_a_reference_the_checks_missed_is_a_409_not_a_500(client, database, monkeypatch):
+    # As when an order is inserted between the checks and the delete.
+    alex = sign_in(client)
+    create_order(client, alex)
+    monkeypatch.setattr(management, "_in_use", lambda session, checks: None)
+    body = tmf_error(client.delete(f"{CUSTOMER}/{ALEX}", headers=OPERATOR), 409, "customer_in_use")
+    assert "refers to the customer" in body["message"]
+    assert client.get(f"{CUSTOMER}/{ALEX}", headers=OPERATOR).status_code == 200
+    assert events(database, ALEX) == []
 
 
 def test_a_prospect_has_no_customer_record_yet(client):

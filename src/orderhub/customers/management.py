@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Row, and_, delete, exists, func, insert, literal, or_, select, union_all
 from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderhub.adapters.postal import PostalAddress, PostalValidator
@@ -477,12 +478,33 @@ def _in_use(session: Session, checks: list[tuple[str, Any]]) -> None:
             )
 
 
+def _lock(session: Session, table: Any, id: str) -> None:
+    """Lock the customer's row (PostgreSQL: FOR UPDATE, which a concurrent insert of a row
+    referring to it waits for; SQLite's writer holds the database's write lock already)."""
+    session.execute(select(table.c.id).where(table.c.id == id).with_for_update())
+
+
 def delete_customer(session: Session, *, customer: ManagedCustomer, owner: str) -> None:
     """Delete a consumer or business customer that nothing refers to (409 naming what
     does: orders, lines, quotes...); `customer.deleted` for `owner`."""
+    try:
+        # A savepoint: a row referring to the customer that the checks could not see (a
+        # table they do not list) fails the deletes alone, and the transaction goes on.
+        with session.begin_nested():
+            _delete(session, customer)
+    except IntegrityError:
+        raise CustomerInUse(
+            "Something refers to the customer: only a customer nothing refers to is deleted.",
+            extra={"inUseBy": "records"},
+        ) from None
+    _publish(session, owner, "customer.deleted", None, customer.id)
+
+
+def _delete(session: Session, customer: ManagedCustomer) -> None:
     id = customer.id
     inventory = select(INVENTORY_ACCOUNTS.c.number).where(INVENTORY_ACCOUNTS.c.customer_id == id)
     if customer.kind == CONSUMER:
+        _lock(session, CUSTOMERS, id)
         _in_use(
             session,
             [
@@ -506,6 +528,7 @@ def delete_customer(session: Session, *, customer: ManagedCustomer, owner: str) 
         ):
             session.execute(delete(table).where(table.c[column] == id))
     else:
+        _lock(session, BUSINESS_CUSTOMERS, id)
         _in_use(
             session,
             [
@@ -526,4 +549,3 @@ def delete_customer(session: Session, *, customer: ManagedCustomer, owner: str) 
         for table in (ExceptionRequest.__table__, ALLIANCES, SUB_ACCOUNTS):
             session.execute(delete(table).where(table.c.customer_id == id))
         session.execute(delete(BUSINESS_CUSTOMERS).where(BUSINESS_CUSTOMERS.c.id == id))
-    _publish(session, owner, "customer.deleted", None, id)
