@@ -10,7 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from orderhub.catalog import offerings
-from orderhub.db import Database
+from orderhub.customers import management
+from orderhub.customers import service as customers
+from orderhub.db import Database, serialize_on
+from tests.helpers import random_phone
 
 HOLD = 0.4  # how long the first writer keeps its transaction open after its change
 
@@ -67,3 +70,30 @@ def test_two_concurrent_changes_of_one_offering_both_land(database):
         "Launched",
         True,
     )
+
+
+def test_a_prospects_first_order_and_tmf629_take_turns_on_one_identifier(database):
+    phone = random_phone()
+
+    def first_order(session: Any) -> str:
+        # What a prospect's first order does (orders/service.py `_ordering_customer`).
+        serialize_on(session, f"customer:{phone}")
+        return customers.create(session, first_name="Pat", last_name="Lee", email=None, phone=phone)
+
+    def tmf629(session: Any) -> Any:
+        return management.create_individual(
+            session,
+            postal=None,  # type: ignore[arg-type]  # no address given
+            first_name="Pat",
+            last_name="Lee",
+            email=None,
+            phone=phone,
+            address=None,
+            owner="operations",
+        )
+
+    made, refused = one_after_other(database, first_order, tmf629)
+
+    assert isinstance(refused, management.ContactTaken), refused
+    with database.transaction(write=False) as session:
+        assert customers.id_by_identifier(session, phone) == made

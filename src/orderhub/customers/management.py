@@ -238,9 +238,11 @@ def _refuse_taken_contact(
     session: Session, *, email: str | None, phone: str | None, customer_id: str | None
 ) -> None:
     """A customer's e-mail and phone are sign-in identifiers: one customer each. Two
-    requests giving one identifier at once take turns (a 409, not a constraint's 500)."""
+    requests giving one identifier at once take turns (a 409, not a constraint's 500),
+    and so does a prospect's first order, which makes its customer under the same key
+    (orders/service.py `_ordering_customer`: `customer:<normalized identifier>`)."""
     for identifier in sorted(i for i in (email, phone) if i is not None):
-        serialize_on(session, f"customer-identifier:{identifier}")
+        serialize_on(session, f"customer:{identifier}")
     checks = []
     if email is not None:
         checks.append(("e-mail", select(CUSTOMERS.c.id).where(CUSTOMERS.c.email == email)))
