@@ -192,6 +192,45 @@ def test_create_refuses_what_it_cannot_take(client):
     tmf_error(client.post(CUSTOMER, json=individual(), headers=sign_in(client)), 403)
 
 
+def test_values_longer_than_their_columns_are_refused(client):
+    def with_address(**characteristic) -> list[dict]:
+        address = organization()["contactMedium"][1]["characteristic"] | characteristic
+        return [{"mediumType": "postalAddress", "characteristic": address}]
+
+    for too_long in (
+        {"city": "D" * 101},
+        {"street1": "1 " + "A" * 199},
+        {"street2": "B" * 201},
+        {"stateOrProvince": "TXX"},
+        {"postCode": "75201-12345"},
+    ):
+        for body in (
+            organization(contactMedium=with_address(**too_long)),
+            individual(contactMedium=with_address(**too_long)),
+        ):
+            tmf_error(client.post(CUSTOMER, json=body, headers=OPERATOR), 400)
+        tmf_error(
+            client.patch(
+                f"{CUSTOMER}/{ALLIED}",
+                json={"contactMedium": with_address(**too_long)},
+                headers=OPERATOR,
+            ),
+            400,
+        )
+    ampersands = "&" * 60  # its lookup key, "and and ...", is longer than its column
+    tmf_error(client.post(CUSTOMER, json=organization(name=ampersands), headers=OPERATOR), 400)
+    tmf_error(
+        client.patch(f"{CUSTOMER}/{ALLIED}", json={"name": ampersands}, headers=OPERATOR), 400
+    )
+    tmf_error(
+        client.post(CUSTOMER, json=individual(name="A" * 101 + " Bell"), headers=OPERATOR), 400
+    )
+    longest = organization(
+        contactMedium=with_address(city="D" * 100, street1="1 " + "A" * 198), name="N" * 200
+    )
+    assert client.post(CUSTOMER, json=longest, headers=OPERATOR).status_code == 201  # they fit
+
+
 def test_operations_create_an_organization(client, database):
     created = client.post(CUSTOMER, json=organization(), headers=OPERATOR)
     assert created.status_code == 201, created.text

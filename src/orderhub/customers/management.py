@@ -317,6 +317,14 @@ def create_individual(
     return created
 
 
+def _name_key(name: str) -> str:
+    """The name's lookup key, which must fit its column like the name ('&' is 'and')."""
+    key = business_rules.name_key(name)
+    if len(key) > BUSINESS_CUSTOMERS.c.name_key.type.length:
+        raise ValidationFailed.one("name", "too_long", "The name is too long.")
+    return key
+
+
 def create_organization(
     session: Session,
     *,
@@ -332,6 +340,7 @@ def create_organization(
     normalized = business_rules.normalize_tax_id(tax_id)
     if normalized is None:
         raise ValidationFailed.one("characteristic", "tax_id", "The taxId is not 9 digits.")
+    _name_key(name)
     serialize_on(session, f"business-tax-id:{normalized}")
     if session.execute(
         select(BUSINESS_CUSTOMERS.c.id).where(BUSINESS_CUSTOMERS.c.tax_id == normalized)
@@ -448,7 +457,7 @@ def _update_business(
         )
     values: dict[str, Any] = {}
     if changes.name is not UNSET:
-        values |= {"name": changes.name, "name_key": business_rules.name_key(changes.name)}
+        values |= {"name": changes.name, "name_key": _name_key(changes.name)}
     if changes.phone is not UNSET:
         values["phone"] = changes.phone
     if address is not UNSET:

@@ -34,17 +34,20 @@ class RelatedPartyIn(Typed):
 
 
 class MediumCharacteristicIn(Typed):
-    city: Text = None
+    """Each length is at most its column's (customers/models.Address, business/models.
+    BusinessCustomer: street lines 200, city 100, state 2, ZIP 10; customers.email 254)."""
+
+    city: str | None = Field(default=None, max_length=100)
     contactType: Text = None
     country: Text = None
     emailAddress: str | None = Field(default=None, max_length=254)
     faxNumber: Text = None
-    phoneNumber: str | None = Field(default=None, max_length=40)
-    postCode: str | None = Field(default=None, max_length=20)
+    phoneNumber: str | None = Field(default=None, max_length=40)  # stored as 10 digits
+    postCode: str | None = Field(default=None, max_length=10)
     socialNetworkId: Text = None
-    stateOrProvince: Text = None
-    street1: Text = None
-    street2: Text = None
+    stateOrProvince: str | None = Field(default=None, max_length=2)
+    street1: str | None = Field(default=None, max_length=200)
+    street2: str | None = Field(default=None, max_length=200)
 
 
 class ContactMediumIn(Typed):
@@ -65,6 +68,8 @@ class CharacteristicIn(Typed):
 class CustomerChange(Typed):
     """What Customer_Update holds; Customer_Create is the same with a required name."""
 
+    # A business customer's name column is 200; an individual's is split into a given
+    # and a family name of at most 100 each (customer_views.split_name).
     name: str | None = Field(default=None, min_length=1, max_length=200)
     status: str | None = Field(default=None, max_length=40)
     statusReason: str | None = Field(default=None, max_length=500)
