@@ -372,3 +372,120 @@ def test_an_offering_made_through_tmf620_is_ordered_through_tmf622_until_retired
         400,
     )
     assert refused["errors"][0]["rule"] == "unknown_offer"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ("get", f"{ORDERING}/productOrder?orderDate.gte=0001-01-01T00:00:00%2B01:00", None),
+        ("get", f"{ORDERING}/productOrder?orderDate.lt=9999-12-31T23:59:59-01:00", None),
+        ("post", f"{ORDERING}/productOrder", {"requestedStartDate": "0001-01-01T00:00:00+01:00"}),
+        ("post", f"{ORDERING}/productOrder", {"requestedCompletionDate": "2027-01-01T10:00:00"}),
+    ],
+)
+def test_dates_out_of_range_or_without_a_zone_are_400(client, call):
+    method, url, body = call
+    if body is not None:
+        body = order_body(**body)
+    tmf_error(client.request(method, url, json=body, headers=OPERATOR), 400)
+
+
+def test_out_of_range_dates_in_patch_and_cancel_are_400(client):
+    order = place(client)
+    url = f"{ORDERING}/productOrder/{order['id']}"
+    tmf_error(
+        client.patch(
+            url, json={"requestedStartDate": "0001-01-01T00:00:00+01:00"}, headers=OPERATOR
+        ),
+        400,
+    )
+    tmf_error(
+        client.post(
+            f"{ORDERING}/cancelProductOrder",
+            json={
+                "productOrder": {"id": order["id"]},
+                "requestedCancellationDate": "0001-01-01T00:00:00+01:00",
+            },
+            headers=OPERATOR,
+        ),
+        400,
+    )
+
+
+def test_orders_of_a_day_and_up_to_a_date(client):
+    order = place(client)
+    today = order["orderDate"][:10]
+    for params in ({"orderDate": today}, {"orderDate.lte": today}, {"orderDate.gte": today}):
+        found = client.get(f"{ORDERING}/productOrder", params=params, headers=OPERATOR).json()
+        assert order["id"] in {o["id"] for o in found}, params
+    before = client.get(
+        f"{ORDERING}/productOrder", params={"orderDate.lt": today}, headers=OPERATOR
+    ).json()
+    assert order["id"] not in {o["id"] for o in before}
+
+
+def test_problems_found_at_submit_are_400_in_the_orders_terms(client):
+    too_many = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder",
+            json=order_body(
+                productOrderItem=[
+                    {
+                        "id": "1",
+                        "action": "add",
+                        "quantity": 10,
+                        "productOffering": {"id": "plan-unlimited-extra"},
+                    }
+                ]
+            ),
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    assert ("productOrderItem", "too_many_lines") in {
+        (e["field"], e["rule"]) for e in too_many["errors"]
+    }
+    assert all(
+        e["field"].startswith(("productOrderItem", "relatedParty")) for e in too_many["errors"]
+    )
+    far = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder",
+            json=order_body(requestedCompletionDate="2030-01-01T00:00:00Z"),
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    assert far["errors"][0]["field"] == "requestedCompletionDate"
+
+
+def test_a_number_asked_for_that_is_not_local_is_refused_at_its_characteristic(client):
+    item = {
+        "id": "1",
+        "action": "add",
+        "productOffering": {"id": "plan-unlimited-extra"},
+        "product": {"productCharacteristic": [{"name": "phoneNumber", "value": "7135551085"}]},
+    }
+    refused = tmf_error(
+        client.post(
+            f"{ORDERING}/productOrder", json=order_body(productOrderItem=[item]), headers=OPERATOR
+        ),
+        400,
+    )
+    assert refused["errors"][0]["field"] == "productOrderItem.0.product.productCharacteristic.0"
+    assert refused["errors"][0]["rule"] == "number_unavailable"
+
+
+def test_a_patch_keeps_the_requested_date_moves_the_order_and_clears_the_external_id(client):
+    order = place(client, requestedCompletionDate="2027-01-05T00:00:00Z")
+    url = f"{ORDERING}/productOrder/{order['id']}"
+    before = client.get(f"/operator/v1/orders/{order['id']}", headers=OPERATOR).json()
+    patched = client.patch(url, json={"note": [{"text": "hello"}]}, headers=OPERATOR).json()
+    assert patched["requestedCompletionDate"] == "2027-01-05T00:00:00Z"
+    after = client.get(f"/operator/v1/orders/{order['id']}", headers=OPERATOR).json()
+    assert after["updatedAt"] > before["updatedAt"]
+    assert patched["note"][-1]["date"] >= after["updatedAt"][:19]
+    cleared = client.patch(url, json={"externalId": None}, headers=OPERATOR).json()
+    assert "externalId" not in cleared
+    history = client.get(f"/operator/v1/orders/{order['id']}", headers=OPERATOR).json()["history"]
+    assert history[0]["type"] == "order.created" and history[0]["actor"] == "operator:api"

@@ -23,7 +23,7 @@ class CreditApplication(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     # Null on an application copied from the customer's credit on file (a TMF622 order,
-    # orders/placement.py): no SSN or date of birth was given for it.
+    # ordering/placement.py): no SSN or date of birth was given for it.
     ssn_last4: Mapped[str | None] = mapped_column(String(4))
     ssn_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     dob_hash: Mapped[str | None] = mapped_column(String(64))
@@ -66,7 +66,7 @@ class BusinessCreditDecision(Base):
 class CustomerCreditProfile(Base):
     """A consumer customer's credit on file: the latest decision about them, from a credit
     application of theirs or loaded with the customer (the sandbox's customers). A TMF622
-    order is checked against it (orders/placement.py), with the policy its decision and
+    order is checked against it (ordering/placement.py), with the policy its decision and
     score give for that order's lines."""
 
     __tablename__ = "customer_credit_profiles"

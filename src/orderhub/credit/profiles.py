@@ -49,6 +49,22 @@ def put(
     )
 
 
+def put_if_absent(
+    session: Session, *, customer_id: str, decision: str, score: int, reference: str, at: datetime
+) -> None:
+    """A decision from a file: on file only for a customer with none yet, so loading a
+    file again never replaces a later decision (nor restarts its 30 days)."""
+    if get(session, customer_id=customer_id) is None:
+        put(
+            session,
+            customer_id=customer_id,
+            decision=decision,
+            score=score,
+            reference=reference,
+            at=at,
+        )
+
+
 def get(session: Session, *, customer_id: str) -> Row | None:
     return session.execute(_OF, {"b_customer": customer_id}).first()
 

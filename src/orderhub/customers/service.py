@@ -233,7 +233,7 @@ def _put(session: Session, raw: dict[str, Any]) -> bool:
     _put_password(session, customer_id, email=email, password=raw.get("password"))
     session.flush()
     if credit := raw.get("creditProfile"):
-        credit_profiles.put(
+        credit_profiles.put_if_absent(
             session,
             customer_id=customer_id,
             decision=credit["decision"],

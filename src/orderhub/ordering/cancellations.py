@@ -24,6 +24,7 @@ from orderhub.errors import Conflict, NotFound
 from orderhub.ids import iso_z, new_id, utcnow
 from orderhub.ledger import service as ledger
 from orderhub.ledger.states import Channel
+from orderhub.ordering import access
 from orderhub.ordering.models import CancelRequest
 from orderhub.orders import lifecycle
 from orderhub.orders.states import OrderStatus
@@ -53,7 +54,7 @@ def request(
     requested_for: datetime | None,
 ) -> Row:
     """Ask the order's channel to cancel it now; returns the request as decided. `order`
-    is the ledger row, locked for this transaction."""
+    is the ledger row as found (access.find): each channel takes its own locks."""
     now = utcnow()
     refused = _cancel(session, order=order, by_operations=by_operations, actor=actor, now=now)
     row = session.execute(
@@ -79,9 +80,10 @@ def request(
         | ({"reason": refused} if refused else {}),
     )
     data = {"state": row.state, "productOrderId": order.id, "at": iso_z(now)}
-    # The order's owner hears of it (and operations, who hear of everything).
+    # Whoever asked hears of it (and operations, who hear of everything): the request is
+    # theirs to read. The order's owner hears of the order's own state change.
     for event in ("tmf.cancel_product_order_created", "tmf.cancel_product_order_state_changed"):
-        webhooks.publish(session, owner=order.owner, type=event, subject=row.id, data=data)
+        webhooks.publish(session, owner=owner, type=event, subject=row.id, data=data)
     return row
 
 
@@ -91,6 +93,7 @@ def _cancel(
     """Cancel through the channel; None when done, or why the channel refuses."""
     try:
         if order.channel == Channel.DIRECT:
+            order = access.claim(session, order=order, now=now)
             if by_operations:
                 lifecycle.change_status(
                     session,
@@ -112,6 +115,31 @@ def _cancel(
     return (
         f"A {order.channel} order cannot be cancelled: its channel has no cancellation "
         "(docs/tmf.md, 'Cancelling')."
+    )
+
+
+class OrderNotDeletable(Conflict):
+    code = "order_not_deletable"
+    title = "Order cannot be deleted"
+
+
+def withdraw_pending(session: Session, *, order: Row, actor: str) -> None:
+    """DELETE of a product order: a consumer cart nobody has acted on is cancelled (it
+    stays readable, `cancelled`); any other order is 409, to be cancelled by request."""
+    if order.channel != Channel.DIRECT or order.status != OrderStatus.DRAFT:
+        raise OrderNotDeletable(
+            f"Order '{order.id}' is '{order.state}': only a pending consumer order can be "
+            "deleted; ask for its cancellation with POST cancelProductOrder.",
+            extra={"currentState": order.state},
+        )
+    order = access.claim(session, order=order, now=utcnow())
+    lifecycle.cancel_by_customer(session, order=order, actor=actor)
+    webhooks.publish(
+        session,
+        owner=order.owner,
+        type="tmf.product_order_deleted",
+        subject=order.id,
+        data={"state": "cancelled"},
     )
 
 

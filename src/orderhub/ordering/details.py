@@ -19,6 +19,8 @@ from orderhub.webhooks import service as webhooks
 
 DETAILS = OrderDetail.__table__
 EXTERNAL_ID = "externalId"
+EXTERNAL_COLUMN = "external_id"  # in `values`: the external id, a ledger reference
+_KEEP = object()
 # Notes are kept in the order's row: a bound keeps it small, however often it is patched.
 MAX_NOTES = 50
 # The attributes kept here, by their column names.
@@ -54,14 +56,15 @@ def change(
     order: Row,
     values: dict[str, Any],
     notes: list[dict[str, Any]],
-    external_id: str | None,
     actor: str,
     announce: bool,
 ) -> None:
-    """Set the given attributes (columns of COLUMNS), add the notes and the external id.
-    `announce`: publish `tmf.product_order_changed` (a PATCH; a new order is announced
-    by its opening)."""
+    """Set the given attributes (columns of COLUMNS, and `external_id`: None removes
+    it; an attribute not given is kept) and add the notes. `announce`: publish
+    `tmf.product_order_changed` (a PATCH; a new order is announced by its opening)."""
     now = utcnow()
+    values = dict(values)
+    external = values.pop(EXTERNAL_COLUMN, _KEEP)
     current = session.execute(_OF, {"b_id": order.id}).first()
     if len(notes) + (len(current.notes) if current else 0) > MAX_NOTES:
         raise TooManyNotes(
@@ -76,14 +79,15 @@ def change(
             _REWRITE,
             {"b_id": order.id, **values, "notes": [*current.notes, *notes], "updated_at": now},
         )
-    if external_id is not None:
-        # One external id per order: a new one replaces the last.
+    if external is not _KEEP:
+        # One external id per order: a new one replaces the last, null removes it.
         session.execute(_DROP_EXTERNAL_ID, {"b_id": order.id})
-        ledger.index_references(session, order_id=order.id, refs={EXTERNAL_ID: external_id})
+        if external:
+            ledger.index_references(session, order_id=order.id, refs={EXTERNAL_ID: external})
     changed = sorted(
         {_camel(c) for c in values}
         | ({"note"} if notes else set())
-        | ({"externalId"} if external_id is not None else set())
+        | ({"externalId"} if external is not _KEEP else set())
     )
     if announce and changed:
         ledger.record(

@@ -32,8 +32,8 @@ class OrderDetail(Base):
 
 class CancelRequest(Base):
     """A request to cancel an order (TMF622 `cancelProductOrder`), decided when it is
-    made: `done` once the order is cancelled, `rejected` with the reason when its channel
-    cannot cancel it in its state."""
+    made: `done` once the order is cancelled, `terminatedWithError` with the reason when
+    its channel cannot cancel it in its state."""
 
     __tablename__ = "cancel_product_orders"
     __table_args__ = (
@@ -47,7 +47,7 @@ class CancelRequest(Base):
     # Who asked (`customer:<id>`, `partner:<id>`, `operations`): only they, and
     # operations, see it.
     owner: Mapped[str] = mapped_column(String(80))
-    state: Mapped[str] = mapped_column(String(30))  # done | rejected
+    state: Mapped[str] = mapped_column(String(30))  # done | terminatedWithError
     cancellation_reason: Mapped[str | None] = mapped_column(String(1000))
     requested_cancellation_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
     effective_cancellation_date: Mapped[datetime | None] = mapped_column(UTCDateTime)

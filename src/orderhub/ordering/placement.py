@@ -20,6 +20,7 @@ Any refusal rolls the whole order back: a refused TMF622 order leaves nothing be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,6 +42,7 @@ from orderhub.numbers import service as numbers
 from orderhub.orders import service as orders
 from orderhub.orders import submit
 
+_CART_FIELD = re.compile(r"^items\.(\d+)\.offerId$")
 # Free numbers looked at per line still to number: some may be claimed meanwhile.
 CANDIDATES_PER_LINE = 4
 _INSERT_APPLICATION = insert(APPLICATIONS)
@@ -91,9 +93,17 @@ def place(
             customer_id=None,
             new_customer=None,
             items=[orders.ItemRequest(i.offer_id, i.quantity) for i in placement.items],
+            actor=placement.actor,
         )
     except ValidationFailed as refused:
-        raise ValidationFailed(refused.detail, errors=[*refused.errors, *no_credit]) from None
+        # The cart's problems name the direct channel's fields (`items.0.offerId`).
+        errors = [
+            FieldProblem(f"productOrderItem.{m.group(1)}.productOffering.id", p.rule, p.message)
+            if (m := _CART_FIELD.match(p.field))
+            else p
+            for p in refused.errors
+        ]
+        raise ValidationFailed(refused.detail, errors=[*errors, *no_credit]) from None
     if no_credit:
         raise ValidationFailed(no_credit[0].message, errors=no_credit)
     order = orders.lock_for_operator(session, order_id=order_id)
@@ -102,14 +112,19 @@ def place(
         session, order=order, customer=customer, profile=profile, lines=sum(i.lines for i in items)
     )
     address = next((a for a in record.addresses if a.kind == "service"), None)
-    fulfillment.create(
-        session,
-        order=order,
-        changes=_fulfillment(customer, address, placement.requested_date, terms_version),
-        postal=postal,
-        terms_version=terms_version,
-        actor=placement.actor,
-    )
+    try:
+        fulfillment.create(
+            session,
+            order=order,
+            changes=_fulfillment(customer, address, placement.requested_date, terms_version),
+            postal=postal,
+            terms_version=terms_version,
+            actor=placement.actor,
+        )
+    except ValidationFailed as refused:
+        raise ValidationFailed(
+            refused.detail, errors=[_named(p.to_dict(), {}) for p in refused.errors]
+        ) from None
     _number_lines(
         session,
         order=order,
@@ -120,7 +135,36 @@ def place(
         ttl=reservation_ttl_seconds,
         actor=placement.actor,
     )
-    return submit.submit(session, order=order, terms_version=terms_version, actor=placement.actor)
+    try:
+        return submit.submit(
+            session, order=order, terms_version=terms_version, actor=placement.actor
+        )
+    except submit.OrderNotSubmittable as refused:
+        positions = {item.id: index for index, item in enumerate(items)}
+        raise ValidationFailed(
+            refused.detail,
+            errors=[_named(p, positions) for p in refused.extra["errors"]],
+        ) from None
+
+
+# What the direct channel's submission problems are about, in the order's own terms: the
+# customer (credit, address: theirs on file), the items, or the order.
+_SUBJECTS = {
+    "credit": "relatedParty",
+    "fulfillment.shippingAddress": "relatedParty",
+    "shippingAddress": "relatedParty",
+    "items": "productOrderItem",
+    "numbers": "productOrderItem",
+    "requestedDate": "requestedCompletionDate",
+}
+
+
+def _named(problem: dict, positions: dict[str, int]) -> FieldProblem:
+    """A submission problem named by the TMF622 attribute it is about."""
+    field = _SUBJECTS.get(problem["field"], "productOrder")
+    if field == "productOrderItem" and problem.get("itemId") in positions:
+        field = f"productOrderItem.{positions[problem['itemId']]}"
+    return FieldProblem(field, problem["rule"], problem["message"])
 
 
 def _no_credit(customer_id: str) -> FieldProblem:
@@ -254,7 +298,7 @@ def _claim_numbers(
                     ttl_seconds=ttl,
                     actor=actor,
                 )
-            except (numbers.NumberUnavailable, NotFound) as refused:
+            except (numbers.NumberUnavailable, NotFound, ValidationFailed) as refused:
                 raise ValidationFailed.one(
                     f"productOrderItem.{position}.product.productCharacteristic.{index}",
                     "number_unavailable",
@@ -277,8 +321,8 @@ def _claim_numbers(
                         ttl_seconds=ttl,
                         actor=actor,
                     )
-                except numbers.NumberUnavailable:
-                    continue  # claimed by another order since the search
+                except (numbers.NumberUnavailable, ValidationFailed):
+                    continue  # claimed by another order since the search, or not local
                 missing -= 1
                 if missing == 0:
                     break

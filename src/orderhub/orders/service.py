@@ -141,8 +141,10 @@ def create(
     customer_id: str | None,
     new_customer: NewCustomer | None,
     items: list[ItemRequest],
+    actor: str | None = None,
 ) -> str:
-    """A draft order (the cart) for the caller, priced from the catalog; returns its id."""
+    """A draft order (the cart) for the caller, priced from the catalog; returns its id.
+    `actor` is who created it, when not the caller (operations placing it for them)."""
     customer = _ordering_customer(session, principal, customer_id, new_customer)
     offers = catalog.get_offers(session, offer_ids=[i.offer_id for i in items])
     # Counted only when an offer asks: no statement for the usual cart.
@@ -249,7 +251,7 @@ def create(
         session,
         order_id=order_id,
         type="order.created",
-        actor=principal.subject,
+        actor=actor or principal.subject,
         data={"items": [{"offerId": i.offer_id, "quantity": i.quantity} for i in items]},
     )
     return order_id

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, text, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
-from orderhub.errors import FieldProblem, NotFound, ValidationFailed
+from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from orderhub.ids import new_id, utcnow
 from orderhub.webhooks import dispatch, rules, stream
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -50,11 +50,14 @@ _SUBSCRIPTION = select(SUBSCRIPTIONS).where(
     SUBSCRIPTIONS.c.owner == bindparam("b_owner"),
     SUBSCRIPTIONS.c.api.is_(None),
 )
-_LISTENER = select(SUBSCRIPTIONS).where(
-    SUBSCRIPTIONS.c.id == bindparam("b_id"),
-    SUBSCRIPTIONS.c.owner == bindparam("b_owner"),
-    SUBSCRIPTIONS.c.api == bindparam("b_api"),
+_LISTENER = select(SUBSCRIPTIONS.c.id, SUBSCRIPTIONS.c.owner).where(
+    SUBSCRIPTIONS.c.id == bindparam("b_id"), SUBSCRIPTIONS.c.api == bindparam("b_api")
 )
+_LISTENERS_OF = select(func.count()).where(
+    SUBSCRIPTIONS.c.owner == bindparam("b_owner"), SUBSCRIPTIONS.c.api == bindparam("b_api")
+)
+# Each delivers every event it wants: a bound keeps one owner from multiplying the work.
+MAX_LISTENERS = 20
 _SUBSCRIPTIONS_OF = (
     select(SUBSCRIPTIONS)
     .where(SUBSCRIPTIONS.c.owner == bindparam("b_owner"), SUBSCRIPTIONS.c.api.is_(None))
@@ -232,6 +235,16 @@ def listen(
     `event_types`, delivered in TMF's envelope (worker.py, tmf_events.py)."""
     if reason := rules.url_problem(callback, allow_http=allow_http):
         raise ValidationFailed.one("callback", "callback_url", f"The callback {reason}.")
+    # One at a time per owner, so two registrations cannot both pass the count.
+    serialize_on(session, f"listeners:{owner}")
+    held = session.execute(_LISTENERS_OF, {"b_owner": owner, "b_api": api}).scalar_one()
+    if held >= MAX_LISTENERS:
+        raise Conflict(
+            f"An owner keeps at most {MAX_LISTENERS} listeners on one API; delete one first.",
+            code="too_many_listeners",
+            title="Too many listeners",
+            extra={"maxListeners": MAX_LISTENERS},
+        )
     now = utcnow()
     listener_id = new_id("hub")
     row = session.execute(
@@ -253,13 +266,12 @@ def listen(
     return NewSubscription(row, rules.signing_secret(key, listener_id, 1))
 
 
-def stop_listening(session: Session, *, owner: str, api: str, listener_id: str) -> None:
-    """Remove the owner's listener on `api` and its deliveries (see `remove`)."""
+def stop_listening(session: Session, *, owner: str | None, api: str, listener_id: str) -> None:
+    """Remove the owner's listener on `api` (None: anybody's, for operations) and its
+    deliveries (see `remove`)."""
     dispatch.hold(session)
-    found = session.execute(
-        _LISTENER, {"b_id": listener_id, "b_owner": owner, "b_api": api}
-    ).first()
-    if found is None:
+    found = session.execute(_LISTENER, {"b_id": listener_id, "b_api": api}).first()
+    if found is None or (owner is not None and found.owner != owner):
         raise ListenerNotFound(f"No hub listener '{listener_id}' was found.")
     session.execute(_DELETE_DELIVERIES, {"b_id": listener_id})
     session.execute(_DELETE_SUBSCRIPTION, {"b_id": listener_id})

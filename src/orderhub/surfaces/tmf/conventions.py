@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from orderhub.errors import ValidationFailed
 from orderhub.ids import iso_z
@@ -33,6 +34,20 @@ MAX_OFFSET = 100_000
 # Query parameters every list understands; any other name is an attribute filter, and one
 # the list does not filter by is ignored, as the guidelines ask.
 PAGING_PARAMETERS = frozenset({"fields", "offset", "limit", "sort"})
+
+
+# Dates a TMF body may carry: with a zone (one without is refused, not guessed), within
+# years 2 to 9998 so that moving it to UTC cannot overflow; kept in UTC.
+EARLIEST, LATEST = datetime(2, 1, 1, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> datetime:
+    if not EARLIEST <= value <= LATEST:
+        raise PydanticCustomError("date_range", "The date must be between years 2 and 9998.")
+    return value.astimezone(UTC)
+
+
+TmfDateTime = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 class TmfBody(BaseModel):
@@ -168,14 +183,21 @@ def filters(request: Request, known: Iterable[str]) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if k in names}
 
 
-def date_bound(name: str, raw: str) -> datetime:
-    """A filter's date-time (`orderDate.gt=2026-12-01T00:00:00Z`, or a date)."""
+def date_bound(name: str, raw: str, *, end_of_day: bool = False) -> datetime:
+    """A filter's date-time (`orderDate.gt=2026-12-01T00:00:00Z`), or a date: its start,
+    or with `end_of_day` the next day's start (so `orderDate.lte=2026-12-01` takes the
+    whole day). One without a zone is UTC."""
+    problem = ValidationFailed.one(
+        name, "date_time", f"'{name}' must be an ISO 8601 date or date-time, years 2 to 9998."
+    )
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed.one(
-            name, "date_time", f"'{name}' must be an ISO 8601 date or date-time."
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if end_of_day and len(raw.strip()) == 10:  # a date: the whole of it
+            value += timedelta(days=1)
+        if not EARLIEST <= value <= LATEST:
+            raise problem
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise problem from None

@@ -93,23 +93,18 @@ def router_for(api: Api) -> APIRouter:
             allow_http=runtime.settings.sandbox,
         )
         listener = new.subscription
+        shown = {"id": listener.id, "callback": listener.url, "query": listener.query}
+        # The secret is shown once: deliveries are signed with it (OrderHub-Signature).
+        # No `Location`: a listener is not read back, only deleted.
         return answer(
-            {
-                "id": listener.id,
-                "callback": listener.url,
-                "query": listener.query,
-                # Shown once: deliveries are signed with it (OrderHub-Signature).
-                "secret": new.secret,
-            },
-            status=201,
-            headers={
-                "Location": f"{str(request.base_url).rstrip('/')}{api.prefix}/hub/{listener.id}"
-            },
+            {k: v for k, v in shown.items() if v is not None} | {"secret": new.secret}, status=201
         )
 
     @router.delete("/hub/{id}")
     async def unregister_listener(id: str, caller: TmfCallerDep, session: SessionDep) -> Response:
-        webhooks.stop_listening(session, owner=caller.owner, api=api.name, listener_id=id)
+        # Operations may remove anybody's listener; others only their own.
+        owner = None if caller.kind == "operator" else caller.owner
+        webhooks.stop_listening(session, owner=owner, api=api.name, listener_id=id)
         return no_content()
 
     return router

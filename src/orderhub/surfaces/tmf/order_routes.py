@@ -5,8 +5,7 @@ new ones placed by the consumer engine, ordering/placement.py) and `cancelProduc
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,17 +13,15 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from orderhub.customers.service import CustomerNotFound
-from orderhub.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from orderhub.errors import ValidationFailed
+from orderhub.ids import utcnow
 from orderhub.ledger import queries
-from orderhub.ledger.states import Channel
-from orderhub.ordering import cancellations, details, placement, reads
-from orderhub.orders import lifecycle
-from orderhub.orders import service as orders
-from orderhub.orders.states import OrderStatus
+from orderhub.ordering import access, cancellations, details, placement, reads
 from orderhub.surfaces import idempotent
 from orderhub.surfaces.deps import IdempotencyKey, ReadSessionDep, RuntimeDep, SessionDep
+from orderhub.surfaces.tmf import order_input
 from orderhub.surfaces.tmf import order_views as views
-from orderhub.surfaces.tmf.callers import CUSTOMER, OPERATOR, PARTNER, TmfCaller, TmfCallerDep
+from orderhub.surfaces.tmf.callers import OPERATOR, TmfCaller, TmfCallerDep
 from orderhub.surfaces.tmf.conventions import (
     FieldsQuery,
     WindowDep,
@@ -40,22 +37,13 @@ from orderhub.surfaces.tmf.order_schemas import (
     ProductOrderCreate,
     ProductOrderUpdate,
 )
-from orderhub.webhooks import service as webhooks
 
 router = APIRouter(include_in_schema=False)
 
-# Filters on the list, TMF622's names (attribute paths as query parameters).
-_DATE_BOUNDS = {
-    "orderDate.gt": True,
-    "orderDate.gte": True,
-    "orderDate.lt": False,
-    "orderDate.lte": False,
-}
 
-
-class ProductOrderNotFound(NotFound):
-    code = "product_order_not_found"
-    title = "Product order not found"
+def _owner(caller: TmfCaller) -> str | None:
+    """Whose orders the caller sees (None: operations, every order)."""
+    return None if caller.kind == OPERATOR else caller.owner
 
 
 def _shown(request: Request, session: Session, rows: list[Row]) -> list[dict]:
@@ -64,28 +52,22 @@ def _shown(request: Request, session: Session, rows: list[Row]) -> list[dict]:
     return [views.product_order(request, o, parts[o.id], refs[o.id]) for o in rows]
 
 
-def _visible(session: Session, caller: TmfCaller, order_id: str, *, lock: bool) -> Row:
-    order = (
-        orders.lock_for_operator(session, order_id=order_id)
-        if lock
-        else queries.get(session, order_id=order_id)
-    )
-    if order is None or not caller.sees(order.owner):
-        raise ProductOrderNotFound(f"No product order '{order_id}' was found.")
-    return order
-
-
 def _filter(request: Request, caller: TmfCaller) -> queries.OrderFilter:
+    """The list's filters: `orderDate` is a day; `.gt`/`.gte` bound from below, `.lt`
+    and `.lte` from above (a date given to `.lte` takes the whole day)."""
     q = request.query_params
     bounds = {}
-    for name, lower in _DATE_BOUNDS.items():
+    for name, key in (("orderDate.gt", "created_from"), ("orderDate.gte", "created_from")):
         if name in q:
-            bounds["created_from" if lower else "created_to"] = date_bound(name, q[name])
+            bounds[key] = date_bound(name, q[name])
+    for name, whole_day in (("orderDate.lt", False), ("orderDate.lte", True)):
+        if name in q:
+            bounds["created_to"] = date_bound(name, q[name], end_of_day=whole_day)
     if "orderDate" in q:
         day = date_bound("orderDate", q["orderDate"])
-        bounds = {"created_from": day, "created_to": day.replace(hour=23, minute=59, second=59)}
+        bounds = {"created_from": day, "created_to": day + timedelta(days=1)}
     return queries.OrderFilter(
-        owner=None if caller.kind == OPERATOR else caller.owner,
+        owner=_owner(caller),
         state=q.get("state"),
         channel=q.get("channel.id") or q.get("channel"),
         customer=q.get("relatedParty.id"),
@@ -123,110 +105,8 @@ async def retrieve_product_order(
     session: ReadSessionDep,
     fields: FieldsQuery = None,
 ) -> Response:
-    order = _visible(session, caller, id, lock=False)
+    order = access.find(session, order_id=id, owner=_owner(caller))
     return answer(project(_shown(request, session, [order])[0], fields_of(fields), views.ALWAYS))
-
-
-def _customer_of(caller: TmfCaller, body: ProductOrderCreate) -> str:
-    """Whom a new order is for: the signed-in customer, or the `customer` party
-    operations name."""
-    named = [p.id for p in body.related_party if (p.role or "customer").lower() == "customer"]
-    if caller.kind == PARTNER:
-        raise Forbidden(
-            "Partners order through the B2B API (quotes, contracts, orders under /b2b/v1); "
-            "TMF622 places consumer orders (docs/tmf.md).",
-            code="partner_orders_through_b2b",
-        )
-    if caller.kind == CUSTOMER:
-        if caller.id is None:
-            raise Forbidden(
-                "Become a customer first (your first order through the direct channel), "
-                "then sign in again.",
-                code="customer_required",
-            )
-        if any(n != caller.id for n in named):
-            # Naming somebody else must not reveal whether they exist.
-            raise _unknown_customer(next(n for n in named if n != caller.id))
-        return caller.id
-    if not named:
-        raise ValidationFailed.one(
-            "relatedParty",
-            "customer_required",
-            "Name the customer: a relatedParty with role 'customer' and its id.",
-        )
-    return named[0]
-
-
-_CART_FIELD = re.compile(r"^items\.(\d+)\.offerId$")
-
-
-def _in_tmf_terms(refused: ValidationFailed) -> ValidationFailed:
-    """The cart's problems name the direct channel's fields (`items.0.offerId`); here
-    they name the order's (`productOrderItem.0.productOffering.id`)."""
-    renamed = [
-        FieldProblem(f"productOrderItem.{m.group(1)}.productOffering.id", p.rule, p.message)
-        if (m := _CART_FIELD.match(p.field))
-        else p
-        for p in refused.errors
-    ]
-    return ValidationFailed(refused.detail, errors=renamed)
-
-
-def _unknown_customer(customer_id: str) -> ValidationFailed:
-    """TMF622 lists no 404 for a create: a customer named in the body that does not
-    exist (for this caller) is a bad value."""
-    return ValidationFailed.one(
-        "relatedParty", "unknown_customer", f"No customer '{customer_id[:64]}' was found."
-    )
-
-
-def _placement(caller: TmfCaller, body: ProductOrderCreate) -> placement.Placement:
-    problems: list[FieldProblem] = []
-    items: list[placement.Item] = []
-    for index, item in enumerate(body.product_order_item):
-        at = f"productOrderItem.{index}"
-        if item.action != "add":
-            problems.append(
-                FieldProblem(
-                    f"{at}.action",
-                    "action_add",
-                    "A new order adds products; change existing lines with care orders "
-                    "(/api/orderingMobility/v1/careOrder).",
-                )
-            )
-        if item.product_offering is None:
-            problems.append(
-                FieldProblem(f"{at}.productOffering", "missing", "Name the productOffering.")
-            )
-            continue
-        numbers, area_code = [], None
-        characteristics = item.product.product_characteristic if item.product else []
-        for c_index, c in enumerate(characteristics):
-            value = str(c.value)
-            if c.name == "phoneNumber" and value.isdigit() and len(value) == 10:
-                numbers.append(value)
-            elif c.name == "areaCode" and value.isdigit() and len(value) == 3:
-                area_code = value
-            else:
-                problems.append(
-                    FieldProblem(
-                        f"{at}.product.productCharacteristic.{c_index}.value",
-                        "characteristic_value",
-                        "A phoneNumber is 10 digits, an areaCode 3.",
-                    )
-                )
-        items.append(
-            placement.Item(item.product_offering.id, item.quantity, tuple(numbers), area_code)
-        )
-    if problems:
-        raise ValidationFailed("The product order is not valid.", errors=problems)
-    requested = body.requested_completion_date
-    return placement.Placement(
-        customer_id=_customer_of(caller, body),
-        items=items,
-        requested_date=date.fromisoformat(requested.date().isoformat()) if requested else None,
-        actor=caller.actor,
-    )
 
 
 @router.post("/productOrder")
@@ -243,7 +123,7 @@ async def create_product_order(
 
     def produce() -> dict:
         settings = runtime.settings
-        chosen = _placement(caller, body)
+        chosen = order_input.placement_of(caller, body)
         try:
             order = placement.place(
                 session,
@@ -253,17 +133,12 @@ async def create_product_order(
                 reservation_ttl_seconds=settings.reservation_ttl_seconds,
             )
         except CustomerNotFound:
-            raise _unknown_customer(chosen.customer_id) from None
-        except ValidationFailed as refused:
-            raise _in_tmf_terms(refused) from None
+            raise order_input.unknown_customer(chosen.customer_id) from None
         details.change(
             session,
             order=order,
-            values=_values(body),
-            notes=[
-                details.note(n.text, n.author or caller.actor, order.created_at) for n in body.note
-            ],
-            external_id=body.external_id,
+            values=order_input.values_of(body),
+            notes=[details.note(n.text, n.author or caller.actor, utcnow()) for n in body.note],
             actor=caller.actor,
             announce=False,
         )
@@ -282,20 +157,6 @@ async def create_product_order(
     return response
 
 
-def _values(body: ProductOrderCreate | ProductOrderUpdate) -> dict:
-    """The detail columns the body sets."""
-    given = body.model_fields_set
-    names = {
-        "description": "description",
-        "category": "category",
-        "priority": "priority",
-        "notification_contact": "notification_contact",
-        "requested_start_date": "requested_start_date",
-        "requested_completion_date": "requested_completion_date",
-    }
-    return {column: getattr(body, field) for field, column in names.items() if field in given}
-
-
 @router.patch("/productOrder/{id}")
 async def patch_product_order(
     id: str,
@@ -306,16 +167,15 @@ async def patch_product_order(
 ) -> Response:
     """Change an order's TMF attributes (any channel's order the caller sees); notes
     are added to those it has."""
-    order = _visible(session, caller, id, lock=True)
+    now = utcnow()
+    order = access.claim(
+        session, order=access.find(session, order_id=id, owner=_owner(caller)), now=now
+    )
     details.change(
         session,
         order=order,
-        values=_values(body),
-        notes=[
-            details.note(n.text, n.author or caller.actor, order.updated_at)
-            for n in body.note or []
-        ],
-        external_id=body.external_id,
+        values=order_input.values_of(body),
+        notes=[details.note(n.text, n.author or caller.actor, now) for n in body.note or []],
         actor=caller.actor,
         announce=True,
     )
@@ -324,30 +184,11 @@ async def patch_product_order(
 
 @router.delete("/productOrder/{id}")
 async def delete_product_order(id: str, caller: TmfCallerDep, session: SessionDep) -> Response:
-    """Withdraw an order nobody has acted on: a consumer cart never submitted (`pending`
-    direct order). It is cancelled and stays readable; any other order is 409: cancel
-    it with cancelProductOrder."""
-    order = _visible(session, caller, id, lock=True)
-    if order.channel != Channel.DIRECT or order.status != OrderStatus.DRAFT:
-        raise OrderNotDeletable(
-            f"Order '{id}' is '{order.state}': only a pending consumer order can be "
-            "deleted; ask for its cancellation with POST cancelProductOrder.",
-            extra={"currentState": order.state},
-        )
-    lifecycle.cancel_by_customer(session, order=order, actor=caller.actor)
-    webhooks.publish(
-        session,
-        owner=order.owner,
-        type="tmf.product_order_deleted",
-        subject=order.id,
-        data={"state": "cancelled"},
-    )
+    """Withdraw an order nobody has acted on: a pending consumer order (a cart). It is
+    cancelled and stays readable; any other order is 409 (cancelProductOrder)."""
+    order = access.find(session, order_id=id, owner=_owner(caller))
+    cancellations.withdraw_pending(session, order=order, actor=caller.actor)
     return no_content()
-
-
-class OrderNotDeletable(Conflict):
-    code = "order_not_deletable"
-    title = "Order cannot be deleted"
 
 
 # ---- cancelProductOrder -----------------------------------------------------------------
@@ -360,8 +201,8 @@ async def create_cancel_product_order(
     """Ask for an order's cancellation: decided at once by its channel (`done`, or
     `terminatedWithError` with the channel's reason)."""
     try:
-        order = _visible(session, caller, body.product_order.id, lock=True)
-    except ProductOrderNotFound as missing:
+        order = access.find(session, order_id=body.product_order.id, owner=_owner(caller))
+    except access.ProductOrderNotFound as missing:
         # TMF622 lists no 404 for a create: the order named in the body is a bad value.
         raise ValidationFailed.one("productOrder.id", "unknown_order", missing.detail) from None
     row = cancellations.request(
@@ -387,11 +228,7 @@ async def list_cancel_product_orders(
     state: Annotated[str | None, Query(max_length=30)] = None,
 ) -> Response:
     rows, total = cancellations.page(
-        session,
-        owner=None if caller.kind == OPERATOR else caller.owner,
-        state=state,
-        limit=window.limit,
-        offset=window.offset,
+        session, owner=_owner(caller), state=state, limit=window.limit, offset=window.offset
     )
     return listing(
         [views.cancel_product_order(request, r) for r in rows],
@@ -409,9 +246,7 @@ async def retrieve_cancel_product_order(
     session: ReadSessionDep,
     fields: FieldsQuery = None,
 ) -> Response:
-    row = cancellations.get(
-        session, request_id=id, owner=None if caller.kind == OPERATOR else caller.owner
-    )
+    row = cancellations.get(session, request_id=id, owner=_owner(caller))
     return answer(
         project(views.cancel_product_order(request, row), fields_of(fields), views.ALWAYS_CANCEL)
     )

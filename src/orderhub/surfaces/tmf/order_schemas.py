@@ -5,12 +5,11 @@ refused by name (400 `extra_forbidden`) rather than silently dropped (docs/tmf.m
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictInt
 
-from orderhub.surfaces.tmf.conventions import TmfBody
+from orderhub.surfaces.tmf.conventions import TmfBody, TmfDateTime
 
 Text = Annotated[str, Field(min_length=1, max_length=1000)]
 Ref = Annotated[str, Field(min_length=1, max_length=64)]
@@ -53,7 +52,7 @@ class Product(Typed):
 class Note(Typed):
     text: Text
     author: str | None = Field(default=None, max_length=100)
-    date: datetime | None = None
+    date: TmfDateTime | None = None
     id: str | None = Field(default=None, max_length=64)
 
 
@@ -83,10 +82,10 @@ class ProductOrderCreate(Typed):
     notification_contact: str | None = Field(
         default=None, alias="notificationContact", max_length=200
     )
-    requested_completion_date: datetime | None = Field(
+    requested_completion_date: TmfDateTime | None = Field(
         default=None, alias="requestedCompletionDate"
     )
-    requested_start_date: datetime | None = Field(default=None, alias="requestedStartDate")
+    requested_start_date: TmfDateTime | None = Field(default=None, alias="requestedStartDate")
     note: list[Note] = Field(default_factory=list, max_length=20)
     channel: list[Channel] = Field(default_factory=list, max_length=5)
 
@@ -102,8 +101,8 @@ class ProductOrderUpdate(Typed):
     notification_contact: str | None = Field(
         default=None, alias="notificationContact", max_length=200
     )
-    requested_start_date: datetime | None = Field(default=None, alias="requestedStartDate")
-    requested_completion_date: datetime | None = Field(
+    requested_start_date: TmfDateTime | None = Field(default=None, alias="requestedStartDate")
+    requested_completion_date: TmfDateTime | None = Field(
         default=None, alias="requestedCompletionDate"
     )
     note: list[Note] | None = Field(default=None, max_length=20)
@@ -114,6 +113,6 @@ class CancelProductOrderCreate(Typed):
     cancellation_reason: str | None = Field(
         default=None, alias="cancellationReason", max_length=1000
     )
-    requested_cancellation_date: datetime | None = Field(
+    requested_cancellation_date: TmfDateTime | None = Field(
         default=None, alias="requestedCancellationDate"
     )

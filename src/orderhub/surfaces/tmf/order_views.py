@@ -171,7 +171,7 @@ def product_order(
         "orderDate": when(order.created_at),
         "completionDate": when(order.completed_at),
         "requestedCompletionDate": when(
-            detail.requested_completion_date if detail else order.requested_date
+            (detail and detail.requested_completion_date) or order.requested_date
         ),
         "requestedStartDate": when(detail.requested_start_date) if detail else None,
         "externalId": external,
