@@ -248,6 +248,37 @@ def test_bodies_are_checked(client):
     )
 
 
+def test_attributes_not_kept_are_refused_by_name_and_references_are_their_id(client):
+    def refused(body: dict[str, Any]) -> tuple[str, str]:
+        error = tmf_error(
+            client.post(f"{CATALOG}/productOffering", json=body, headers=OPERATOR), 400
+        )["errors"][0]
+        return error["field"], error["rule"]
+
+    value = {"priceType": "recurring", "price": {"unit": "USD", "value": 20}}
+    assert refused(new_offering(productOfferingPrice=[value | {"description": "Monthly"}])) == (
+        "productOfferingPrice.0.description",
+        "not_supported",
+    )
+    assert refused(new_offering(productOfferingPrice=[value | {"name": "Monthly fee"}])) == (
+        "productOfferingPrice.0.name",
+        "not_supported",
+    )
+    assert refused(
+        new_offering(productOfferingPrice=[{"id": "dev-pixel-10:oneTime", "description": "x"}])
+    ) == ("productOfferingPrice.0.description", "not_supported")
+    # A reference's name, href, @referredType and version are ignored: it is its id.
+    offering = create(
+        client,
+        category=[{"id": "consumer.device", "name": "Whatever", "version": "9"}],
+        productOfferingPrice=[
+            {"id": "dev-pixel-10:oneTime", "name": "Anything", "@referredType": "X"}
+        ],
+    )
+    assert offering["category"][0]["name"] != "Whatever"
+    assert offering["productOfferingPrice"][0]["name"] != "Anything"
+
+
 def test_a_price_reference_copies_that_price_and_patch_replaces_prices(client):
     offering = create(
         client,

@@ -231,6 +231,46 @@ def test_values_longer_than_their_columns_are_refused(client):
     assert client.post(CUSTOMER, json=longest, headers=OPERATOR).status_code == 201  # they fit
 
 
+def test_contact_attributes_not_kept_are_refused_by_name(client):
+    email = {"mediumType": "email", "characteristic": {"emailAddress": "pat@example.com"}}
+
+    def refused(body: dict) -> list[tuple[str, str]]:
+        errors = tmf_error(client.post(CUSTOMER, json=body, headers=OPERATOR), 400)["errors"]
+        return [(e["field"], e["rule"]) for e in errors]
+
+    def with_email(**more) -> dict:
+        medium = email | more
+        medium["characteristic"] = email["characteristic"] | more.pop("characteristic", {})
+        return individual(contactMedium=[medium])
+
+    assert refused(with_email(characteristic={"faxNumber": "2145550111", "city": "Plano"})) == [
+        ("contactMedium[0].characteristic.city", "not_supported"),
+        ("contactMedium[0].characteristic.faxNumber", "not_supported"),
+    ]
+    assert refused(with_email(validFor={"startDateTime": "2026-01-01T00:00:00Z"})) == [
+        ("contactMedium[0].validFor", "not_supported")
+    ]
+    assert refused(with_email(preferred=False)) == [("contactMedium[0].preferred", "not_supported")]
+    phone = {"mediumType": "phone", "characteristic": {"phoneNumber": random_phone()}}
+    phone["characteristic"]["emailAddress"] = "pat@example.com"
+    assert refused(individual(contactMedium=[phone])) == [
+        ("contactMedium[0].characteristic.emailAddress", "not_supported")
+    ]
+    assert refused(individual(engagedParty={"@referredType": "Individual", "role": "Owner"})) == [
+        ("engagedParty.role", "not_supported")
+    ]
+    taxed = organization(characteristic=[{"name": "taxId", "value": "75-9990002"}])
+    taxed["characteristic"][0]["characteristicRelationship"] = [{"id": "x"}]
+    assert refused(taxed) == [("characteristic[0].characteristicRelationship", "not_supported")]
+    # Accepted and ignored: a medium's contactType and preferred true, the engaged party's
+    # name and href (a reference is its id).
+    kept = with_email(preferred=True, characteristic={"contactType": "home"})
+    kept["engagedParty"] |= {"name": "Someone Else", "href": "http://x/y"}
+    made = client.post(CUSTOMER, json=kept, headers=OPERATOR)
+    assert made.status_code == 201, made.text
+    assert made.json()["engagedParty"]["name"] == "Robin Quinn"
+
+
 def test_operations_create_an_organization(client, database):
     created = client.post(CUSTOMER, json=organization(), headers=OPERATOR)
     assert created.status_code == 201, created.text

@@ -2,9 +2,11 @@
 
 Only what the engine stores is accepted; any other attribute of the published
 `ProductOffering_Create` / `_Update` (agreement, channel, place, validFor, ...) is refused
-(400 `extra_forbidden`), never silently dropped. `lines` and `eligibility` are this API's
-extensions: a consumer offer's phone lines per unit and its eligibility rules, shaped as
-in a catalog file.
+(400 `extra_forbidden`), never silently dropped; a price's `description`, and a priced
+value's `name`, are refused by name (catalog_views._price). A reference is its id: its
+`name`, `href`, `@referredType` and `version` are accepted and ignored. `lines` and
+`eligibility` are this API's extensions: a consumer offer's phone lines per unit and its
+eligibility rules, shaped as in a catalog file.
 """
 
 from __future__ import annotations

@@ -432,6 +432,16 @@ def _price(
     index: int, price: PriceRefOrValue, known: dict[str, tuple[str, int]]
 ) -> tuple[str, int]:
     at = f"productOfferingPrice.{index}"
+    # A price given by value is one of the offer's two charges, named after the offering;
+    # a reference's name is ignored (a reference is its id).
+    for name, given in (("description", price.description), ("name", price.name)):
+        if given is not None and (name == "description" or price.price is not None):
+            raise ValidationFailed.one(
+                f"{at}.{name}",
+                "not_supported",
+                f"A price's {name} is not kept: an offering's prices are its monthly and "
+                "one-time charges, named after it.",
+            )
     if price.price is None:
         if price.id is None or price.id not in known:
             raise ValidationFailed.one(

@@ -201,12 +201,69 @@ NOT_TAKEN = {
 }
 
 
+# What each kind of medium is read from; `contactType` (a label: the answers give the
+# engine's own) and the @-attributes are accepted and ignored on every medium.
+_MEDIUM_ATTRIBUTES = {
+    EMAIL: {"emailAddress"},
+    PHONE: {"phoneNumber"},
+    POSTAL: {"street1", "street2", "city", "stateOrProvince", "postCode", "country"},
+}
+_IGNORED_ATTRIBUTES = {"contactType", "type", "base_type", "schema_location"}
+
+
 def refuse_not_taken(body: CustomerChange) -> None:
     problems = [
         FieldProblem(name, "not_supported", message)
         for name, message in NOT_TAKEN.items()
         if getattr(body, name) is not None
     ]
+    if body.engagedParty is not None and body.engagedParty.role is not None:
+        problems.append(
+            FieldProblem(
+                "engagedParty.role",
+                "not_supported",
+                "The engaged party is the customer's own party: it has no role to set.",
+            )
+        )
+    for n, medium in enumerate(body.contactMedium or ()):
+        if medium.validFor is not None:
+            problems.append(
+                FieldProblem(
+                    f"contactMedium[{n}].validFor",
+                    "not_supported",
+                    "A contact medium is valid until it is replaced; validFor is not kept.",
+                )
+            )
+        if medium.preferred is False:
+            problems.append(
+                FieldProblem(
+                    f"contactMedium[{n}].preferred",
+                    "not_supported",
+                    "A customer has one medium of each type, the one used: it is preferred.",
+                )
+            )
+        kind = _MEDIUM_TYPES.get(medium.mediumType.lower())
+        if kind is None:
+            continue  # refused by `contacts`
+        given = medium.characteristic.model_fields_set - _IGNORED_ATTRIBUTES
+        problems += [
+            FieldProblem(
+                f"contactMedium[{n}].characteristic.{name}",
+                "not_supported",
+                f"A {medium.mediumType} medium is read from "
+                f"{', '.join(sorted(_MEDIUM_ATTRIBUTES[kind]))} only.",
+            )
+            for name in sorted(given - _MEDIUM_ATTRIBUTES[kind])
+        ]
+    for n, c in enumerate(body.characteristic or ()):
+        if c.characteristicRelationship is not None:
+            problems.append(
+                FieldProblem(
+                    f"characteristic[{n}].characteristicRelationship",
+                    "not_supported",
+                    "Characteristic relationships are not kept.",
+                )
+            )
     if problems:
         raise ValidationFailed(f"{len(problems)} attribute(s) are not taken here.", errors=problems)
 
