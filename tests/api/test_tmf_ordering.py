@@ -212,6 +212,23 @@ def test_patch_changes_attributes_and_adds_notes(client):
         ),
         400,
     )
+    # The published update schema requires productOrderItem: the order's own items may
+    # be sent back as they are; other ones are refused.
+    as_is = client.patch(
+        f"{ORDERING}/productOrder/{order['id']}",
+        json={"productOrderItem": shown["productOrderItem"], "priority": "2"},
+        headers=OPERATOR,
+    )
+    assert as_is.status_code == 200 and as_is.json()["priority"] == "2"
+    other = tmf_error(
+        client.patch(
+            f"{ORDERING}/productOrder/{order['id']}",
+            json={"productOrderItem": [{"id": "new", "action": "add"}]},
+            headers=OPERATOR,
+        ),
+        400,
+    )
+    assert other["errors"][0]["rule"] == "items_unchangeable"
 
 
 def test_delete_withdraws_a_pending_order_only(client):

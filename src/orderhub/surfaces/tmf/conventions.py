@@ -31,9 +31,6 @@ from orderhub.surfaces.problems import TMF_JSON
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000
-# Query parameters every list understands; any other name is an attribute filter, and one
-# the list does not filter by is ignored, as the guidelines ask.
-PAGING_PARAMETERS = frozenset({"fields", "offset", "limit", "sort"})
 
 
 # Dates a TMF body may carry: with a zone (one without is refused, not guessed), within
@@ -71,9 +68,6 @@ class Api:
     def href(self, request: Request, resource: str, id: str) -> str:
         """The absolute address of a resource, from the base URL the caller used."""
         return f"{str(request.base_url).rstrip('/')}{self.prefix}/{resource}/{id}"
-
-    def schema_location(self, request: Request) -> str:
-        return f"{str(request.base_url).rstrip('/')}{self.prefix}/api-docs"
 
     def document(self) -> dict[str, Any]:
         return json.loads(resources.files(__package__).joinpath("specs", self.spec).read_text())

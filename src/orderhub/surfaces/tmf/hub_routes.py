@@ -11,19 +11,14 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field
 
 from orderhub.errors import FieldProblem, Forbidden, ValidationFailed
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.tmf.callers import TmfCallerDep
-from orderhub.surfaces.tmf.conventions import Api, TmfBody, answer, no_content
+from orderhub.surfaces.tmf.conventions import Api, answer, no_content
+from orderhub.surfaces.tmf.hub_schemas import EventSubscriptionInput
 from orderhub.webhooks import service as webhooks
 from orderhub.webhooks import tmf_events
-
-
-class EventSubscriptionInput(TmfBody):
-    callback: str = Field(min_length=1, max_length=2000)
-    query: str | None = Field(default=None, max_length=1000)
 
 
 def wanted_event_types(api: Api, query: str | None) -> list[str]:

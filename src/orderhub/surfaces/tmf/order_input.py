@@ -108,3 +108,19 @@ def values_of(body: ProductOrderCreate | ProductOrderUpdate) -> dict:
         for column in _DETAIL_FIELDS
         if column in body.model_fields_set
     }
+
+
+def require_items_as_they_are(sent: list, own: set[str]) -> None:
+    """A PATCH may send the order's items back (the published update schema requires
+    them), but not other ones: items change through the channel's own steps."""
+    problems = [
+        FieldProblem(
+            f"productOrderItem.{index}.id",
+            "items_unchangeable",
+            "Items are not changed by PATCH: send the order's own items, or none.",
+        )
+        for index, item in enumerate(sent)
+        if item.id not in own
+    ]
+    if problems:
+        raise ValidationFailed("Items are not changed by PATCH.", errors=problems)

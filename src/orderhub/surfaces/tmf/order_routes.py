@@ -171,6 +171,9 @@ async def patch_product_order(
     order = access.claim(
         session, order=access.find(session, order_id=id, owner=_owner(caller)), now=now
     )
+    if body.product_order_item is not None:
+        own = {item.id for item in reads.parts_of(session, orders=[order])[order.id].items}
+        order_input.require_items_as_they_are(body.product_order_item, own)
     details.change(
         session,
         order=order,

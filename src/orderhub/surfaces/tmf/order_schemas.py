@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from orderhub.surfaces.tmf.conventions import TmfBody, TmfDateTime
 
@@ -90,9 +90,23 @@ class ProductOrderCreate(Typed):
     channel: list[Channel] = Field(default_factory=list, max_length=5)
 
 
+class ItemAsIs(BaseModel):
+    """An item of the order as it is: the published `ProductOrder_Update` requires
+    `productOrderItem`, so a client may send the items back; only their ids are read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
 class ProductOrderUpdate(Typed):
     """What may change on an order of any channel: its TMF attributes, not its items
-    (they change through the channel's own steps) nor its state (cancelProductOrder)."""
+    (they change through the channel's own steps; `productOrderItem` may be sent, naming
+    the order's own items, and changes nothing) nor its state (cancelProductOrder)."""
+
+    product_order_item: list[ItemAsIs] | None = Field(
+        default=None, alias="productOrderItem", max_length=100
+    )
 
     external_id: str | None = Field(default=None, alias="externalId", max_length=200)
     description: str | None = Field(default=None, max_length=1000)
