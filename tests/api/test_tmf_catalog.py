@@ -17,7 +17,7 @@ from orderhub.webhooks import tmf_events
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 from tests.api.b2b_helpers import partner_headers
 from tests.api.tmf_helpers import CATALOG, OPERATOR, tmf_error
-from tests.helpers import BASE, sign_in
+from tests.helpers import BASE, ready_order, sign_in
 from tests.outbox import dispatched
 
 RESOURCES = (
@@ -172,6 +172,34 @@ def test_an_offering_is_designed_launched_sold_retired_and_no_longer_sold(client
     tmf_error(
         client.delete(f"{CATALOG}/productOffering/{id}", headers=OPERATOR), 409, "offering_in_use"
     )
+
+
+def test_a_cart_made_while_an_offering_was_launched_is_not_submitted_once_it_is_retired(
+    client,
+):
+    id = create(client, lifecycleStatus="Launched")["id"]
+    customer = sign_in(client)
+    cart = ready_order(
+        client, customer, items=[{"offerId": "dev-pixel-10", "quantity": 1}, {"offerId": id}]
+    )
+    assert patch(client, id, {"lifecycleStatus": "Retired"}).status_code == 200
+
+    problem = {
+        "field": "items.1.offerId",
+        "rule": "offer_not_sold",
+        "code": "offer_not_sold",
+        "message": f"Offer {id} is no longer sold.",
+        "itemId": cart["items"][1]["id"],
+        "offerId": id,
+    }
+    checked = client.get(f"{BASE}/v1/order/{cart['id']}/validate", headers=customer).json()
+    assert checked["valid"] is False
+    assert [p for p in checked["problems"] if p["code"] == "offer_not_sold"] == [problem]
+    submitted = client.post(
+        f"{BASE}/v1/order/submit", json={"orderId": cart["id"]}, headers=customer
+    )
+    assert submitted.status_code == 409, submitted.text
+    assert problem in submitted.json()["errors"]
 
 
 def test_only_operations_write(client):

@@ -37,6 +37,8 @@ class LineItem:
     name: str
     lines: int  # phone lines the item needs numbers for
     eligibility: dict[str, Any] = dataclasses.field(default_factory=dict)  # the offer's rules
+    offer_id: str = ""
+    sold: bool = True  # its offer exists and is active (a cart outlives a retired offer)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,16 @@ def submission_problems(facts: SubmissionFacts) -> list[Problem]:
     problems: list[Problem] = []
     if facts.status != "draft":
         problems.append(Problem("order_not_draft", f"The order is already '{facts.status}'."))
+    problems += [
+        Problem(
+            "offer_not_sold",
+            f"Offer {item.offer_id} is no longer sold.",
+            f"items.{index}.offerId",
+            {"itemId": item.id, "offerId": item.offer_id},
+        )
+        for index, item in enumerate(facts.items)
+        if not item.sold
+    ]
     total_lines = sum(item.lines for item in facts.items)
     problems += _credit_problems(facts.credit, total_lines)
     problems += _fulfillment_problems(facts.fulfillment, facts.terms_version)

@@ -84,6 +84,8 @@ def _problems(
                 i.name,
                 i.lines,
                 offers[i.offer_id].eligibility if i.offer_id in offers else {},
+                offer_id=i.offer_id,
+                sold=i.offer_id in offers and offers[i.offer_id].active,
             )
             for i in items
         ],
