@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import MetaData, insert, select
+from sqlalchemy import MetaData, insert, inspect, select
 
 from orderhub import migrate
 from orderhub.catalog import offerings
@@ -519,5 +519,20 @@ def test_migration_0022_gives_existing_offers_a_status_from_active(empty_databas
         meta = MetaData()
         meta.reflect(database.engine, only=["offers"])
         assert "lifecycle_status" not in meta.tables["offers"].c
+    finally:
+        database.dispose()
+
+
+def test_migration_0023_indexes_the_offer_of_order_items(empty_database_url):
+    database = Database(empty_database_url)
+
+    def indexes() -> set[str]:
+        return {i["name"] for i in inspect(database.engine).get_indexes("order_items")}
+
+    try:
+        migrate.upgrade(database, revision="0023")
+        assert "ix_order_items_offer_id" in indexes()
+        command.downgrade(migrate.alembic_config(empty_database_url), "0022")
+        assert "ix_order_items_offer_id" not in indexes()
     finally:
         database.dispose()

@@ -15,7 +15,7 @@ class OrderItem(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"))
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int] = mapped_column(Integer)
