@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
 from orderhub.inventory import provisioned
 from orderhub.inventory import service as inventory
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
@@ -12,6 +19,29 @@ from tests.helpers import BASE, random_phone, ready_order, sign_in
 PRODUCTS = f"{INVENTORY}/product"
 BLUEBONNET_LINES = ["1234567890", "1234567891", "1234567892", "1234567893", "1234567894"]
 GULF_LINE = "2815550190"
+
+
+@contextmanager
+def union_plans(database) -> Iterator[list[str]]:
+    """SQLite's plan of each UNION ALL statement run inside the block (filled at its end)."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN names each table it scans")
+    ran: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "UNION ALL" in statement:
+            ran.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    plans: list[str] = []
+    try:
+        yield plans
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    with database.engine.connect() as connection:
+        for statement, parameters in ran:
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.append(" / ".join(str(r[-1]) for r in rows))
 
 
 def ids(response) -> list[str]:
@@ -163,3 +193,18 @@ def test_a_prospect_has_no_products(client):
     prospect = sign_in(client, random_phone())
     assert ids(client.get(PRODUCTS, headers=prospect)) == []
     tmf_error(client.get(f"{PRODUCTS}/1234567890", headers=prospect), 404)
+
+
+def test_a_consumers_and_a_partners_lists_read_their_own_accounts_only(client, database):
+    alex, partner = sign_in(client), partner_headers(client)
+    order = ready_order(client, alex)
+    submitted = client.post(f"{BASE}/v1/order/submit", json={"orderId": order["id"]}, headers=alex)
+    assert submitted.status_code == 200, submitted.text
+    with union_plans(database) as plans:
+        for headers in (alex, partner):
+            assert len(ids(client.get(PRODUCTS, headers=headers))) >= 1
+        assert client.get(f"{PRODUCTS}/{BLUEBONNET_LINES[0]}", headers=partner).status_code == 200
+    assert len(plans) == 5  # a count and a page per list, one retrieve
+    for plan in plans:
+        # Every line and service is found by its account (or its id), none scanned.
+        assert "SCAN subscribers" not in plan and "SCAN inventory_services" not in plan, plan

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Row, and_, exists, func, literal, select, union_all
+from sqlalchemy import Row, and_, bindparam, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from orderhub.errors import NotFound
@@ -59,14 +60,44 @@ _SERVICES = (
     )
     .join(ACCOUNTS, ACCOUNTS.c.number == SERVICES.c.account_number)
 )
-PRODUCTS = union_all(_LINES, _SERVICES).subquery("products")
 
+
+def _products(accounts: list[str] | None) -> Any:
+    """Lines and services, of these accounts only when given: the scope is applied inside
+    each branch, where the account number's index serves it (outside the union, every
+    line and service would be read to find a caller's few)."""
+    lines, services = _LINES, _SERVICES
+    if accounts is not None:
+        lines = lines.where(SUBSCRIBERS.c.account_number.in_(accounts))
+        services = services.where(SERVICES.c.account_number.in_(accounts))
+    return union_all(lines, services).subquery("products")
+
+
+# The accounts a scope sees, each read by an index (inventory_accounts.customer_id; the
+# access rows of a partner).
+_CONSUMER_ACCOUNTS = select(ACCOUNTS.c.number).where(
+    ACCOUNTS.c.customer_id == bindparam("b_customer"), ACCOUNTS.c.kind == "consumer"
+)
+_PARTNER_ACCOUNTS = select(ACCESS.c.account_number).where(
+    ACCESS.c.partner_id == bindparam("b_partner")
+)
+
+# What a product shows of a line or a service, nothing more (not a line's IMEI, ICCID or
+# contacts, nor a service's configuration, contacts or identifiers).
 _LINE_DETAILS = (
     select(
-        SUBSCRIBERS,
+        SUBSCRIBERS.c.ctn,
+        SUBSCRIBERS.c.status,
+        SUBSCRIBERS.c.account_number,
+        SUBSCRIBERS.c.account_group_id,
+        SUBSCRIBERS.c.rate_plan_id,
+        SUBSCRIBERS.c.bill_cycle_day,
+        SUBSCRIBERS.c.source_order_id,
+        SUBSCRIBERS.c.activated_on,
+        SUBSCRIBERS.c.created_at,
+        SUBSCRIBERS.c.updated_at,
         PLANS.c.name.label("rate_plan_name"),
         ACCOUNTS.c.name.label("account_name"),
-        ACCOUNTS.c.kind.label("account_kind"),
         ACCOUNTS.c.customer_id,
         NUMBERS.c.item_id.label("order_item_id"),
     )
@@ -84,14 +115,20 @@ _LINE_DETAILS = (
 )
 _SERVICE_DETAILS = (
     select(
-        SERVICES,
+        SERVICES.c.id,
+        SERVICES.c.service_subscription_id,
+        SERVICES.c.account_number,
+        SERVICES.c.service_type_id,
+        SERVICES.c.status,
+        SERVICES.c.features,
+        SERVICES.c.created_at,
+        SERVICES.c.updated_at,
         PACKAGE_SUBSCRIPTIONS.c.id.label("package_subscription_id"),
         PACKAGE_SUBSCRIPTIONS.c.package_id,
         PACKAGE_SUBSCRIPTIONS.c.package_plan_id,
         PACKAGE_SUBSCRIPTIONS.c.source_order_id,
         PACKAGES.c.name.label("package_name"),
         ACCOUNTS.c.name.label("account_name"),
-        ACCOUNTS.c.kind.label("account_kind"),
         ACCOUNTS.c.customer_id,
     )
     .join(SERVICE_SUBSCRIPTIONS, SERVICE_SUBSCRIPTIONS.c.id == SERVICES.c.service_subscription_id)
@@ -138,7 +175,7 @@ class ProductFilter:
 @dataclass(frozen=True)
 class Product:
     kind: str  # line | service
-    row: Row  # the subscriber or the service, with its account's name, kind, customer
+    row: Row  # the subscriber or the service, with its account's name and customer
     features: list[Row]  # a line's active features (sku, name); empty for a service
 
 
@@ -148,33 +185,26 @@ class ProductPage:
     total: int
 
 
-def _scoped(scope: Scope, wanted: ProductFilter) -> list:
+def _accounts(session: Session, scope: Scope) -> list[str] | None:
+    """The account numbers the scope sees; None for every one (operations)."""
+    if scope.everything:
+        return None
+    if scope.partner_id is not None:
+        return list(session.scalars(_PARTNER_ACCOUNTS, {"b_partner": scope.partner_id}))
+    if scope.consumer_id is not None:
+        return list(session.scalars(_CONSUMER_ACCOUNTS, {"b_customer": scope.consumer_id}))
+    return []  # a prospect: nothing is theirs yet
+
+
+def _matching(products: Any, wanted: ProductFilter) -> list:
     conditions: list = []
-    if not scope.everything:
-        if scope.partner_id is not None:
-            conditions.append(
-                exists().where(
-                    ACCESS.c.account_number == PRODUCTS.c.account_number,
-                    ACCESS.c.partner_id == scope.partner_id,
-                )
-            )
-        elif scope.consumer_id is not None:
-            conditions.append(
-                exists().where(
-                    ACCOUNTS.c.number == PRODUCTS.c.account_number,
-                    ACCOUNTS.c.customer_id == scope.consumer_id,
-                    ACCOUNTS.c.kind == "consumer",
-                )
-            )
-        else:
-            conditions.append(literal(False))  # a prospect: nothing is theirs yet
     if wanted.statuses is not None:
-        conditions.append(PRODUCTS.c.status.in_(sorted(wanted.statuses)))
+        conditions.append(products.c.status.in_(sorted(wanted.statuses)))
     for column, value in (
-        (PRODUCTS.c.customer_id, wanted.customer_id),
-        (PRODUCTS.c.offering_id, wanted.offering_id),
-        (PRODUCTS.c.account_number, wanted.account_number),
-        (PRODUCTS.c.kind, wanted.kind),
+        (products.c.customer_id, wanted.customer_id),
+        (products.c.offering_id, wanted.offering_id),
+        (products.c.account_number, wanted.account_number),
+        (products.c.kind, wanted.kind),
     ):
         if value is not None:
             conditions.append(column == value)
@@ -184,14 +214,18 @@ def _scoped(scope: Scope, wanted: ProductFilter) -> list:
 def list_products(
     session: Session, *, scope: Scope, wanted: ProductFilter, limit: int, offset: int
 ) -> ProductPage:
-    """A page of the products the scope sees that match, oldest first, and how many match."""
-    conditions = _scoped(scope, wanted)
-    where = and_(*conditions) if conditions else literal(True)
-    total = session.execute(select(func.count()).select_from(PRODUCTS).where(where)).scalar_one()
+    """A page of the products the scope sees that match, oldest first, and how many match.
+    Operations' list sorts every line and service (acceptable at today's sizes)."""
+    accounts = _accounts(session, scope)
+    if accounts == []:
+        return ProductPage([], 0)
+    products = _products(accounts)
+    where = and_(true(), *_matching(products, wanted))
+    total = session.execute(select(func.count()).select_from(products).where(where)).scalar_one()
     keys = session.execute(
-        select(PRODUCTS.c.kind, PRODUCTS.c.id)
+        select(products.c.kind, products.c.id)
         .where(where)
-        .order_by(PRODUCTS.c.created_at, PRODUCTS.c.id)
+        .order_by(products.c.created_at, products.c.id)
         .limit(limit)
         .offset(offset)
     ).all()
@@ -200,8 +234,17 @@ def list_products(
 
 def get_product(session: Session, *, scope: Scope, product_id: str) -> Product:
     """One product the scope sees; any other does not exist (404)."""
-    conditions = [*_scoped(scope, ProductFilter()), PRODUCTS.c.id == product_id]
-    key = session.execute(select(PRODUCTS.c.kind, PRODUCTS.c.id).where(*conditions)).first()
+    accounts = _accounts(session, scope)
+    key = None
+    if accounts != []:
+        # The id inside each branch too: a line's CTN and a service's id are their keys.
+        lines = _LINES.where(SUBSCRIBERS.c.ctn == product_id)
+        services = _SERVICES.where(SERVICES.c.id == product_id)
+        if accounts is not None:
+            lines = lines.where(SUBSCRIBERS.c.account_number.in_(accounts))
+            services = services.where(SERVICES.c.account_number.in_(accounts))
+        found = union_all(lines, services).subquery("products")
+        key = session.execute(select(found.c.kind, found.c.id)).first()
     if key is None:
         raise ProductNotFound(f"No product '{product_id[:64]}' was found.")
     return _details(session, [(key.kind, key.id)])[0]
