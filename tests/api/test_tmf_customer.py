@@ -9,6 +9,7 @@ from orderhub.customers import management
 from orderhub.webhooks.models import OutboxEvent
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
 from tests.api.test_onboarding import new_account
+from tests.api.test_tmf_inventory import union_plans
 from tests.api.tmf_helpers import CUSTOMERS, OPERATOR, tmf_error
 from tests.helpers import create_order, random_phone, sign_in
 
@@ -440,3 +441,15 @@ def test_a_prospect_has_no_customer_record_yet(client):
     tmf_error(client.get(f"{CUSTOMER}/{ALEX}", headers=prospect), 404)
     one = client.get(f"{CUSTOMER}/{ALEX}", headers=OPERATOR, params={"fields": "status"})
     assert set(one.json()) == {"id", "href", "@type", "status", "engagedParty"}
+
+
+def test_a_consumers_and_a_partners_lists_read_their_own_customers_only(client, database):
+    alex, partner = sign_in(client), partner_headers(client)
+    with union_plans(database, "customer_keys") as plans:
+        assert ids(client.get(CUSTOMER, headers=alex)) == [ALEX]
+        assert ALLIED in ids(client.get(CUSTOMER, headers=partner))
+        assert client.get(f"{CUSTOMER}/{ALLIED}", headers=partner).status_code == 200
+    assert len(plans) == 5  # a count and a page per list, one retrieve
+    for plan in plans:
+        for table in ("customers", "business_customers", "onboarding_accounts"):
+            assert f"SCAN {table}" not in plan, plan

@@ -22,14 +22,15 @@ GULF_LINE = "2815550190"
 
 
 @contextmanager
-def union_plans(database) -> Iterator[list[str]]:
-    """SQLite's plan of each UNION ALL statement run inside the block (filled at its end)."""
+def union_plans(database, marker: str = "UNION ALL") -> Iterator[list[str]]:
+    """SQLite's plan of each statement holding `marker` run inside the block (filled at
+    its end)."""
     if not database.is_sqlite:
         pytest.skip("SQLite's EXPLAIN QUERY PLAN names each table it scans")
     ran: list[tuple[str, object]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        if "UNION ALL" in statement:
+        if marker in statement:
             ran.append((statement, parameters))
 
     event.listen(Engine, "before_cursor_execute", record)

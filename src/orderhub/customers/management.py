@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, exists, func, insert, literal, or_, select, union_all
+from sqlalchemy import Row, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -54,11 +54,13 @@ ONBOARDING_ACCOUNTS = OnboardingAccount.__table__
 PASSWORDS = PasswordCredential.__table__
 ORDERS = Order.__table__
 
-_KEYS = union_all(
-    select(literal(CONSUMER).label("kind"), CUSTOMERS.c.id, CUSTOMERS.c.created_at),
-    select(literal(BUSINESS), BUSINESS_CUSTOMERS.c.id, BUSINESS_CUSTOMERS.c.created_at),
-    select(literal(ONBOARDING), ONBOARDING_ACCOUNTS.c.id, ONBOARDING_ACCOUNTS.c.created_at),
-).subquery("customer_keys")
+_CONSUMER_KEYS = select(literal(CONSUMER).label("kind"), CUSTOMERS.c.id, CUSTOMERS.c.created_at)
+_BUSINESS_KEYS = select(
+    literal(BUSINESS).label("kind"), BUSINESS_CUSTOMERS.c.id, BUSINESS_CUSTOMERS.c.created_at
+)
+_ONBOARDING_KEYS = select(
+    literal(ONBOARDING).label("kind"), ONBOARDING_ACCOUNTS.c.id, ONBOARDING_ACCOUNTS.c.created_at
+)
 
 
 @dataclass(frozen=True)
@@ -111,42 +113,51 @@ class CustomerPage:
 # ---- reading ----------------------------------------------------------------------------
 
 
-def _visible(scope: Scope) -> Any:
+def _keys(scope: Scope, customer_id: str | None = None) -> Any:
+    """The kinds, ids and creation times of the customers the scope sees (one of them
+    when `customer_id` is given), or None when it sees none. The scope is applied inside
+    each branch of the union, where an index serves it: a partner's alliance rows and
+    onboarding accounts, a consumer's own row. (Outside the union every customer would be
+    read to find a caller's few; operations' list still sorts every customer.)"""
+    branches = []
     if scope.everything:
-        return literal(True)
-    if scope.partner_id is not None:
-        allied = exists().where(
-            ALLIANCES.c.customer_id == _KEYS.c.id, ALLIANCES.c.partner_id == scope.partner_id
-        )
-        own = exists().where(
-            ONBOARDING_ACCOUNTS.c.id == _KEYS.c.id,
-            ONBOARDING_ACCOUNTS.c.partner_id == scope.partner_id,
-        )
-        return or_(and_(_KEYS.c.kind == BUSINESS, allied), and_(_KEYS.c.kind == ONBOARDING, own))
-    if scope.consumer_id is not None:
-        return and_(_KEYS.c.kind == CONSUMER, _KEYS.c.id == scope.consumer_id)
-    return literal(False)
+        branches = [_CONSUMER_KEYS, _BUSINESS_KEYS, _ONBOARDING_KEYS]
+    elif scope.partner_id is not None:
+        allied = select(ALLIANCES.c.customer_id).where(ALLIANCES.c.partner_id == scope.partner_id)
+        branches = [
+            _BUSINESS_KEYS.where(BUSINESS_CUSTOMERS.c.id.in_(allied)),
+            _ONBOARDING_KEYS.where(ONBOARDING_ACCOUNTS.c.partner_id == scope.partner_id),
+        ]
+    elif scope.consumer_id is not None:
+        branches = [_CONSUMER_KEYS.where(CUSTOMERS.c.id == scope.consumer_id)]
+    if customer_id is not None:
+        branches = [b.where(b.selected_columns.id == customer_id) for b in branches]
+    if not branches:
+        return None
+    if len(branches) == 1:
+        return branches[0].subquery("customer_keys")
+    return union_all(*branches).subquery("customer_keys")
 
 
 def list_customers(session: Session, *, scope: Scope, limit: int, offset: int) -> CustomerPage:
     """A page of the customers the scope sees, oldest first, and how many it sees."""
-    where = _visible(scope)
-    total = session.execute(select(func.count()).select_from(_KEYS).where(where)).scalar_one()
-    keys = session.execute(
-        select(_KEYS.c.kind, _KEYS.c.id)
-        .where(where)
-        .order_by(_KEYS.c.created_at, _KEYS.c.id)
+    keys = _keys(scope)
+    if keys is None:
+        return CustomerPage([], 0)
+    total = session.execute(select(func.count()).select_from(keys)).scalar_one()
+    page = session.execute(
+        select(keys.c.kind, keys.c.id)
+        .order_by(keys.c.created_at, keys.c.id)
         .limit(limit)
         .offset(offset)
     ).all()
-    return CustomerPage(_details(session, [(k.kind, k.id) for k in keys], scope), total)
+    return CustomerPage(_details(session, [(k.kind, k.id) for k in page], scope), total)
 
 
 def get_customer(session: Session, *, scope: Scope, customer_id: str) -> ManagedCustomer:
     """One customer the scope sees; any other does not exist (404)."""
-    key = session.execute(
-        select(_KEYS.c.kind, _KEYS.c.id).where(_visible(scope), _KEYS.c.id == customer_id)
-    ).first()
+    keys = _keys(scope, customer_id)
+    key = None if keys is None else session.execute(select(keys.c.kind, keys.c.id)).first()
     if key is None:
         raise CustomerNotFound(f"No customer '{customer_id[:64]}' was found.")
     return _details(session, [(key.kind, key.id)], scope)[0]
