@@ -265,6 +265,9 @@ def test_bodies_are_checked(client):
     )
     assert refused(new_offering(category=None))["code"] == "validation_failed"
     assert refused({"name": "No category"})["errors"][0]["rule"] == "category_required"
+    assert refused(new_offering(name="   "))["errors"][0]["rule"] == "blank"
+    blank = tmf_error(patch(client, create(client)["id"], {"name": " \t "}), 400)
+    assert blank["errors"][0]["rule"] == "blank"
     assert refused(new_offering(eligibility={"customerTypes": ["alien"]}))["errors"][0][
         "field"
     ].startswith("eligibility.customerTypes")

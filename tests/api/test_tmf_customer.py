@@ -3,6 +3,8 @@ caller; operations create, change and delete; every change is a `customer.*` eve
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import select
 
 from orderhub.customers import management
@@ -407,6 +409,32 @@ def test_operations_change_a_business_customer(client, database):
     assert client.get(f"{CUSTOMER}/{ALLIED}", headers=partner).json()["name"] == (
         "Bluebonnet Bank, N.A."
     )
+
+
+def test_a_patch_that_changes_nothing_publishes_nothing(client, database):
+    same = client.get(f"{CUSTOMER}/{ALLIED}", headers=OPERATOR).json()
+    unchanged = client.patch(
+        f"{CUSTOMER}/{ALLIED}",
+        json={"name": same["name"], "contactMedium": same["contactMedium"][:1]},
+        headers=OPERATOR,
+    )
+    assert unchanged.status_code == 200, unchanged.text
+    assert client.patch(f"{CUSTOMER}/{ALEX}", json={"name": "Alex Bell"}, headers=OPERATOR)
+    assert events(database, ALLIED) == [] and events(database, ALEX) == []
+    blank = tmf_error(
+        client.patch(f"{CUSTOMER}/{ALLIED}", json={"name": "  "}, headers=OPERATOR), 400
+    )
+    assert blank["errors"][0]["rule"] == "blank"
+
+
+def test_an_onboarding_account_without_names_is_named_by_its_number():
+    def named(customer: dict) -> str:
+        row = SimpleNamespace(customer=customer, number="OA-1001")
+        return management.ManagedCustomer(management.ONBOARDING, row).name
+
+    assert named({"type": "business"}) == "Onboarding account OA-1001"
+    assert named({"firstName": "Pat", "lastName": None}) == "Pat"
+    assert named({"firstName": "Pat", "lastName": "Lee", "companyName": "Lee Co"}) == "Lee Co"
 
 
 def test_delete_only_a_customer_nothing_refers_to(client, database):

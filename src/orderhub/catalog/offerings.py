@@ -160,6 +160,8 @@ def checked(offer: dict[str, Any]) -> dict[str, Any]:
             for e in exc.errors(include_url=False, include_input=False, include_context=False)
         ]
         raise ValidationFailed("The product offering is not valid.", errors=problems) from None
+    if not shape.name.strip():
+        raise ValidationFailed.one("name", "blank", "An offering's name is not only spaces.")
     if shape.category not in rules.CATEGORIES:
         raise ValidationFailed.one(
             "category",

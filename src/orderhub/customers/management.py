@@ -93,7 +93,8 @@ class ManagedCustomer:
         if self.kind == BUSINESS:
             return self.row.name
         named = self.row.customer
-        return named.get("companyName") or f"{named.get('firstName')} {named.get('lastName')}"
+        person = " ".join(n for n in (named.get("firstName"), named.get("lastName")) if n)
+        return named.get("companyName") or person or f"Onboarding account {self.row.number}"
 
     @property
     def status(self) -> str:
@@ -331,6 +332,8 @@ def create_individual(
 def _name_key(name: str) -> str:
     """The name's lookup key, which must fit its column like the name ('&' is 'and')."""
     key = business_rules.name_key(name)
+    if not name.strip():
+        raise ValidationFailed.one("name", "blank", "A name is not only spaces.")
     if len(key) > BUSINESS_CUSTOMERS.c.name_key.type.length:
         raise ValidationFailed.one("name", "too_long", "The name is too long.")
     return key
@@ -412,10 +415,15 @@ def update_customer(
     after = get_customer(session, scope=Scope(everything=True), customer_id=customer.id)
     if after.status != customer.status:
         _publish(session, owner, "customer.status_changed", after, customer.id)
-    others = [v for k, v in changes.__dict__.items() if k != "status" and v is not UNSET]
-    if others:
+    if _details_of(after) != _details_of(customer):
         _publish(session, owner, "customer.changed", after, customer.id)
     return after
+
+
+def _details_of(customer: ManagedCustomer) -> tuple[Any, ...]:
+    """What `customer.changed` is about: the customer's row (names, contacts, a business
+    customer's address) and a consumer's addresses; the status is an event of its own."""
+    return (tuple(customer.row), [tuple(a) for a in customer.addresses])
 
 
 def _update_consumer(
