@@ -199,4 +199,7 @@ _JOBS = "Import and export jobs are not implemented: catalogs are loaded from da
 @router.api_route("/importJob/{id}", methods=["GET", "DELETE"])
 @router.api_route("/exportJob/{id}", methods=["GET", "DELETE"])
 async def jobs(caller: TmfCallerDep) -> Response:
+    # An empty Allow is how HTTP says a resource takes no method at all (RFC 9110,
+    # section 10.2.1: "might occur in a 405 response if the resource has been ...
+    # disabled"); naming GET or POST here would invite a retry that is refused again.
     raise NotAllowed(_JOBS, headers={"Allow": ""})
