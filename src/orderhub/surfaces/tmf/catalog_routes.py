@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from orderhub.catalog import offerings
 from orderhub.errors import OrderHubError
 from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.tmf import catalog_input as read
 from orderhub.surfaces.tmf import catalog_views as views
 from orderhub.surfaces.tmf.callers import OPERATOR, TmfCaller, TmfCallerDep
 from orderhub.surfaces.tmf.catalog_schemas import (
@@ -101,7 +102,7 @@ async def create_offering(
 ) -> Response:
     known = _shelf(request, session, caller).consumer_prices
     row = offerings.create(
-        session, offer=views.new_offer(body, known_prices=known), status=body.lifecycle_status
+        session, offer=read.new_offer(body, known_prices=known), status=body.lifecycle_status
     )
     return created(_shelf(request, session, caller).one("productOffering", row.id))
 
@@ -128,7 +129,7 @@ async def change_offering(
 ) -> Response:
     shelf = _shelf(request, session, caller)
     _consumer_offer(shelf, id, "changed")
-    changes = views.offer_input(body, known_prices=shelf.consumer_prices)
+    changes = read.offer_input(body, known_prices=shelf.consumer_prices)
     offerings.change(session, offer_id=id, changes=changes, status=body.lifecycle_status)
     return answer(_shelf(request, session, caller).one("productOffering", id))
 
@@ -158,7 +159,7 @@ async def change_price(
             "offerings' prices are changed here.",
             headers={"Allow": "GET"},
         )
-    offer_id, changes = views.price_change(id, body, known_prices=shelf.consumer_prices)
+    offer_id, changes = read.price_change(id, body, known_prices=shelf.consumer_prices)
     offerings.change(session, offer_id=offer_id, changes=changes, status=None)
     return answer(_shelf(request, session, caller).one("productOfferingPrice", id))
 
