@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from orderhub.customers import management
+from orderhub.customers import directory, management
 from orderhub.webhooks.models import OutboxEvent
 from tests.api.b2b_helpers import SANDBOX_CLIENT_B, partner_headers
 from tests.api.test_onboarding import new_account
@@ -430,7 +430,7 @@ def test_a_patch_that_changes_nothing_publishes_nothing(client, database):
 def test_an_onboarding_account_without_names_is_named_by_its_number():
     def named(customer: dict) -> str:
         row = SimpleNamespace(customer=customer, number="OA-1001")
-        return management.ManagedCustomer(management.ONBOARDING, row).name
+        return directory.ManagedCustomer(directory.ONBOARDING, row).name
 
     assert named({"type": "business"}) == "Onboarding account OA-1001"
     assert named({"firstName": "Pat", "lastName": None}) == "Pat"

@@ -1,5 +1,6 @@
 """TMF629 Customer: `customer` over consumer customers (`cus_`), business end customers
-(`bcu_`) and onboarding accounts (`oac_`) (customers/management.py; docs/tmf.md, "TMF629").
+(`bcu_`) and onboarding accounts (`oac_`) (customers/directory.py reads them,
+customers/management.py changes them; docs/tmf.md, "TMF629").
 
 Who may do what: operations see every customer, create consumer (`Individual`) and
 business (`Organization`) customers, change and delete them (a customer something refers
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from orderhub.customers import management
-from orderhub.customers.management import BUSINESS, CONSUMER, UNSET, Changes, Scope
+from orderhub.customers import directory, management
+from orderhub.customers.directory import BUSINESS, CONSUMER, ManagedCustomer, Scope
+from orderhub.customers.management import UNSET, Changes
 from orderhub.errors import Forbidden
 from orderhub.surfaces.deps import RuntimeDep, SessionDep
 from orderhub.surfaces.problems import TMF_JSON
@@ -44,7 +46,7 @@ def _scope(caller: TmfCaller) -> Scope:
     return Scope(consumer_id=caller.id)
 
 
-def _managed_here(found: management.ManagedCustomer) -> None:
+def _managed_here(found: ManagedCustomer) -> None:
     if found.kind not in (CONSUMER, BUSINESS):
         raise Forbidden(
             "Onboarding accounts are read here and managed through the onboarding API.",
@@ -61,7 +63,7 @@ async def list_customers(
     fields: FieldsQuery = None,
 ) -> Response:
     """The customers the caller sees, oldest first (no attribute filters)."""
-    page = management.list_customers(
+    page = directory.list_customers(
         session, scope=_scope(caller), limit=window.limit, offset=window.offset
     )
     return listing(
@@ -80,7 +82,7 @@ async def retrieve_customer(
     session: SessionDep,
     fields: FieldsQuery = None,
 ) -> Response:
-    found = management.get_customer(session, scope=_scope(caller), customer_id=id)
+    found = directory.get_customer(session, scope=_scope(caller), customer_id=id)
     return answer(
         project(views.customer(request, caller, found), fields_of(fields), views.REQUIRED)
     )
@@ -146,7 +148,7 @@ async def patch_customer(
     """Operations change a consumer's name, contact media and status, and a business
     customer's name, phone and address; a consumer changes their own postal address.
     Each `contactMedium` given replaces the customer's medium of its type."""
-    found = management.get_customer(session, scope=_scope(caller), customer_id=id)
+    found = directory.get_customer(session, scope=_scope(caller), customer_id=id)
     _managed_here(found)
     if caller.kind == PARTNER:
         caller.require_operator("change business customers")
@@ -198,7 +200,7 @@ async def patch_customer(
 @router.delete("/customer/{id}")
 async def delete_customer(id: str, caller: TmfCallerDep, session: SessionDep) -> Response:
     """Operations delete a consumer or business customer nothing refers to (409 otherwise)."""
-    found = management.get_customer(session, scope=_scope(caller), customer_id=id)
+    found = directory.get_customer(session, scope=_scope(caller), customer_id=id)
     _managed_here(found)
     caller.require_operator("delete customers")
     management.delete_customer(session, customer=found, owner=caller.owner)

@@ -1,4 +1,4 @@
-"""Customers (customers/management.py) in TMF629's vocabulary, and TMF629 bodies read into
+"""Customers (customers/directory.py) in TMF629's vocabulary, and TMF629 bodies read into
 the engine's terms.
 
 Each caller is shown what its role needs, nothing more: never a password, an SSN, a date
@@ -15,13 +15,8 @@ from fastapi import Request
 from orderhub.adapters.postal import PostalAddress
 from orderhub.contacts import email_problem, normalize_email, normalize_phone, phone_problem
 from orderhub.credit import profiles
-from orderhub.customers.management import (
-    BUSINESS,
-    CONSUMER,
-    UNSET,
-    Changes,
-    ManagedCustomer,
-)
+from orderhub.customers.directory import BUSINESS, CONSUMER, ManagedCustomer
+from orderhub.customers.management import UNSET, Changes
 from orderhub.errors import FieldProblem, ValidationFailed
 from orderhub.surfaces.tmf.callers import OPERATOR, PARTNER, TmfCaller
 from orderhub.surfaces.tmf.conventions import CUSTOMER, when
