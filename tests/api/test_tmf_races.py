@@ -9,10 +9,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy import insert
+
 from orderhub.catalog import offerings
-from orderhub.customers import management
+from orderhub.customers import directory, management
 from orderhub.customers import service as customers
 from orderhub.db import Database, serialize_on
+from orderhub.ids import new_id, utcnow
+from orderhub.ledger.models import Order
 from tests.helpers import random_phone
 
 HOLD = 0.4  # how long the first writer keeps its transaction open after its change
@@ -97,3 +101,47 @@ def test_a_prospects_first_order_and_tmf629_take_turns_on_one_identifier(databas
     assert isinstance(refused, management.ContactTaken), refused
     with database.transaction(write=False) as session:
         assert customers.id_by_identifier(session, phone) == made
+
+
+def test_deleting_a_customer_waits_for_an_order_being_made_for_it(database):
+    with database.transaction() as session:
+        made = management.create_individual(
+            session,
+            postal=None,  # type: ignore[arg-type]  # no address given
+            first_name="Sam",
+            last_name="Reyes",
+            email=None,
+            phone=random_phone(),
+            address=None,
+            owner="operations",
+        )
+
+    def order_for_them(session: Any) -> None:
+        now = utcnow()
+        session.execute(
+            insert(Order.__table__),
+            {
+                "id": new_id("ord"),
+                "owner": f"customer:{made.id}",
+                "party_kind": "customer",
+                "party_id": made.id,
+                "customer_id": made.id,
+                "status": "draft",
+                "state": "acknowledged",
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+
+    def delete(session: Any) -> None:
+        found = directory.get_customer(
+            session, scope=directory.Scope(everything=True), customer_id=made.id
+        )
+        management.delete_customer(session, customer=found, owner="operations")
+
+    _, refused = one_after_other(database, order_for_them, delete)
+
+    # The delete waited on the customer's row, then saw the order (not a 500, and not
+    # merely the foreign key's complaint).
+    assert isinstance(refused, management.CustomerInUse), refused
+    assert refused.extra == {"inUseBy": "orders"}
