@@ -26,7 +26,7 @@ def union_plans(database, marker: str = "UNION ALL") -> Iterator[list[str]]:
     """SQLite's plan of each statement holding `marker` run inside the block (filled at
     its end)."""
     if not database.is_sqlite:
-        pytest.skip("SQLite's EXPLAIN QUERY PLAN names each table it scans")
+        pytest.skip("plans are read on SQLite (EXPLAIN QUERY PLAN names each table it scans)")
     ran: list[tuple[str, object]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
