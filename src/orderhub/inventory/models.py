@@ -41,6 +41,8 @@ class AccountAccess(Base):
     """Which partners' API clients may read and change an account's lines."""
 
     __tablename__ = "inventory_account_access"
+    # A partner's accounts, found by partner (the key starts with the account).
+    __table_args__ = (Index("ix_inventory_account_access_partner", "partner_id"),)
 
     account_number: Mapped[str] = mapped_column(
         ForeignKey("inventory_accounts.number"), primary_key=True

@@ -161,7 +161,9 @@ _SUBJECTS = {
 
 def _named(problem: dict, positions: dict[str, int]) -> FieldProblem:
     """A submission problem named by the TMF622 attribute it is about."""
-    field = _SUBJECTS.get(problem["field"], "productOrder")
+    # `items.0.offerId` (an offer no longer sold) is about an item as `items` is.
+    base = problem["field"]
+    field = _SUBJECTS.get(base) or _SUBJECTS.get(base.split(".", 1)[0], "productOrder")
     if field == "productOrderItem" and problem.get("itemId") in positions:
         field = f"productOrderItem.{positions[problem['itemId']]}"
     return FieldProblem(field, problem["rule"], problem["message"])
