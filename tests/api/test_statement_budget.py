@@ -22,7 +22,8 @@ BUDGET = {
     # +5: the assigned numbers become PreActive lines in the inventory (account row the
     # first time, lines and their first history events, a lock on PostgreSQL).
     # +1: the `ledger.status_changed` event, one INSERT.
-    "POST order/submit": 19,  # PostgreSQL; SQLite 18 (no advisory lock, one BEGIN)
+    # +1: the new lines' `inventory.product_created` events (TMF637), one INSERT.
+    "POST order/submit": 20,  # PostgreSQL; SQLite 19 (no advisory lock, one BEGIN)
     "GET order/{id}/validate": 7,
     "GET order/{id}": 7,
     "POST order/{id}/credit.submit": 8,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from orderhub.webhooks import tmf_events
+from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 from tests.api.b2b_helpers import partner_headers
 from tests.api.tmf_helpers import CATALOG, CUSTOMERS, INVENTORY, OPERATOR, ORDERING, tmf_error
 from tests.helpers import sign_in
+from tests.outbox import dispatched
 
 APIS = (ORDERING, CATALOG, CUSTOMERS, INVENTORY)
 
@@ -137,3 +141,67 @@ def test_each_api_serves_its_published_document(client):
     ):
         document = client.get(f"{api}/api-docs").json()
         assert document["swagger"] == "2.0" and title in document["info"]["title"], api
+
+
+def test_a_product_listener_hears_a_line_created_activated_and_removed(client, database):
+    """TMF637: the lines an order sells are products whose events a listener hears:
+    created (pendingActive) at submit, active when fulfilment completes; a cancelled
+    order's PreActive line is deleted."""
+    listener = client.post(
+        f"{INVENTORY}/hub", json={"callback": "http://127.0.0.1:9/l"}, headers=OPERATOR
+    ).json()
+    body = {
+        "relatedParty": [
+            {"id": "cus_alex_bell", "role": "customer", "@referredType": "Individual"}
+        ],
+        "productOrderItem": [
+            {"id": "1", "action": "add", "productOffering": {"id": "plan-unlimited-extra"}}
+        ],
+    }
+    sold = client.post(f"{ORDERING}/productOrder", json=body, headers=OPERATOR).json()
+    ctn = sold["productOrderItem"][0]["product"]["productCharacteristic"][0]["value"]
+    alex = sign_in(client)
+    for _ in range(3):  # shipped, line activated, completed
+        client.post(f"/sandbox/v1/orders/{sold['id']}/advance", headers=alex)
+    cancelled = client.post(f"{ORDERING}/productOrder", json=body, headers=OPERATOR).json()
+    gone = cancelled["productOrderItem"][0]["product"]["productCharacteristic"][0]["value"]
+    client.post(
+        f"{ORDERING}/cancelProductOrder",
+        json={"productOrder": {"id": cancelled["id"]}},
+        headers=OPERATOR,
+    )
+    dispatched(database)
+    with database.transaction(write=False) as session:
+        queued = (
+            session.execute(
+                select(OutboxEvent)
+                .join(WebhookDelivery, WebhookDelivery.event_seq == OutboxEvent.seq)
+                .where(WebhookDelivery.subscription_id == listener["id"])
+                .order_by(OutboxEvent.seq)
+            )
+            .scalars()
+            .all()
+        )
+        events = [
+            tmf_events.render(
+                api=tmf_events.PRODUCT_INVENTORY,
+                base_url="http://testserver",
+                event_id=e.id,
+                engine_type=e.type,
+                subject=e.subject,
+                data=e.data,
+                created_at=e.created_at,
+            )
+            for e in queued
+        ]
+    seen = [
+        (e["eventType"], e["event"]["product"]["id"], e["event"]["product"].get("status"))
+        for e in events
+    ]
+    assert seen == [
+        ("ProductCreateEvent", ctn, "pendingActive"),
+        ("ProductStateChangeEvent", ctn, "active"),
+        ("ProductCreateEvent", gone, "pendingActive"),
+        ("ProductDeleteEvent", gone, None),
+    ]
+    assert events[0]["event"]["product"]["href"].endswith(f"/productInventory/v4/product/{ctn}")

@@ -130,6 +130,7 @@ def _add_care_lines(session: Session, count: int) -> int:
                 for ctn in chunk
             ],
             actor="bench:seed",
+            loaded=True,
         )
     return len(missing)
 

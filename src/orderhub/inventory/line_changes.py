@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 
 from orderhub.db import serialize_on
 from orderhub.ids import iso_z, new_id
-from orderhub.inventory.service import LINE_FEATURES, SUBSCRIBERS, record_event
+from orderhub.inventory.service import (
+    CHANGED,
+    LINE_FEATURES,
+    STATE_CHANGED,
+    SUBSCRIBERS,
+    announce,
+    record_event,
+)
 
 _LINE = select(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn == bindparam("b_ctn"))
 # SKIP LOCKED: a worker moves on to other lines while another one applies this line's
@@ -216,3 +223,16 @@ def save(
     values = change.values | {"updated_at": now}
     session.execute(update(SUBSCRIBERS).where(SUBSCRIBERS.c.ctn == ctn).values(**values))
     record_event(session, ctn=ctn, type=event, actor=actor, data=data, at=at)
+    status = change.values.get("status", change.line.status)
+    moved = status != change.line.status
+    announce(
+        session,
+        [
+            (
+                STATE_CHANGED if moved else CHANGED,
+                ctn,
+                {"status": status, "change": event}
+                | ({"previousStatus": change.line.status} if moved else {}),
+            )
+        ],
+    )

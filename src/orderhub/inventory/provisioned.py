@@ -19,7 +19,7 @@ from orderhub.inventory.models import (
     ServiceIdentifier,
     ServiceSubscription,
 )
-from orderhub.inventory.service import ACCESS
+from orderhub.inventory.service import ACCESS, CREATED, STATE_CHANGED, announce
 
 PACKAGE_SUBSCRIPTIONS = PackageSubscription.__table__
 SERVICE_SUBSCRIPTIONS = ServiceSubscription.__table__
@@ -112,6 +112,7 @@ def add_package(
     ]
     if held:
         _hold_identifiers(session, held)
+    announce(session, [(CREATED, sid, {"status": "preActive"}) for sid in service_ids])
     return CreatedPackage(package_subscription_id, subscription_ids, service_ids)
 
 
@@ -195,6 +196,10 @@ def activate_service(session: Session, *, service_id: str) -> Row:
         .returning(*SERVICES.c)
     ).first()
     if row is not None:
+        announce(
+            session,
+            [(STATE_CHANGED, service_id, {"status": "active", "previousStatus": "preActive"})],
+        )
         return row
     current = session.execute(select(SERVICES.c.status).where(SERVICES.c.id == service_id))
     status = current.scalar()

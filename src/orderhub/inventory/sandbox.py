@@ -105,6 +105,7 @@ def load(session: Session, data: dict[str, Any]) -> int:
             for s in new
         ],
         actor="sandbox",
+        loaded=True,
     )
     for s in new:
         session.execute(

@@ -21,6 +21,8 @@ from orderhub.inventory.models import (
     SubscriberEvent,
     SubscriberFeature,
 )
+from orderhub.webhooks import service as webhooks
+from orderhub.webhooks.rules import OPERATIONS
 
 ACCOUNTS = InventoryAccount.__table__
 ACCESS = AccountAccess.__table__
@@ -76,6 +78,13 @@ class NewLine:
     account_group_id: str | None = None
     bill_cycle_day: int = 1
     source_order_id: str | None = None
+
+
+# The outbox event types of the inventory's products (lines and services).
+CREATED = "inventory.product_created"
+CHANGED = "inventory.product_changed"
+STATE_CHANGED = "inventory.product_state_changed"
+DELETED = "inventory.product_deleted"
 
 
 def account_for_partner(session: Session, *, partner_id: str, number: str) -> Row:
@@ -154,8 +163,10 @@ def record_event(
     )
 
 
-def add_lines(session: Session, *, lines: list[NewLine], actor: str) -> None:
-    """New lines (PreActive unless said otherwise), each with its first history event."""
+def add_lines(session: Session, *, lines: list[NewLine], actor: str, loaded: bool = False) -> None:
+    """New lines (PreActive unless said otherwise), each with its first history event and
+    its `inventory.product_created` event; `loaded`: lines loaded from a data file (the
+    sandbox's, the benchmark's), which nothing created, so nobody hears of them."""
     if not lines:
         return
     now = utcnow()
@@ -198,6 +209,21 @@ def add_lines(session: Session, *, lines: list[NewLine], actor: str) -> None:
             for line in lines
         ],
     )
+    if not loaded:
+        announce(
+            session,
+            [
+                (CREATED, line.ctn, {"status": line.status, "ratePlan": line.rate_plan_id})
+                for line in lines
+            ],
+        )
+
+
+def announce(session: Session, events: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """The outbox events of lines and services created, changed or removed (TMF637's
+    product events, webhooks/tmf_events.py), for operations: accounts are shared by
+    several partners, so no one partner owns a line's events."""
+    webhooks.publish_many(session, owner=OPERATIONS, events=events)
 
 
 def ensure_account(
@@ -271,6 +297,13 @@ def activate_lines(session: Session, *, order_id: str, actor: str) -> list[str]:
                 for ctn in ctns
             ],
         )
+        announce(
+            session,
+            [
+                (STATE_CHANGED, ctn, {"status": "active", "previousStatus": "preActive"})
+                for ctn in ctns
+            ],
+        )
     return ctns
 
 
@@ -282,8 +315,12 @@ def remove_preactive_lines(session: Session, *, order_id: str) -> int:
     )
     session.execute(delete(LINE_FEATURES).where(LINE_FEATURES.c.ctn.in_(ctns)))
     session.execute(delete(LINE_EVENTS).where(LINE_EVENTS.c.ctn.in_(ctns)))
-    return session.execute(
-        delete(SUBSCRIBERS).where(
-            SUBSCRIBERS.c.source_order_id == order_id, SUBSCRIBERS.c.status == "preActive"
-        )
-    ).rowcount
+    removed = list(
+        session.execute(
+            delete(SUBSCRIBERS)
+            .where(SUBSCRIBERS.c.source_order_id == order_id, SUBSCRIBERS.c.status == "preActive")
+            .returning(SUBSCRIBERS.c.ctn)
+        ).scalars()
+    )
+    announce(session, [(DELETED, ctn, {}) for ctn in removed])
+    return len(removed)

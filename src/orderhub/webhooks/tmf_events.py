@@ -59,6 +59,22 @@ _ORDER = (PRODUCT_ORDERING, "productOrder", "ProductOrder")
 _CANCEL = (PRODUCT_ORDERING, "cancelProductOrder", "CancelProductOrder")
 _OFFERING = (PRODUCT_CATALOG, "productOffering", "ProductOffering")
 _CUSTOMER = (CUSTOMER, "customer", "Customer")
+_PRODUCT = (PRODUCT_INVENTORY, "product", "Product")
+
+# The inventory's line and service statuses as TMF637's `ProductStatusType`. PreActive
+# (sold, waiting for fulfilment to activate it) is `pendingActive`; a cancelled line is
+# `terminated`. No engine status is `created`, `pendingTerminate`, `cancelled` or
+# `aborted`: a product exists once an order has been submitted, and ends in one step.
+PRODUCT_STATUS = {
+    "preActive": "pendingActive",
+    "active": "active",
+    "suspended": "suspended",
+    "cancelled": "terminated",
+}
+
+
+def _product(data: dict[str, Any]) -> dict[str, Any]:
+    return {"status": PRODUCT_STATUS.get(data["status"], "created")} if "status" in data else {}
 
 
 def _is(
@@ -73,7 +89,8 @@ def _is(
 
 # Engine event type -> the TMF events it is. Who publishes each: ledger/service.py
 # (`ledger.*`, every channel's orders), the TMF622 use cases (`tmf.*`), the catalog's
-# and customers' TMF writes (`catalog.*`, `customer.*`).
+# and customers' TMF writes (`catalog.*`, `customer.*`), the inventory's lines and
+# services (`inventory.*`, inventory/service.py).
 MAPPINGS: dict[str, tuple[Mapping, ...]] = {
     "ledger.order_opened": _is(_ORDER, "ProductOrderCreateEvent", _state),
     "ledger.status_changed": _is(_ORDER, "ProductOrderStateChangeEvent", _state, _state_moved),
@@ -93,6 +110,10 @@ MAPPINGS: dict[str, tuple[Mapping, ...]] = {
     "customer.changed": _is(_CUSTOMER, "CustomerAttributeValueChangeEvent", _customer),
     "customer.status_changed": _is(_CUSTOMER, "CustomerStateChangeEvent", _customer),
     "customer.deleted": _is(_CUSTOMER, "CustomerDeleteEvent", _nothing),
+    "inventory.product_created": _is(_PRODUCT, "ProductCreateEvent", _product),
+    "inventory.product_changed": _is(_PRODUCT, "ProductAttributeValueChangeEvent", _product),
+    "inventory.product_state_changed": _is(_PRODUCT, "ProductStateChangeEvent", _product),
+    "inventory.product_deleted": _is(_PRODUCT, "ProductDeleteEvent", _nothing),
 }
 
 

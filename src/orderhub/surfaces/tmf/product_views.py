@@ -9,17 +9,11 @@ from fastapi import Request
 
 from orderhub.inventory.products import LINE, Product
 from orderhub.surfaces.tmf.conventions import CUSTOMER, PRODUCT_INVENTORY, when
+from orderhub.webhooks.tmf_events import PRODUCT_STATUS
 
-# The engine's line and service statuses as `ProductStatusType`. PreActive (sold, waiting
-# for fulfilment to activate it) is `pendingActive`; a cancelled line is `terminated`.
-# No engine status is `created`, `pendingTerminate`, `cancelled` or `aborted`: a product
-# exists here once an order has been submitted, and ends in one step.
-TMF_STATUS = {
-    "preActive": "pendingActive",
-    "active": "active",
-    "suspended": "suspended",
-    "cancelled": "terminated",
-}
+# The engine's line and service statuses as `ProductStatusType` (one table, shared with
+# the events: webhooks/tmf_events.py).
+TMF_STATUS = PRODUCT_STATUS
 ENGINE_STATUSES: dict[str, frozenset[str]] = {}
 for _engine, _tmf in TMF_STATUS.items():
     ENGINE_STATUSES[_tmf] = ENGINE_STATUSES.get(_tmf, frozenset()) | {_engine}
