@@ -20,6 +20,7 @@ Any refusal rolls the whole order back: a refused TMF622 order leaves nothing be
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -269,63 +270,38 @@ def _number_lines(
 ) -> None:
     """Hold a number for every line. A number asked for and not to be had refuses the
     order; free ones are tried until enough are claimed (another order may win one).
-    Lines the credit policy does not allow get none: submit lists why, with every other
-    problem."""
-    try:
-        _claim_numbers(session, order, items, wanted, zip_code, phone, ttl, actor)
-    except (numbers.CreditRequired, numbers.MaxLinesExceeded):
-        return
+    Lines the credit policy does not allow get none, and lines left without a number
+    are listed by submit, with every other problem."""
 
+    def reserve(item: Row, number: str) -> None:
+        numbers.reserve(
+            session, order=order, item_id=item.id, number=number, ttl_seconds=ttl, actor=actor
+        )
 
-def _claim_numbers(
-    session: Session,
-    order: Row,
-    items: list[Row],
-    wanted: list[Item],
-    zip_code: str | None,
-    phone: str | None,
-    ttl: int,
-    actor: str,
-) -> None:
-    for position, (item, asked) in enumerate(zip(items, wanted, strict=True)):
-        if item.lines == 0:
-            continue
-        for index, number in enumerate(asked.numbers[: item.lines]):
-            try:
-                numbers.reserve(
-                    session,
-                    order=order,
-                    item_id=item.id,
-                    number=number,
-                    ttl_seconds=ttl,
-                    actor=actor,
-                )
-            except (numbers.NumberUnavailable, NotFound, ValidationFailed) as refused:
-                raise ValidationFailed.one(
-                    f"productOrderItem.{position}.product.productCharacteristic.{index}",
-                    "number_unavailable",
-                    refused.detail,
-                ) from None
-        missing = item.lines - min(len(asked.numbers), item.lines)
-        codes = [asked.area_code] if asked.area_code else _local_area_codes(zip_code, phone)
-        for code in codes:
-            if missing == 0:
-                break
-            for number in numbers.search(
-                session, area_code=code, count=missing * CANDIDATES_PER_LINE
-            ):
+    with contextlib.suppress(numbers.CreditRequired, numbers.MaxLinesExceeded):
+        for position, (item, asked) in enumerate(zip(items, wanted, strict=True)):
+            if item.lines == 0:
+                continue
+            for index, number in enumerate(asked.numbers[: item.lines]):
                 try:
-                    numbers.reserve(
-                        session,
-                        order=order,
-                        item_id=item.id,
-                        number=number,
-                        ttl_seconds=ttl,
-                        actor=actor,
-                    )
-                except (numbers.NumberUnavailable, ValidationFailed):
-                    continue  # claimed by another order since the search, or not local
-                missing -= 1
+                    reserve(item, number)
+                except (numbers.NumberUnavailable, NotFound, ValidationFailed) as refused:
+                    raise ValidationFailed.one(
+                        f"productOrderItem.{position}.product.productCharacteristic.{index}",
+                        "number_unavailable",
+                        refused.detail,
+                    ) from None
+            missing = item.lines - min(len(asked.numbers), item.lines)
+            codes = [asked.area_code] if asked.area_code else _local_area_codes(zip_code, phone)
+            for code in codes:
                 if missing == 0:
                     break
-        # Lines left without a number are listed by submit with every other problem.
+                wanted_count = missing * CANDIDATES_PER_LINE
+                for number in numbers.search(session, area_code=code, count=wanted_count):
+                    try:
+                        reserve(item, number)
+                    except (numbers.NumberUnavailable, ValidationFailed):
+                        continue  # claimed by another order since the search, or not local
+                    missing -= 1
+                    if missing == 0:
+                        break
