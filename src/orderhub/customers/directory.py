@@ -18,6 +18,7 @@ from orderhub.business.models import BusinessCustomer, PartnerAlliance, SubAccou
 from orderhub.credit import profiles
 from orderhub.customers.service import ACCOUNTS, ADDRESSES, CUSTOMERS, CustomerNotFound
 from orderhub.onboarding.models import OnboardingAccount
+from orderhub.visibility import Scope
 
 CONSUMER, BUSINESS, ONBOARDING = "consumer", "business", "onboarding"
 
@@ -33,16 +34,6 @@ _BUSINESS_KEYS = select(
 _ONBOARDING_KEYS = select(
     literal(ONBOARDING).label("kind"), ONBOARDING_ACCOUNTS.c.id, ONBOARDING_ACCOUNTS.c.created_at
 )
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose customers a caller sees: a partner's, a consumer's own, or (`everything`)
-    operations'. A consumer token of a prospect (no customer yet) sees none."""
-
-    partner_id: str | None = None
-    consumer_id: str | None = None
-    everything: bool = False
 
 
 @dataclass(frozen=True)

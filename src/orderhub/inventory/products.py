@@ -21,6 +21,7 @@ from orderhub.inventory.provisioned import (
 from orderhub.inventory.service import ACCESS, ACCOUNTS, LINE_FEATURES, PLANS, SUBSCRIBERS
 from orderhub.numbers.models import PhoneNumber
 from orderhub.onboarding.models import Package
+from orderhub.visibility import Scope
 
 LINE, SERVICE = "line", "service"
 FEATURES = Feature.__table__
@@ -150,17 +151,6 @@ _LINE_FEATURES = (
 class ProductNotFound(NotFound):
     code = "product_not_found"
     title = "Product not found"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose products a caller sees: a partner those of the accounts it may act on
-    (`inventory_account_access`), a consumer those of their own consumer account, and
-    operations (neither given) every one."""
-
-    partner_id: str | None = None
-    consumer_id: str | None = None
-    everything: bool = False
 
 
 @dataclass(frozen=True)

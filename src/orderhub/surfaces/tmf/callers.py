@@ -25,6 +25,7 @@ from orderhub.identity import tokens
 from orderhub.partners import tokens as partner_tokens
 from orderhub.surfaces.callers import ACTOR as OPERATOR_ACTOR
 from orderhub.surfaces.callers import operator_token
+from orderhub.visibility import Scope
 from orderhub.webhooks.rules import OPERATIONS
 
 OPERATOR = "operator"
@@ -65,6 +66,14 @@ class TmfCaller:
     def sees(self, owner: str) -> bool:
         """Whether something owned by `owner` exists for this caller."""
         return self.kind == OPERATOR or (self.id is not None and owner == self.owner)
+
+    def scope(self) -> Scope:
+        """Whose customers and products this caller sees (orderhub/visibility.py)."""
+        if self.kind == OPERATOR:
+            return Scope(everything=True)
+        if self.kind == PARTNER:
+            return Scope(partner_id=self.id)
+        return Scope(consumer_id=self.id)
 
     def require_operator(self, what: str) -> None:
         if self.kind != OPERATOR:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
 
 from orderhub.catalog import offerings
 from orderhub.errors import OrderHubError
-from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.deps import ReadSessionDep, SessionDep
 from orderhub.surfaces.tmf import catalog_input as read
 from orderhub.surfaces.tmf import catalog_views as views
 from orderhub.surfaces.tmf.callers import OPERATOR, TmfCaller, TmfCallerDep
@@ -54,7 +55,7 @@ async def _operator(caller: TmfCallerDep) -> TmfCaller:
 OperatorDep = Annotated[TmfCaller, Depends(_operator)]
 
 
-def _shelf(request: Request, session: SessionDep, caller: TmfCaller) -> views.Shelf:
+def _shelf(request: Request, session: Session, caller: TmfCaller) -> views.Shelf:
     return views.shelf(request, offerings.sources(session), operator=caller.kind == OPERATOR)
 
 
@@ -66,7 +67,7 @@ def _readers(kind: str) -> None:
     async def list_resources(
         request: Request,
         caller: TmfCallerDep,
-        session: SessionDep,
+        session: ReadSessionDep,
         window: WindowDep,
         fields: FieldsQuery = None,
     ) -> Response:
@@ -82,7 +83,7 @@ def _readers(kind: str) -> None:
         request: Request,
         id: str,
         caller: TmfCallerDep,
-        session: SessionDep,
+        session: ReadSessionDep,
         fields: FieldsQuery = None,
     ) -> Response:
         found = _shelf(request, session, caller).one(kind, id)

@@ -17,13 +17,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from orderhub.customers import directory, management
-from orderhub.customers.directory import BUSINESS, CONSUMER, ManagedCustomer, Scope
+from orderhub.customers.directory import BUSINESS, CONSUMER, ManagedCustomer
 from orderhub.customers.management import UNSET, Changes
 from orderhub.errors import Forbidden
-from orderhub.surfaces.deps import RuntimeDep, SessionDep
+from orderhub.surfaces.deps import ReadSessionDep, RuntimeDep, SessionDep
 from orderhub.surfaces.problems import TMF_JSON
 from orderhub.surfaces.tmf import customer_views as views
-from orderhub.surfaces.tmf.callers import CUSTOMER, OPERATOR, PARTNER, TmfCaller, TmfCallerDep
+from orderhub.surfaces.tmf.callers import CUSTOMER, PARTNER, TmfCallerDep
 from orderhub.surfaces.tmf.conventions import (
     FieldsQuery,
     WindowDep,
@@ -38,14 +38,6 @@ from orderhub.surfaces.tmf.customer_schemas import CustomerChange, CustomerCreat
 router = APIRouter(include_in_schema=False)
 
 
-def _scope(caller: TmfCaller) -> Scope:
-    if caller.kind == OPERATOR:
-        return Scope(everything=True)
-    if caller.kind == PARTNER:
-        return Scope(partner_id=caller.id)
-    return Scope(consumer_id=caller.id)
-
-
 def _managed_here(found: ManagedCustomer) -> None:
     if found.kind not in (CONSUMER, BUSINESS):
         raise Forbidden(
@@ -58,13 +50,13 @@ def _managed_here(found: ManagedCustomer) -> None:
 async def list_customers(
     request: Request,
     caller: TmfCallerDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     window: WindowDep,
     fields: FieldsQuery = None,
 ) -> Response:
     """The customers the caller sees, oldest first (no attribute filters)."""
     page = directory.list_customers(
-        session, scope=_scope(caller), limit=window.limit, offset=window.offset
+        session, scope=caller.scope(), limit=window.limit, offset=window.offset
     )
     return listing(
         [views.customer(request, caller, c) for c in page.customers],
@@ -79,10 +71,10 @@ async def retrieve_customer(
     request: Request,
     id: str,
     caller: TmfCallerDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     fields: FieldsQuery = None,
 ) -> Response:
-    found = directory.get_customer(session, scope=_scope(caller), customer_id=id)
+    found = directory.get_customer(session, scope=caller.scope(), customer_id=id)
     return answer(
         project(views.customer(request, caller, found), fields_of(fields), views.REQUIRED)
     )
@@ -148,7 +140,7 @@ async def patch_customer(
     """Operations change a consumer's name, contact media and status, and a business
     customer's name, phone and address; a consumer changes their own postal address.
     Each `contactMedium` given replaces the customer's medium of its type."""
-    found = directory.get_customer(session, scope=_scope(caller), customer_id=id)
+    found = directory.get_customer(session, scope=caller.scope(), customer_id=id)
     _managed_here(found)
     if caller.kind == PARTNER:
         caller.require_operator("change business customers")
@@ -200,7 +192,7 @@ async def patch_customer(
 @router.delete("/customer/{id}")
 async def delete_customer(id: str, caller: TmfCallerDep, session: SessionDep) -> Response:
     """Operations delete a consumer or business customer nothing refers to (409 otherwise)."""
-    found = directory.get_customer(session, scope=_scope(caller), customer_id=id)
+    found = directory.get_customer(session, scope=caller.scope(), customer_id=id)
     _managed_here(found)
     caller.require_operator("delete customers")
     management.delete_customer(session, customer=found, owner=caller.owner)

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request, Response
 
 from orderhub.errors import OrderHubError
 from orderhub.inventory import products
-from orderhub.surfaces.deps import SessionDep
+from orderhub.surfaces.deps import ReadSessionDep
 from orderhub.surfaces.tmf import product_views as views
-from orderhub.surfaces.tmf.callers import OPERATOR, PARTNER, TmfCaller, TmfCallerDep
+from orderhub.surfaces.tmf.callers import TmfCallerDep
 from orderhub.surfaces.tmf.conventions import (
     FieldsQuery,
     WindowDep,
@@ -37,19 +37,11 @@ class ProductsChangeThroughOrders(OrderHubError):
     title = "Products change through orders"
 
 
-def _scope(caller: TmfCaller) -> products.Scope:
-    if caller.kind == OPERATOR:
-        return products.Scope(everything=True)
-    if caller.kind == PARTNER:
-        return products.Scope(partner_id=caller.id)
-    return products.Scope(consumer_id=caller.id)
-
-
 @router.get("/product")
 async def list_products(
     request: Request,
     caller: TmfCallerDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     window: WindowDep,
     fields: FieldsQuery = None,
 ) -> Response:
@@ -64,7 +56,7 @@ async def list_products(
         account_number=given.get("billingAccount.id"),
     )
     page = products.list_products(
-        session, scope=_scope(caller), wanted=wanted, limit=window.limit, offset=window.offset
+        session, scope=caller.scope(), wanted=wanted, limit=window.limit, offset=window.offset
     )
     return listing(
         [views.product(request, p) for p in page.products],
@@ -78,10 +70,10 @@ async def retrieve_product(
     request: Request,
     id: str,
     caller: TmfCallerDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     fields: FieldsQuery = None,
 ) -> Response:
-    found = products.get_product(session, scope=_scope(caller), product_id=id)
+    found = products.get_product(session, scope=caller.scope(), product_id=id)
     return answer(project(views.product(request, found), fields_of(fields)))
 
 
