@@ -63,10 +63,6 @@ class TmfCaller:
             return f"partner:{self.id}"
         return self.id or "prospect"
 
-    def sees(self, owner: str) -> bool:
-        """Whether something owned by `owner` exists for this caller."""
-        return self.kind == OPERATOR or (self.id is not None and owner == self.owner)
-
     def scope(self) -> Scope:
         """Whose customers and products this caller sees (orderhub/visibility.py)."""
         if self.kind == OPERATOR:
