@@ -16,6 +16,7 @@ from orderhub.surfaces.b2b.router import oauth_router
 from orderhub.surfaces.b2b.router import sandbox_router as b2b_sandbox_router
 from orderhub.surfaces.b2b.router import surface as b2b_surface
 from orderhub.surfaces.care.router import surface as care_surface
+from orderhub.surfaces.console import router as console
 from orderhub.surfaces.direct.router import surface as direct_surface
 from orderhub.surfaces.direct.sandbox_routes import router as direct_sandbox_router
 from orderhub.surfaces.inventory.router import surface as inventory_surface
@@ -89,8 +90,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         onboarding_surface,
         care_surface,
         *tmf_surfaces,
+        console.surface,
     ):
         surface.include_in(app)
+    app.mount(console.pages.PREFIX + "/static", console.static, name="console-static")
     if settings.sandbox:
         app.include_router(ops.sandbox)
         app.include_router(b2b_sandbox_router)

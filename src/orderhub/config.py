@@ -126,6 +126,10 @@ class Settings:
     webauthn_rp_id: str = "localhost"
     webauthn_rp_name: str = "OrderHub"
     webauthn_origins: tuple[str, ...] = ("http://localhost:8080",)
+    # Console sessions (operators/sessions.py) end after this long without a request,
+    # and this long after sign-in whatever happens.
+    console_idle_minutes: float = 30
+    console_session_hours: float = 12
 
     def check(self) -> None:
         """Refuse settings a process must not start with (ConfigError, one line each)."""
@@ -154,6 +158,8 @@ class Settings:
             ("ORDERHUB_WEBHOOK_POLL_SECONDS", self.webhook_poll_seconds, 0.05),
             ("ORDERHUB_MAX_BODY_BYTES", self.max_body_bytes, 1024),
             ("ORDERHUB_TOKEN_TTL_SECONDS", self.token_ttl_seconds, 60),
+            ("ORDERHUB_CONSOLE_IDLE_MINUTES", self.console_idle_minutes, 1),
+            ("ORDERHUB_CONSOLE_SESSION_HOURS", self.console_session_hours, 1),
         ):
             if value < least:
                 raise ConfigError(f"{name} must be at least {least}, not {value}.")
@@ -212,4 +218,6 @@ class Settings:
                 ).split(",")
                 if origin.strip()
             ),
+            console_idle_minutes=_float("ORDERHUB_CONSOLE_IDLE_MINUTES", 30),
+            console_session_hours=_float("ORDERHUB_CONSOLE_SESSION_HOURS", 12),
         )

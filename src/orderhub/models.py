@@ -59,6 +59,7 @@ from orderhub.onboarding.models import (
     SqResult,
     TermsBlock,
 )
+from orderhub.operators.models import ConsoleSession, OperatorUser
 from orderhub.opportunities.models import Opportunity
 from orderhub.ordering.models import CancelRequest, OrderDetail
 from orderhub.orders.models import OrderItem
@@ -82,6 +83,7 @@ __all__ = [
     "CareChange",
     "CareOrder",
     "ClockSetting",
+    "ConsoleSession",
     "Contract",
     "CreditApplication",
     "Customer",
@@ -97,6 +99,7 @@ __all__ = [
     "Offer",
     "OnboardingAccount",
     "OnboardingOrder",
+    "OperatorUser",
     "Opportunity",
     "Order",
     "OrderDetail",

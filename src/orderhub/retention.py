@@ -29,6 +29,7 @@ from orderhub.db import Database
 from orderhub.idempotency.models import IdempotencyRecord
 from orderhub.identity.models import AttemptBudget, OtpChallenge, PasskeyChallenge
 from orderhub.ids import utcnow
+from orderhub.operators.models import ConsoleSession
 from orderhub.webhooks import dispatch
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery
 
@@ -40,6 +41,7 @@ EVENTS = OutboxEvent.__table__
 MESSAGES = SentMessage.__table__
 SANDBOX_CHARGES = SandboxCharge.__table__
 BUDGETS = AttemptBudget.__table__
+CONSOLE_SESSIONS = ConsoleSession.__table__
 # A budget idle this long is forgotten, with the lock escalation it remembered.
 IDLE_BUDGET = timedelta(days=7)
 
@@ -127,6 +129,15 @@ def rules(settings: Settings) -> list[Rule]:
             lambda now: and_(
                 BUDGETS.c.updated_at < now - IDLE_BUDGET,
                 or_(BUDGETS.c.locked_until.is_(None), BUDGETS.c.locked_until < now),
+            ),
+        ),
+        # Console sessions that ended by idling or by their hard expiry (sign-out and
+        # disabling a user delete theirs at once).
+        Rule(
+            CONSOLE_SESSIONS,
+            CONSOLE_SESSIONS.c.idle_until,
+            lambda now: or_(
+                CONSOLE_SESSIONS.c.idle_until < now, CONSOLE_SESSIONS.c.expires_at < now
             ),
         ),
     ]

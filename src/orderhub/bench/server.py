@@ -82,12 +82,14 @@ def serving(
     workers: int,
     log: Path,
     background: bool = True,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Running]:
     """Run OrderHub (`app="orderhub"`) or the floor (`app="floor"`) until the block ends;
     `background=False` turns off the loops each `orderhub serve` process runs
-    (ORDERHUB_WORKER_IN_SERVER=0), so only `orderhub worker` processes do that work."""
+    (ORDERHUB_WORKER_IN_SERVER=0), so only `orderhub worker` processes do that work;
+    `env` adds settings (ORDERHUB_*) to the process's environment."""
     port = _free_port()
-    env = _env(database_url)
+    env = _env(database_url) | (env or {})
     if not background:
         env["ORDERHUB_WORKER_IN_SERVER"] = "0"
     if app == "floor":

@@ -15,7 +15,7 @@ partners.py  partners | exceptions
 from orderhub.cli import serve  # noqa: F401
 
 # isort: split
-from orderhub.cli import b2b, data, demo, orders, partners  # noqa: F401
+from orderhub.cli import b2b, data, demo, operators, orders, partners  # noqa: F401
 from orderhub.cli.app import app, console, main, prepare
 
 __all__ = ["app", "console", "main", "prepare"]

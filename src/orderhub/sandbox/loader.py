@@ -24,6 +24,7 @@ from orderhub.inventory import sandbox as inventory_sandbox
 from orderhub.numbers import service as numbers
 from orderhub.onboarding import catalog as onboarding_catalog
 from orderhub.onboarding import providers as onboarding_providers
+from orderhub.operators import service as operators
 from orderhub.partners import service as partners
 from orderhub.partners.models import Partner
 
@@ -70,6 +71,16 @@ def load(session: Session) -> LoadReport:
                 identifier_realms=raw["identifierRealms"],
             ),
         )
+    for raw in read("operators.json")["operators"]:
+        # Only the missing ones: a changed role or a disabled user stays so.
+        if operators.find(session, username=raw["username"]) is None:
+            operators.create(
+                session,
+                username=raw["username"],
+                password=raw["password"],
+                role=raw["role"],
+                display_name=raw["displayName"],
+            )
     return LoadReport(
         offers, stores, added, numbers_added, partners_added, business_added, products, lines
     )

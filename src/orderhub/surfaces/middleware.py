@@ -36,6 +36,7 @@ SIGN_IN_ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/oauth/token"): None,
     ("POST", "/onboarding/v1/accounts"): None,
     ("POST", "/onboarding/v1/accounts/find-by-credentials"): None,
+    ("POST", "/console/sign-in"): None,
 }
 # Where RequestBody leaves the JSON body it parsed, for the sign-in gate.
 JSON_BODY = "orderhub.json_body"

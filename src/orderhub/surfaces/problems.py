@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -65,13 +65,22 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# Surfaces that answer people, not programs (the console), render their own error page
+# for every error under their prefix: (prefix, render(request, status, code, title,
+# detail, **kwargs) -> Response).
+problem_pages: list[tuple[str, Callable[..., Response]]] = []
+
+
 def request_problem(
     request: Request, status: int, code: str, title: str, detail: str, **kwargs: Any
-) -> JSONResponse:
+) -> Response:
     """A problem answering `request`: its path as `instance`, observers told. Under
     `/tmf-api/` the same error is TM Forum's `Error` object (tmf_error)."""
     for observe in problem_observers:
         observe(request, status, code)
+    for prefix, render in problem_pages:
+        if request.url.path.startswith(prefix):
+            return render(request, status, code, title, detail, **kwargs)
     if request.url.path.startswith(TMF_PREFIX):
         return tmf_error(status, code, title, detail, **kwargs)
     return problem(status, code, title, detail, instance=request.url.path, **kwargs)

@@ -25,6 +25,8 @@ class OutboxEvent(Base):
         Index("ix_outbox_events_created_at", "created_at"),
         Index("ix_outbox_events_owner_seq", "owner", "seq"),
         Index("ix_outbox_events_txid_seq", "txid", "seq"),
+        # An order's events on its console page (operations console, docs/console.md).
+        Index("ix_outbox_events_subject", "subject", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

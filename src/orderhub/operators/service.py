@@ -1,0 +1,141 @@
+"""Operator users: create, list, change role, disable; and the sign-in check, through
+the sequence every password sign-in runs (identity/signin.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from orderhub.db import Database
+from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from orderhub.identity import attempts
+from orderhub.identity.hashing import PasswordChecks
+from orderhub.identity.service import hash_password, password_matches
+from orderhub.identity.signin import check_secret
+from orderhub.ids import new_id, utcnow
+from orderhub.operators import rules
+from orderhub.operators.models import ConsoleSession, OperatorUser
+
+USERS = OperatorUser.__table__
+SESSIONS = ConsoleSession.__table__
+
+# Console passwords: five wrong in a row lock the username for 15 minutes, as the
+# portal's; the budget is kept per name as typed (unknown names lock like known ones).
+CONSOLE_PASSWORD = attempts.AttemptPolicy(
+    5, timedelta(minutes=15), timedelta(minutes=15), "sign_in_locked"
+)
+
+_BY_NAME = select(USERS).where(USERS.c.username == bindparam("b_name"))
+_BY_ID = select(USERS).where(USERS.c.id == bindparam("b_id"))
+
+
+class OperatorNotFound(NotFound):
+    code = "operator_not_found"
+    title = "Operator not found"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+    title = "Username taken"
+
+
+def _checked(*, username: str, password: str | None, role: str) -> None:
+    problems = []
+    if problem := rules.username_problem(username):
+        problems.append(FieldProblem("username", "format", problem))
+    if password is not None and (problem := rules.password_problem(password)):
+        problems.append(FieldProblem("password", "length", problem))
+    if role not in {r.value for r in rules.Role}:
+        problems.append(FieldProblem("role", "enum", "The role is viewer, agent or admin."))
+    if problems:
+        raise ValidationFailed(problems[0].message, errors=problems)
+
+
+def create(
+    session: Session, *, username: str, password: str, role: str, display_name: str | None = None
+) -> Row:
+    """A new operator user (argon2 hash of the password); 409 if the name is taken."""
+    name = rules.username(username)
+    _checked(username=name, password=password, role=role)
+    if session.execute(_BY_NAME, {"b_name": name}).first() is not None:
+        raise UsernameTaken(f"There is already an operator named '{name}'.")
+    now = utcnow()
+    user_id = new_id("opu")
+    session.execute(
+        insert(USERS).values(
+            id=user_id,
+            username=name,
+            display_name=(display_name or name).strip()[:100] or name,
+            role=role,
+            password_hash=hash_password(password),
+            created_at=now,
+            updated_at=now,
+            disabled_at=None,
+        )
+    )
+    return session.execute(_BY_ID, {"b_id": user_id}).one()
+
+
+def find(session: Session, *, username: str) -> Row | None:
+    return session.execute(_BY_NAME, {"b_name": rules.username(username)}).first()
+
+
+def get(session: Session, *, user_id: str) -> Row:
+    found = session.execute(_BY_ID, {"b_id": user_id}).first()
+    if found is None:
+        raise OperatorNotFound(f"No operator '{user_id}'.")
+    return found
+
+
+def list_all(session: Session) -> list[Row]:
+    return list(session.execute(select(USERS).order_by(USERS.c.username)))
+
+
+def set_role(session: Session, *, user_id: str, role: str) -> Row:
+    user = get(session, user_id=user_id)
+    _checked(username=user.username, password=None, role=role)
+    session.execute(
+        update(USERS).where(USERS.c.id == user_id).values(role=role, updated_at=utcnow())
+    )
+    return get(session, user_id=user_id)
+
+
+def set_disabled(session: Session, *, user_id: str, disabled: bool) -> Row:
+    """Disable (ending every session of theirs) or enable again."""
+    get(session, user_id=user_id)
+    now = utcnow()
+    session.execute(
+        update(USERS)
+        .where(USERS.c.id == user_id)
+        .values(disabled_at=now if disabled else None, updated_at=now)
+    )
+    if disabled:
+        session.execute(delete(SESSIONS).where(SESSIONS.c.user_id == user_id))
+    return get(session, user_id=user_id)
+
+
+def budget_key(username: str) -> str:
+    return f"console:{rules.username(username)}"
+
+
+def _matches(user: Row | None, password: str) -> bool:
+    """As slow for an unknown or disabled user as for a known one (argon2 either way)."""
+    right = password_matches(user.password_hash if user else None, password)
+    return right and user is not None and user.disabled_at is None
+
+
+async def check_password(
+    database: Database, passwords: PasswordChecks, *, username: str, password: str
+) -> Row | None:
+    """The user whose password this is, or None; 429 while the name's budget is spent."""
+    return await check_secret(
+        database,
+        passwords,
+        budget_key=budget_key(username),
+        policy=CONSOLE_PASSWORD,
+        find=lambda session: find(session, username=username),
+        matches=_matches,
+        secret=password,
+    )
