@@ -8,7 +8,16 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from orderhub.surfaces import problems
-from orderhub.surfaces.console import auth_routes, dashboard_routes, pages
+from orderhub.surfaces.console import (
+    auth_routes,
+    customer_routes,
+    dashboard_routes,
+    operator_routes,
+    order_routes,
+    pages,
+    queue_routes,
+    search_routes,
+)
 from orderhub.surfaces.mounting import Surface
 
 root = APIRouter(include_in_schema=False)
@@ -22,7 +31,16 @@ async def console_root() -> Response:
 
 surface = Surface(
     prefix=pages.PREFIX,
-    routers=(root, dashboard_routes.router, auth_routes.router),
+    routers=(
+        root,
+        dashboard_routes.router,
+        order_routes.router,
+        search_routes.router,
+        queue_routes.router,
+        customer_routes.router,
+        operator_routes.router,
+        auth_routes.router,
+    ),
 )
 # Scripts and styles, from the package (no CDN: the console works offline).
 static = StaticFiles(directory=pages.STATIC)
