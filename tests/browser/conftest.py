@@ -124,7 +124,8 @@ def console(
             database_url=database_url,
             workers=1,
             log=tmp / "server.log",
-            env=SERVER_ENV,
+            # A module may add settings of its own (CONSOLE_ENV = {...}).
+            env=SERVER_ENV | getattr(request.module, "CONSOLE_ENV", {}),
         ) as running:
             yield Console(running.url, database_url, backend)
     finally:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from orderhub import __version__
 from orderhub.ids import iso_z
+from orderhub.operators.rules import Role, may
 
 PREFIX = "/console"
 STATIC = Path(__file__).parent / "static"
@@ -63,6 +64,19 @@ def state_badge(state: str | None) -> Markup:
     )
 
 
+def contact(value: str | None, signed_in: Any) -> str:
+    """An e-mail or phone as the signed-in role may see it: whole for agents and admins
+    (they call customers back), masked for viewers (`a•••@example.com`, `•••-•••-0100`)."""
+    if not value:
+        return "—"
+    if signed_in is not None and may(signed_in.role, Role.AGENT):
+        return value
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}•••@{domain}"
+    return "•••-•••-" + value[-4:]
+
+
 def query(args: dict[str, Any], **changes: Any) -> str:
     """The query string of the current filters with some changed (paging, sorting)."""
     merged = {k: v for k, v in {**args, **changes}.items() if v not in (None, "")}
@@ -75,7 +89,7 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters.update(when=when, cents=cents, state=state_badge)
+environment.filters.update(when=when, cents=cents, state=state_badge, contact=contact)
 environment.globals.update(
     PREFIX=PREFIX, version=__version__, query=query, static=lambda p: f"{PREFIX}/static/{p}"
 )
