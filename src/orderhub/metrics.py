@@ -62,6 +62,11 @@ SIGN_INS_REFUSED = Counter(
     "Sign-ins refused before any check: `busy` (too many at once) or `locked`.",
     ["reason"],
 )
+CONSOLE_SIGN_INS = Counter(
+    "orderhub_console_sign_ins",
+    "Operations console sign-ins by outcome: ok, wrong (password or username), locked.",
+    ["outcome"],
+)
 WEBHOOK_DELIVERIES = Counter(
     "orderhub_webhook_deliveries",
     "Webhook delivery attempts by outcome: delivered, retry (failed, will retry), "

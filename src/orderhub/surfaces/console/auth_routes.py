@@ -8,6 +8,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from orderhub import metrics
 from orderhub.identity.attempts import SignInLocked
 from orderhub.ids import utcnow
 from orderhub.operators import service as operators
@@ -93,12 +94,14 @@ async def sign_in(request: Request) -> Response:
             runtime.database, runtime.passwords, username=username, password=password[:200]
         )
     except SignInLocked as locked:
+        metrics.CONSOLE_SIGN_INS.labels("locked").inc()
         response = _form_page(
             request, next_page=next_page, status=429, error=locked.detail, username=username
         )
         response.headers.update(locked.headers or {})
         return response
     if user is None:
+        metrics.CONSOLE_SIGN_INS.labels("wrong").inc()
         return _form_page(
             request,
             next_page=next_page,
@@ -106,6 +109,7 @@ async def sign_in(request: Request) -> Response:
             error="Wrong username or password.",
             username=username,
         )
+    metrics.CONSOLE_SIGN_INS.labels("ok").inc()
     settings = runtime.settings
     async with runtime.database.request_transaction(write=True) as session:
         token = sessions.start(
