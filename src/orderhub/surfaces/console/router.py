@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from orderhub.surfaces import problems
 from orderhub.surfaces.console import (
+    admin_routes,
     auth_routes,
     customer_routes,
     dashboard_routes,
@@ -39,6 +40,7 @@ surface = Surface(
         queue_routes.router,
         customer_routes.router,
         operator_routes.router,
+        admin_routes.router,
         auth_routes.router,
     ),
 )
