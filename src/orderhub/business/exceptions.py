@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from orderhub.business import rules
 from orderhub.business import service as business
-from orderhub.business.models import ExceptionRequest
-from orderhub.business.states import ExceptionStatus, transition
+from orderhub.business.models import BusinessCustomer, ExceptionRequest
+from orderhub.business.states import LIFECYCLE, ExceptionStatus, transition
 from orderhub.db import serialize_on
 from orderhub.errors import Conflict, NotFound
-from orderhub.ids import new_id, utcnow
+from orderhub.ids import iso_z, new_id, utcnow
+from orderhub.partners.models import Partner
 from orderhub.webhooks import service as webhooks
+
+REQUESTS = ExceptionRequest.__table__
+_PENDING = ExceptionStatus.PENDING.value
+# Operations' queue: the pending requests, oldest first, with the partner and customer named.
+_QUEUE = (
+    select(
+        REQUESTS.c.id,
+        REQUESTS.c.partner_id,
+        REQUESTS.c.customer_id,
+        REQUESTS.c.reason,
+        REQUESTS.c.created_at,
+        Partner.__table__.c.name.label("partner_name"),
+        BusinessCustomer.__table__.c.name.label("customer_name"),
+    )
+    .join(Partner.__table__, Partner.__table__.c.id == REQUESTS.c.partner_id)
+    .join(BusinessCustomer.__table__, BusinessCustomer.__table__.c.id == REQUESTS.c.customer_id)
+    .where(REQUESTS.c.status == _PENDING)
+    .order_by(REQUESTS.c.created_at, REQUESTS.c.id)
+    .limit(bindparam("b_limit"))
+    .offset(bindparam("b_offset"))
+)
+_QUEUE_SUMMARY = select(
+    func.count().label("count"), func.min(REQUESTS.c.created_at).label("oldest")
+).where(REQUESTS.c.status == _PENDING)
 
 
 class ExceptionRequestNotFound(NotFound):
@@ -114,6 +139,16 @@ def list_all(
     return list(session.scalars(stmt.limit(limit).offset(offset)))
 
 
+def pending_queue(session: Session, *, limit: int, offset: int) -> list[Row]:
+    """Pending requests of every partner, oldest first, with partner and customer names."""
+    return list(session.execute(_QUEUE, {"b_limit": limit, "b_offset": offset}))
+
+
+def pending_summary(session: Session) -> Row:
+    """How many requests wait (`count`) and since when the oldest (`oldest`)."""
+    return session.execute(_QUEUE_SUMMARY).one()
+
+
 def decide(
     session: Session,
     *,
@@ -128,6 +163,16 @@ def decide(
     )
     if request is None:
         raise ExceptionRequestNotFound(f"No exception request '{request_id}'.")
+    if request.status != ExceptionStatus.PENDING:
+        # Decided already (by another agent, perhaps a moment ago): say by whom and when.
+        decided = f" by {request.decided_by}" if request.decided_by else ""
+        when = f" at {iso_z(request.decided_at)}" if request.decided_at else ""
+        raise LIFECYCLE.refusal(
+            f"Exception request '{request.id}' was already {request.status}{decided}{when}; "
+            "a decision is final.",
+            current=request.status,
+            target=target,
+        )
     request.status = transition(request.status, target)
     request.decision_note = note
     request.decided_by = actor

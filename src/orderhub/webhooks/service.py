@@ -9,6 +9,7 @@ polling by `seq`); deliveries are queued from the outbox by the dispatcher
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from orderhub.ids import new_id, utcnow
 from orderhub.webhooks import dispatch, rules, stream
 from orderhub.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
+log = logging.getLogger(__name__)
 EVENTS = OutboxEvent.__table__
 SUBSCRIPTIONS = WebhookSubscription.__table__
 DELIVERIES = WebhookDelivery.__table__
@@ -71,6 +73,19 @@ _DELIVERIES_OF = (
     .limit(bindparam("limit"))
 )
 
+# One failed delivery queued again: only while it is still failed, so two agents pressing
+# redeliver at once queue it once.
+_REDELIVER = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.status == "failed")
+    .values(status="pending", attempts=0, next_attempt_at=bindparam("b_now"), last_error=None)
+)
+_DELIVERY = (
+    select(DELIVERIES.c.id, DELIVERIES.c.status, SUBSCRIPTIONS.c.active, SUBSCRIPTIONS.c.owner)
+    .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.id == DELIVERIES.c.subscription_id)
+    .where(DELIVERIES.c.id == bindparam("b_id"))
+)
+
 _DELETE_DELIVERIES = delete(DELIVERIES).where(DELIVERIES.c.subscription_id == bindparam("b_id"))
 _DELETE_SUBSCRIPTION = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("b_id"))
 # session.info key: the turns held, by the (nested) transaction that took each.
@@ -80,6 +95,16 @@ _TURNS = "outbox_turns"
 class SubscriptionNotFound(NotFound):
     code = "webhook_not_found"
     title = "Webhook not found"
+
+
+class DeliveryNotFound(NotFound):
+    code = "delivery_not_found"
+    title = "Webhook delivery not found"
+
+
+class DeliveryNotFailed(Conflict):
+    code = "delivery_not_failed"
+    title = "Delivery is not failed"
 
 
 class ListenerNotFound(NotFound):
@@ -367,6 +392,35 @@ def redeliver_failed(session: Session, *, owner: str, subscription_id: str) -> i
         .where(DELIVERIES.c.subscription_id == subscription_id, DELIVERIES.c.status == "failed")
         .values(status="pending", attempts=0, next_attempt_at=utcnow(), last_error=None)
     ).rowcount
+
+
+def redeliver(session: Session, *, delivery_id: str, actor: str) -> Row:
+    """Queue one failed delivery again (operations, after the receiver is fixed); 409 when
+    it is no longer failed (another agent queued it, or it was delivered)."""
+    found = session.execute(_DELIVERY, {"b_id": delivery_id}).first()
+    if found is None:
+        raise DeliveryNotFound(f"No webhook delivery '{delivery_id}' was found.")
+    if not found.active:
+        raise DeliveryNotFailed(
+            f"Delivery '{delivery_id}' is not redelivered: its webhook is paused.",
+            extra={"currentStatus": found.status},
+        )
+    if session.execute(_REDELIVER, {"b_id": delivery_id, "b_now": utcnow()}).rowcount != 1:
+        current = session.execute(_DELIVERY, {"b_id": delivery_id}).first()
+        status = current.status if current is not None else "gone"
+        raise DeliveryNotFailed(
+            f"Delivery '{delivery_id}' is {status} now, not failed: someone already "
+            "queued it again, or it was delivered.",
+            extra={"currentStatus": status},
+        )
+    log.info(
+        "webhook delivery %s queued again by %s (webhook owner %s)",
+        delivery_id,
+        actor,
+        found.owner,
+        extra={"fields": {"deliveryId": delivery_id, "actor": actor}},
+    )
+    return found
 
 
 def _problems(url: str, event_types: list[str], allow_http: bool) -> list[FieldProblem]:

@@ -1,0 +1,100 @@
+"""Shaping the work queues for the console's pages: each queue's section (its rows,
+count, oldest item and paging), ages as a person reads them, and the fixed texts of
+what an action did (`?done=`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from orderhub.business import exceptions
+from orderhub.careorders import queue as care_queue
+from orderhub.partner_orders import queue as partner_queue
+from orderhub.webhooks import queue as webhook_queue
+
+PAGE = 20  # rows per section; "show more" pages on from there
+
+# What an action did, by its `?done=` code: fixed texts, never text from the query.
+DONE = {
+    "approved": "Exception request approved: the partner may now quote the customer.",
+    "rejected": "Exception request rejected; the partner was told why.",
+    "redelivered": "Delivery queued again: the worker sends it within seconds.",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One queue on the page (`id` is its anchor: #exceptions, #jeopardy, #care, #webhooks)."""
+
+    id: str
+    title: str
+    count: int
+    oldest: datetime | None
+    rows: list[Any]
+    offset: int
+    limit: int = PAGE
+
+    @property
+    def shown_to(self) -> int:
+        return self.offset + len(self.rows)
+
+    @property
+    def more(self) -> bool:
+        return self.offset + self.limit < self.count
+
+
+# Each queue: its anchor, title, summary and page reads (domain functions).
+QUEUES = (
+    ("exceptions", "Exception requests pending", exceptions.pending_summary,
+     exceptions.pending_queue),
+    ("jeopardy", "B2B orders in jeopardy or rejected", partner_queue.summary,
+     partner_queue.in_trouble),
+    ("care", "Care changes that failed", care_queue.summary, care_queue.failed),
+    ("webhooks", "Webhook deliveries that failed", webhook_queue.summary, webhook_queue.failed),
+)  # fmt: skip
+TITLES = {anchor: title for anchor, title, _, _ in QUEUES}
+
+
+def summaries(session: Session) -> list[tuple[str, str, int, datetime | None]]:
+    """Each queue's anchor, title, count and oldest item (one aggregate each)."""
+    found = []
+    for anchor, title, summary, _ in QUEUES:
+        row = summary(session)
+        found.append((anchor, title, row.count, row.oldest))
+    return found
+
+
+def sections(session: Session, offsets: dict[str, int]) -> list[Section]:
+    """Every queue's section, each at its own page."""
+    built = []
+    for anchor, title, summary, read in QUEUES:
+        total = summary(session)
+        offset = offsets.get(anchor, 0)
+        rows = read(session, limit=PAGE, offset=offset) if total.count > offset else []
+        built.append(Section(anchor, title, total.count, total.oldest, rows, offset))
+    return built
+
+
+def age(moment: datetime | None, now: datetime) -> str:
+    """How long something has waited, as a person says it ("3 d 4 h", "12 min")."""
+    if moment is None:
+        return "—"
+    seconds = max(0, int((now - moment).total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"
+
+
+def order_subject(event_type: str) -> bool:
+    """Whether an event's subject is an order of the ledger (its page may be linked)."""
+    return event_type.startswith(("order.", "ledger.", "care_order."))
