@@ -172,3 +172,14 @@ def shoot(page, name: str) -> None:
     if os.environ.get("ORDERHUB_CONSOLE_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each browser module's tests of one backend on one xdist worker (`--dist
+    loadgroup` in pyproject.toml), so each starts one server, not one per worker."""
+    for item in items:
+        if "tests/browser/" not in item.nodeid.replace("\\", "/"):
+            continue
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("console", "") if callspec else ""
+        item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{backend}"))
