@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from orderhub.db import Database
+from orderhub.db import Database, serialize_on
 from orderhub.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from orderhub.identity import attempts
 from orderhub.identity.hashing import PasswordChecks
@@ -57,8 +57,29 @@ def create(
     session: Session, *, username: str, password: str, role: str, display_name: str | None = None
 ) -> Row:
     """A new operator user (argon2 hash of the password); 409 if the name is taken."""
+    _checked(username=rules.username(username), password=password, role=role)
+    return add(
+        session,
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name,
+    )
+
+
+def add(
+    session: Session,
+    *,
+    username: str,
+    password_hash: str,
+    role: str,
+    display_name: str | None = None,
+) -> Row:
+    """A new operator user whose password was hashed already (the console hashes on the
+    hashing threads, before its transaction opens: `hash_new_password`); 409 if the name
+    is taken."""
     name = rules.username(username)
-    _checked(username=name, password=password, role=role)
+    _checked(username=name, password=None, role=role)
     if session.execute(_BY_NAME, {"b_name": name}).first() is not None:
         raise UsernameTaken(f"There is already an operator named '{name}'.")
     now = utcnow()
@@ -69,13 +90,27 @@ def create(
             username=name,
             display_name=(display_name or name).strip()[:100] or name,
             role=role,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             created_at=now,
             updated_at=now,
             disabled_at=None,
         )
     )
     return session.execute(_BY_ID, {"b_id": user_id}).one()
+
+
+def problems(*, username: str, password: str | None, role: str) -> list[FieldProblem]:
+    """What keeps these from making an operator user (none: they may)."""
+    try:
+        _checked(username=rules.username(username), password=password, role=role)
+    except ValidationFailed as failed:
+        return list(failed.errors)
+    return []
+
+
+async def hash_new_password(passwords: PasswordChecks, password: str) -> str:
+    """The argon2 hash of a new password, computed on the hashing threads."""
+    return await passwords.run(hash_password, password)
 
 
 def find(session: Session, *, username: str) -> Row | None:
@@ -114,6 +149,51 @@ def set_disabled(session: Session, *, user_id: str, disabled: bool) -> Row:
     if disabled:
         session.execute(delete(SESSIONS).where(SESSIONS.c.user_id == user_id))
     return get(session, user_id=user_id)
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+    title = "The last admin"
+
+
+class OwnAccount(Conflict):
+    code = "own_account"
+    title = "Your own account"
+
+
+# Two admins demoting or disabling each other at once must not both pass the check.
+_ADMINS_KEY = "operators:active-admins"
+_ACTIVE_ADMINS = select(func.count()).where(USERS.c.role == "admin", USERS.c.disabled_at.is_(None))
+
+
+def _keep_an_admin(session: Session, user: Row) -> None:
+    """Refuse to leave no active admin: someone must be able to manage operators."""
+    if user.role != "admin" or user.disabled_at is not None:
+        return
+    serialize_on(session, _ADMINS_KEY)
+    if session.execute(_ACTIVE_ADMINS).scalar_one() <= 1:
+        raise LastAdmin(
+            f"'{user.username}' is the last active admin: make another operator an admin first."
+        )
+
+
+def change_role(session: Session, *, user_id: str, role: str) -> Row:
+    """An admin's change of a role (the console): never the last active admin's."""
+    user = get(session, user_id=user_id)
+    if role != "admin":
+        _keep_an_admin(session, user)
+    return set_role(session, user_id=user_id, role=role)
+
+
+def change_disabled(session: Session, *, user_id: str, disabled: bool, by_user_id: str) -> Row:
+    """An admin disables or enables an operator (the console): never themselves, never the
+    last active admin."""
+    user = get(session, user_id=user_id)
+    if disabled:
+        if user_id == by_user_id:
+            raise OwnAccount("You cannot disable your own account; ask another admin.")
+        _keep_an_admin(session, user)
+    return set_disabled(session, user_id=user_id, disabled=disabled)
 
 
 def budget_key(username: str) -> str:
