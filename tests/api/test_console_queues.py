@@ -217,3 +217,44 @@ def test_an_unknown_delivery_is_a_404_page(client):
     csrf = sign_in(client)
     answer = client.post(f"{QUEUES}/webhooks/dlv_nothing/redeliver", data={"csrf_token": csrf})
     assert answer.status_code == 404 and "text/html" in answer.headers["content-type"]
+
+
+def test_a_long_queue_pages_on_with_show_more(client):
+    """Twenty-two failed deliveries (made in the store: the worker's retries are tested
+    above): the first page shows twenty, oldest first, and links to the rest."""
+    from sqlalchemy import update
+
+    from orderhub.webhooks import service as webhooks
+
+    database = client.app.state.runtime.database
+    with database.transaction() as session:
+        hook = webhooks.subscribe(
+            session,
+            owner="operations",
+            url="https://hooks.example.com/ops",
+            event_types=["console.test"],
+            key=client.app.state.runtime.key,
+            allow_http=False,
+        )
+        for n in range(22):
+            webhooks.publish(
+                session, owner="operations", type="console.test", subject=f"s{n:02}", data={}
+            )
+    dispatched(database)
+    with database.transaction() as session:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.subscription_id == hook.subscription.id)
+            .values(status="failed", attempts=8, last_error="ConnectError")
+        )
+    sign_in(client, "ops-viewer")
+
+    first = client.get(QUEUES).text.split('id="webhooks"', 1)[1]
+    shown = set(re.findall(r"<code>(s\d\d)</code>", first))
+    assert len(shown) == 20 and "1\u201320 of 22" in first
+    more = re.search(r'href="(\?webhooks_offset=20)#webhooks" rel="next"', first)
+    assert more, first[-1500:]
+
+    second = client.get(QUEUES + more.group(1)).text.split('id="webhooks"', 1)[1]
+    rest = set(re.findall(r"<code>(s\d\d)</code>", second))
+    assert "21\u201322 of 22" in second and len(rest) == 2 and not rest & shown
