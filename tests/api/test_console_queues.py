@@ -13,7 +13,14 @@ from sqlalchemy import select
 from orderhub.business.models import ExceptionRequest
 from orderhub.webhooks import egress, worker
 from orderhub.webhooks.models import WebhookDelivery
-from tests.api.b2b_helpers import B2B, file_exception, partner_headers
+from tests.api.b2b_helpers import (
+    B2B,
+    draft_order,
+    enrichment,
+    file_exception,
+    partner_headers,
+)
+from tests.api.care_helpers import POOLED, VOICE_PACK, Partner, add, change, moment
 from tests.api.console import csrf_of, sign_in
 from tests.outbox import dispatched
 
@@ -258,3 +265,42 @@ def test_a_long_queue_pages_on_with_show_more(client):
     second = client.get(QUEUES + more.group(1)).text.split('id="webhooks"', 1)[1]
     rest = set(re.findall(r"<code>(s\d\d)</code>", second))
     assert "21\u201322 of 22" in second and len(rest) == 2 and not rest & shown
+
+
+def test_a_b2b_order_in_jeopardy_is_listed_with_a_link_to_its_page(client):
+    headers = partner_headers(client)
+    order = draft_order(client, headers)
+    url = f"{B2B}/orders/{order['id']}"
+    client.patch(url, json=enrichment(), headers=headers)
+    installation = enrichment()["installation"] | {"premiseNotes": "SANDBOX-JEOPARDY"}
+    client.patch(
+        f"{url}/sub-orders/{order['subOrders'][1]['id']}",
+        json={"installation": installation},
+        headers=headers,
+    )
+    assert client.post(f"{url}/submit", headers=headers).status_code == 200
+    for _ in range(3):  # accepted, design, then the troubled sub-order's jeopardy
+        advanced = client.post(f"/sandbox/v1/b2b/orders/{order['id']}/advance", headers=headers)
+    assert advanced.json()["status"] == "jeopardy"
+    sign_in(client, "ops-viewer")
+
+    section = client.get(QUEUES).text.split('id="jeopardy"', 1)[1].split("</section>", 1)[0]
+
+    assert f'href="/console/orders/{order["id"]}"' in section
+    assert "badge-jeopardy" in section and "Sandbox Solutions" in section
+
+
+def test_a_care_change_that_failed_is_listed_with_its_line_and_reason(client):
+    care = Partner(client)
+    order = care.place(change(items=[add(VOICE_PACK)], effectiveDate="nextBillingCycle"))
+    care.place(change("suspendSubscriber", suspendServiceReason="Stolen"))
+    care.process()
+    care.run_until(max(moment(c["dueAt"]) for c in order["changeRequests"]))
+    assert care.order(order["id"])["changeRequests"][0]["status"] == "failed"
+    sign_in(client, "ops-viewer")
+
+    section = client.get(QUEUES).text.split('id="care"', 1)[1].split("</section>", 1)[0]
+
+    assert f"<code>{POOLED}</code>" in section and "updateSubscriber" in section
+    assert "subscriber_status" in section
+    assert f'href="/console/orders/{order["id"]}"' in section
