@@ -89,6 +89,8 @@ def test_one_box_finds_orders_of_every_channel_by_any_reference(client, database
         ("Casey Jones", "Casey Jones"),
         ("Red River Health", "Red River Health Partners"),  # the start of a name
         ("81730304", "Bluebonnet Bank"),  # a FAN
+        ("900000000101", "Alex Bell"),  # a consumer's account number
+        ("800000000341", "Red River Health Partners"),  # a business sub-account
     ):
         answer = _found(client, q)
         assert answer.status_code == 200, q

@@ -346,7 +346,7 @@ def _by_name(session: Session, text: str) -> list[Party]:
     """Parties a name names. A business by its indexed name key; a consumer or an
     onboarding account by first, last or whole name, case aside: those tables have no
     index on names (nor on the onboarding contact's e-mail, kept in JSON), so these two
-    read the table, which the sandbox keeps small (docs/console.md)."""
+    read the table (small in the sandbox; an index on lower(last_name) would end that)."""
     found: list[Party] = []
     key = name_key(text)
     if key:
