@@ -80,6 +80,8 @@ def add(
     is taken."""
     name = rules.username(username)
     _checked(username=name, password=None, role=role)
+    # Two admins creating one name at once: the second waits, then finds it taken.
+    serialize_on(session, f"operator-name:{name}")
     if session.execute(_BY_NAME, {"b_name": name}).first() is not None:
         raise UsernameTaken(f"There is already an operator named '{name}'.")
     now = utcnow()
