@@ -79,6 +79,8 @@ def test_a_consumer_customers_page_lists_their_order_and_line(client) -> None:
     # linked to the order that sold it.
     lines = html.split('id="lines-title"', 1)[1]
     assert "preActive" in lines and "900000000101" in lines
+    [plan] = [i for i in order["items"] if i["lines"] > 0]
+    assert plan["name"] in lines  # the plan the line was sold on, by name
     assert f'href="/console/orders/{order["id"]}"' in lines
     for secret in ("123-45-6789", "1985-04-12"):
         assert secret not in text

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from orderhub.catalog.models import Offer
 from orderhub.inventory.models import AccountGroup, Feature
 from orderhub.inventory.provisioned import (
     PACKAGE_SUBSCRIPTIONS,
@@ -21,6 +22,7 @@ from orderhub.onboarding.models import Package, ServiceType
 from orderhub.partners.models import Partner
 
 FEATURES = Feature.__table__
+OFFERS = Offer.__table__
 GROUPS = AccountGroup.__table__
 PACKAGES = Package.__table__
 SERVICE_TYPES = ServiceType.__table__
@@ -48,10 +50,13 @@ _LINES = (
         SUBSCRIBERS.c.source_order_id,
         SUBSCRIBERS.c.activated_on,
         SUBSCRIBERS.c.created_at,
-        PLANS.c.name.label("rate_plan_name"),
+        # A business line's plan is an inventory rate plan; a consumer line's, the
+        # catalog offer it was sold on.
+        func.coalesce(PLANS.c.name, OFFERS.c.name).label("rate_plan_name"),
         GROUPS.c.name.label("group_name"),
     )
     .join(PLANS, PLANS.c.id == SUBSCRIBERS.c.rate_plan_id, isouter=True)
+    .join(OFFERS, OFFERS.c.id == SUBSCRIBERS.c.rate_plan_id, isouter=True)
     .join(GROUPS, GROUPS.c.id == SUBSCRIBERS.c.account_group_id, isouter=True)
     .where(SUBSCRIBERS.c.account_number.in_(bindparam("b_accounts", expanding=True)))
     .order_by(SUBSCRIBERS.c.account_number, SUBSCRIBERS.c.ctn)
