@@ -197,6 +197,7 @@ def test_a_failed_delivery_is_listed_and_redelivered_once(client, caplog):
     with client.app.state.runtime.database.transaction(write=False) as session:
         row = session.get(WebhookDelivery, delivery_id)
         assert (row.status, row.attempts, row.last_error) == ("pending", 0, None)
+        assert row.redelivered_by == "operator:ops-agent" and row.redelivered_at is not None
     assert any(
         delivery_id in r.getMessage() and "operator:ops-agent" in r.getMessage()
         for r in caplog.records

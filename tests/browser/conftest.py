@@ -2,9 +2,9 @@
 by Playwright) against a real `orderhub serve` process.
 
 One server per test module and backend (starting one costs seconds; each test makes the
-data it needs and never counts on another's), one browser per worker process, and a
-fresh browser context (no cookies) per test. The sandbox's operator users sign in:
-`ops-viewer`, `ops-agent`, `ops-admin`, password `orderhub-sandbox` (docs/console.md).
+data it needs and never counts on another's), and a fresh Chromium (no cookies) per
+test. The sandbox's operator users sign in: `ops-viewer`, `ops-agent`, `ops-admin`,
+password `orderhub-sandbox` (docs/console.md).
 
 Helpers: `sign_in(page, console, username)`, `assert_accessible(page)` (axe-core, no
 serious or critical violation), `shoot(page, name)` (with ORDERHUB_CONSOLE_SCREENSHOTS=1,
@@ -73,8 +73,11 @@ class Console:
         return f"{self.url}/console{path}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[object]:
+    """Chromium for one test. Not kept across tests: while Playwright's sync API runs, the
+    worker's thread has a running event loop, and every later test of the same xdist
+    worker that calls asyncio.run() would fail."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if REQUIRE_BROWSER:

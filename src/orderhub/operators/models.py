@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderhub.db import Base, UTCDateTime
@@ -26,6 +26,8 @@ class OperatorUser(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set: the user may not sign in, and their sessions end.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One of the sandbox's users (published password): refused outside sandbox mode.
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ConsoleSession(Base):

@@ -54,9 +54,17 @@ def _checked(*, username: str, password: str | None, role: str) -> None:
 
 
 def create(
-    session: Session, *, username: str, password: str, role: str, display_name: str | None = None
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    sandbox: bool = False,
 ) -> Row:
-    """A new operator user (argon2 hash of the password); 409 if the name is taken."""
+    """A new operator user (argon2 hash of the password); 409 if the name is taken.
+    `sandbox`: one of the sandbox's users, whose password is published, so they may sign
+    in only while sandbox mode is on."""
     _checked(username=rules.username(username), password=password, role=role)
     return add(
         session,
@@ -64,6 +72,7 @@ def create(
         password_hash=hash_password(password),
         role=role,
         display_name=display_name,
+        sandbox=sandbox,
     )
 
 
@@ -74,6 +83,7 @@ def add(
     password_hash: str,
     role: str,
     display_name: str | None = None,
+    sandbox: bool = False,
 ) -> Row:
     """A new operator user whose password was hashed already (the console hashes on the
     hashing threads, before its transaction opens: `hash_new_password`); 409 if the name
@@ -96,6 +106,7 @@ def add(
             created_at=now,
             updated_at=now,
             disabled_at=None,
+            sandbox=sandbox,
         )
     )
     return session.execute(_BY_ID, {"b_id": user_id}).one()
@@ -202,22 +213,37 @@ def budget_key(username: str) -> str:
     return f"console:{rules.username(username)}"
 
 
-def _matches(user: Row | None, password: str) -> bool:
-    """As slow for an unknown or disabled user as for a known one (argon2 either way)."""
-    right = password_matches(user.password_hash if user else None, password)
-    return right and user is not None and user.disabled_at is None
+def _usable(sandbox_mode: bool):  # type: ignore[no-untyped-def]
+    def matches(user: Row | None, password: str) -> bool:
+        """As slow for an unknown, disabled or sandbox user as for a known one (argon2
+        either way)."""
+        right = password_matches(user.password_hash if user else None, password)
+        return (
+            right
+            and user is not None
+            and user.disabled_at is None
+            and (sandbox_mode or not user.sandbox)
+        )
+
+    return matches
 
 
 async def check_password(
-    database: Database, passwords: PasswordChecks, *, username: str, password: str
+    database: Database,
+    passwords: PasswordChecks,
+    *,
+    username: str,
+    password: str,
+    sandbox_mode: bool,
 ) -> Row | None:
-    """The user whose password this is, or None; 429 while the name's budget is spent."""
+    """The user whose password this is, or None (also for a sandbox user outside sandbox
+    mode); 429 while the name's budget is spent."""
     return await check_secret(
         database,
         passwords,
         budget_key=budget_key(username),
         policy=CONSOLE_PASSWORD,
         find=lambda session: find(session, username=username),
-        matches=_matches,
+        matches=_usable(sandbox_mode),
         secret=password,
     )

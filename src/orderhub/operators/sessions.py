@@ -88,8 +88,10 @@ def start(
     return token
 
 
-def current(session: Session, *, token: str, now: datetime) -> SignedIn | None:
-    """The signed-in user of a cookie's token, or None (unknown, idle, expired, disabled)."""
+def current(session: Session, *, token: str, now: datetime, idle: timedelta) -> SignedIn | None:
+    """The signed-in user of a cookie's token, or None (unknown, idle, expired, disabled).
+    Its idle deadline is due to move once a minute, or a quarter of `idle` if that is
+    shorter, so an active session never runs out between two moves."""
     if not token or len(token) > 100:
         return None
     row = session.execute(_CURRENT, {"b_hash": _hash(token), "b_now": now}).first()
@@ -101,7 +103,7 @@ def current(session: Session, *, token: str, now: datetime) -> SignedIn | None:
         display_name=row.display_name,
         role=row.role,
         token_hash=row.token_hash,
-        touch_due=now - row.last_seen_at >= TOUCH_EVERY,
+        touch_due=now - row.last_seen_at >= min(TOUCH_EVERY, idle / 4),
     )
 
 
@@ -122,4 +124,7 @@ def csrf_token(key: bytes, token: str) -> str:
 
 
 def csrf_ok(key: bytes, token: str, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(csrf_token(key, token), sent or "")
+    # As bytes: compare_digest refuses a str with non-ASCII characters (a TypeError).
+    return bool(sent) and hmac.compare_digest(
+        csrf_token(key, token).encode(), (sent or "").encode()
+    )

@@ -59,8 +59,10 @@ def create_partner(
     client_id: str | None = None,
     client_secret: str | None = None,
     sandbox: bool = False,
+    secret_hash: str | None = None,
 ) -> IssuedClient:
-    """A new partner with one API client (generated id and secret unless given)."""
+    """A new partner with one API client (generated id and secret unless given; a caller
+    on the event loop gives `client_secret` with its `secret_hash` made off the loop)."""
     if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
         raise PartnerExists(f"A partner named '{name}' already exists.")
     now = utcnow()
@@ -73,7 +75,7 @@ def create_partner(
         PartnerClient(
             client_id=issued.client_id,
             partner_id=partner.id,
-            secret_hash=hash_secret(issued.client_secret),
+            secret_hash=secret_hash or hash_secret(issued.client_secret),
             created_at=now,
             secret_rotated_at=now,
         )
@@ -82,16 +84,25 @@ def create_partner(
     return issued
 
 
-def rotate_secret(session: Session, *, client_id: str) -> IssuedClient:
-    """Replace a client's secret; the old one stops working at once (tokens already issued
+def rotate_secret(
+    session: Session,
+    *,
+    client_id: str,
+    secret: str | None = None,
+    secret_hash: str | None = None,
+) -> IssuedClient:
+    """Replace a client's secret (a new random one, or `secret` with its `secret_hash`
+    made off the event loop); the old one stops working at once (tokens already issued
     with it stay valid until they expire: they are stateless)."""
     client = session.scalar(
         select(PartnerClient).where(PartnerClient.client_id == client_id).with_for_update()
     )
     if client is None:
         raise ClientNotFound(f"There is no API client '{client_id}'.")
-    secret = rules.new_client_secret()
-    client.secret_hash = hash_secret(secret)
+    if secret is None or secret_hash is None:
+        secret = rules.new_client_secret()
+        secret_hash = hash_secret(secret)
+    client.secret_hash = secret_hash
     client.secret_rotated_at = utcnow()
     session.flush()
     return IssuedClient(client.partner_id, client.client_id, secret)

@@ -80,6 +80,7 @@ def load(session: Session) -> LoadReport:
                 password=raw["password"],
                 role=raw["role"],
                 display_name=raw["displayName"],
+                sandbox=True,
             )
     return LoadReport(
         offers, stores, added, numbers_added, partners_added, business_added, products, lines

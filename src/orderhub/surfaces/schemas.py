@@ -136,12 +136,12 @@ class WireModel(BaseModel):
 
 # Text no database can store: PostgreSQL refuses NUL, and unpaired surrogates (valid as
 # JSON escapes) cannot be encoded as UTF-8. Refused up front as a 422, never a 500.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _unstorable_path(value: Any, path: str = "") -> str | None:
     if isinstance(value, str):
-        return path or "body" if _UNSTORABLE.search(value) else None
+        return path or "body" if UNSTORABLE.search(value) else None
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):
@@ -149,7 +149,7 @@ def _unstorable_path(value: Any, path: str = "") -> str | None:
     else:
         return None
     for key, item in items:
-        if isinstance(key, str) and _UNSTORABLE.search(key):
+        if isinstance(key, str) and UNSTORABLE.search(key):
             return f"{path}.{key!r}".lstrip(".")
         found = _unstorable_path(item, f"{path}.{key}".lstrip("."))
         if found:

@@ -89,6 +89,10 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who last queued it again after it failed (`operator:<username>`), and when: the
+    # console's redeliver, recorded on the delivery itself.
+    redelivered_by: Mapped[str | None] = mapped_column(String(100))
+    redelivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxCursor(Base):

@@ -56,6 +56,8 @@ _DELIVERIES_OF = (
         DELIVERIES.c.last_error,
         DELIVERIES.c.next_attempt_at,
         DELIVERIES.c.delivered_at,
+        DELIVERIES.c.redelivered_by,
+        DELIVERIES.c.redelivered_at,
         SUBSCRIPTIONS.c.owner,
     )
     .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.id == DELIVERIES.c.subscription_id)
@@ -77,6 +79,8 @@ class Delivery:
     last_error: str | None
     next_attempt_at: datetime | None
     delivered_at: datetime | None
+    redelivered_by: str | None = None  # the agent who queued it again after it failed
+    redelivered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ def published(session: Session, *, order_id: str, history: Iterable[Row]) -> lis
                 r.last_error,
                 r.next_attempt_at,
                 r.delivered_at,
+                r.redelivered_by,
+                r.redelivered_at,
             )
         )
     return events

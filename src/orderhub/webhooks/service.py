@@ -78,7 +78,14 @@ _DELIVERIES_OF = (
 _REDELIVER = (
     update(DELIVERIES)
     .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.status == "failed")
-    .values(status="pending", attempts=0, next_attempt_at=bindparam("b_now"), last_error=None)
+    .values(
+        status="pending",
+        attempts=0,
+        next_attempt_at=bindparam("b_now"),
+        last_error=None,
+        redelivered_by=bindparam("b_actor"),
+        redelivered_at=bindparam("b_now"),
+    )
 )
 _DELIVERY = (
     select(DELIVERIES.c.id, DELIVERIES.c.status, SUBSCRIPTIONS.c.active, SUBSCRIPTIONS.c.owner)
@@ -395,8 +402,9 @@ def redeliver_failed(session: Session, *, owner: str, subscription_id: str) -> i
 
 
 def redeliver(session: Session, *, delivery_id: str, actor: str) -> Row:
-    """Queue one failed delivery again (operations, after the receiver is fixed); 409 when
-    it is no longer failed (another agent queued it, or it was delivered)."""
+    """Queue one failed delivery again (operations, after the receiver is fixed), recording
+    who did on the delivery; 409 when it is no longer failed (another agent queued it, or
+    it was delivered)."""
     found = session.execute(_DELIVERY, {"b_id": delivery_id}).first()
     if found is None:
         raise DeliveryNotFound(f"No webhook delivery '{delivery_id}' was found.")
@@ -405,7 +413,10 @@ def redeliver(session: Session, *, delivery_id: str, actor: str) -> Row:
             f"Delivery '{delivery_id}' is not redelivered: its webhook is paused.",
             extra={"currentStatus": found.status},
         )
-    if session.execute(_REDELIVER, {"b_id": delivery_id, "b_now": utcnow()}).rowcount != 1:
+    queued = session.execute(
+        _REDELIVER, {"b_id": delivery_id, "b_now": utcnow(), "b_actor": actor[:100]}
+    )
+    if queued.rowcount != 1:
         current = session.execute(_DELIVERY, {"b_id": delivery_id}).first()
         status = current.status if current is not None else "gone"
         raise DeliveryNotFailed(

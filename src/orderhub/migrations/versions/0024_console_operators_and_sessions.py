@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("created_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", orderhub.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("disabled_at", orderhub.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sandbox", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operator_users")),
         sa.UniqueConstraint("username", name=op.f("uq_operator_users_username")),
     )
@@ -51,11 +52,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("console_sessions", schema=None) as batch_op:
         batch_op.create_index("ix_console_sessions_user", ["user_id"], unique=False)
+    with op.batch_alter_table("webhook_deliveries") as batch_op:
+        batch_op.add_column(sa.Column("redelivered_by", sa.String(length=100), nullable=True))
+        batch_op.add_column(
+            sa.Column("redelivered_at", orderhub.db.UTCDateTime(timezone=True), nullable=True)
+        )
     # An order's outbox events, on its console page.
     op.create_index("ix_outbox_events_subject", "outbox_events", ["subject", "seq"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("webhook_deliveries") as batch_op:
+        batch_op.drop_column("redelivered_at")
+        batch_op.drop_column("redelivered_by")
     op.drop_index("ix_outbox_events_subject", "outbox_events")
     with op.batch_alter_table("console_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_console_sessions_user")

@@ -6,13 +6,17 @@ form that made it (never stored in clear, never in a URL; pages are not cached).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orderhub.errors import OrderHubError
 from orderhub.operators.rules import Role
+from orderhub.partners import rules as partner_rules
 from orderhub.partners import service as partners
 from orderhub.partners.models import Partner, PartnerClient
 from orderhub.surfaces.console import pages
@@ -41,6 +45,24 @@ _DONE = {
 }
 
 
+@dataclass(frozen=True)
+class FreshSecret:
+    """A new client secret and its argon2 hash, made on the hashing threads before the
+    page's transaction opens (never on the event loop, never with a connection held)."""
+
+    secret: str
+    hash: str
+
+
+async def fresh_secret(request: Request) -> FreshSecret:
+    secret = partner_rules.new_client_secret()
+    hashed = await request.app.state.runtime.passwords.run(partners.hash_secret, secret)
+    return FreshSecret(secret, hashed)
+
+
+FreshSecretDep = Annotated[FreshSecret, Depends(fresh_secret)]
+
+
 def _partners_page(
     request: Request, session: Session, *, status: int = 200, **extra: object
 ) -> Response:
@@ -64,7 +86,9 @@ async def partners_page(request: Request, user: ConsoleUserDep, session: Session
 
 
 @router.post("/partners")
-async def create_partner(request: Request, acting: AdminAction, session: SessionDep) -> Response:
+async def create_partner(
+    request: Request, acting: AdminAction, fresh: FreshSecretDep, session: SessionDep
+) -> Response:
     name = acting.form.get("name", "").strip()
     if not name or len(name) > 200:
         return _partners_page(
@@ -75,7 +99,9 @@ async def create_partner(request: Request, acting: AdminAction, session: Session
             flash_kind="error",
         )
     try:
-        issued = partners.create_partner(session, name=name)
+        issued = partners.create_partner(
+            session, name=name, client_secret=fresh.secret, secret_hash=fresh.hash
+        )
     except partners.PartnerExists as exists:
         return _partners_page(request, session, status=409, flash=exists.detail, flash_kind="error")
     return _partners_page(
@@ -89,9 +115,15 @@ async def create_partner(request: Request, acting: AdminAction, session: Session
 
 @router.post("/partners/clients/{client_id}/rotate")
 async def rotate_client_secret(
-    client_id: str, request: Request, acting: AdminAction, session: SessionDep
+    client_id: str,
+    request: Request,
+    acting: AdminAction,
+    fresh: FreshSecretDep,
+    session: SessionDep,
 ) -> Response:
-    issued = partners.rotate_secret(session, client_id=client_id)
+    issued = partners.rotate_secret(
+        session, client_id=client_id, secret=fresh.secret, secret_hash=fresh.hash
+    )
     return _partners_page(
         request,
         session,

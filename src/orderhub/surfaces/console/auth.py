@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from orderhub.ids import utcnow
 from orderhub.operators import sessions
 from orderhub.operators.rules import Role, may
 from orderhub.operators.sessions import SignedIn
+from orderhub.surfaces.schemas import UNSTORABLE
 
 COOKIE = "orderhub_console"
 # Before sign-in there is no session to tie a CSRF token to: the sign-in form carries a
@@ -59,26 +61,53 @@ def lifetime(settings: Any) -> timedelta:
     return timedelta(hours=settings.console_session_hours)
 
 
-async def console_user(request: Request) -> SignedIn:
+def refuse_unstorable(request: Request, values: Iterable[str] = ()) -> None:
+    """422 for a NUL or a lone surrogate in the path, the query or `values` (a form's):
+    no database stores them (PostgreSQL refuses a NUL), so they are refused before any
+    query is built from them."""
+    for value in (request.url.path, *request.query_params.values(), *values):
+        if UNSTORABLE.search(value):
+            raise ValidationFailed.one(
+                "request",
+                "unstorable_character",
+                "The request holds a character (NUL) that no field may hold.",
+            )
+
+
+async def _signed_in(request: Request, *, activity: bool) -> SignedIn:
+    refuse_unstorable(request)
     token = request.cookies.get(COOKIE)
     if not token:
         raise SignInRequired("Sign in to use the console.")
     runtime = request.app.state.runtime
     now = utcnow()
+    idle_for = idle(runtime.settings)
     async with runtime.database.request_transaction(write=False) as session:
-        user = sessions.current(session, token=token, now=now)
+        user = sessions.current(session, token=token, now=now, idle=idle_for)
     if user is None:
         raise SignInRequired("Your session has ended; sign in again.")
-    if user.touch_due:
+    if activity and user.touch_due:
         async with runtime.database.request_transaction(write=True) as session:
-            sessions.touch(session, signed_in=user, now=now, idle=idle(runtime.settings))
+            sessions.touch(session, signed_in=user, now=now, idle=idle_for)
     request.state.console_user = user
     request.state.console_csrf = sessions.csrf_token(runtime.key, token)
     request.state.caller = user.actor  # for the access line
     return user
 
 
+async def console_user(request: Request) -> SignedIn:
+    """The signed-in person; their request counts as activity (the idle deadline moves)."""
+    return await _signed_in(request, activity=True)
+
+
+async def polling_user(request: Request) -> SignedIn:
+    """The same, for a page part that refreshes itself (the dashboard's): a tab left open
+    must not keep its session alive, so this is not activity."""
+    return await _signed_in(request, activity=False)
+
+
 ConsoleUserDep = Annotated[SignedIn, Depends(console_user)]
+PollingUserDep = Annotated[SignedIn, Depends(polling_user)]
 
 
 def require(user: SignedIn, role: Role) -> None:
@@ -99,9 +128,11 @@ async def read_form(request: Request) -> dict[str, str]:
     if len(body) > MAX_FORM_BYTES:
         raise ValidationFailed.one("body", "size", "The form is too large.")
     try:
-        return dict(parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=50))
+        form = dict(parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=50))
     except (UnicodeDecodeError, ValueError) as bad:
         raise ValidationFailed.one("body", "format", "The form could not be read.") from bad
+    refuse_unstorable(request, form.values())
+    return form
 
 
 @dataclass(frozen=True)

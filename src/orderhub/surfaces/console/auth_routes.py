@@ -71,7 +71,9 @@ async def sign_in(request: Request) -> Response:
     next_page = _safe_next(form.get("next"))
     username = form.get("username", "").strip()[:64]
     expected = request.cookies.get(auth.PRE_SESSION_COOKIE, "")
-    if not expected or not hmac.compare_digest(expected, form.get("csrf_token", "")):
+    if not expected or not hmac.compare_digest(
+        expected.encode(), form.get("csrf_token", "").encode()
+    ):
         return _form_page(
             request,
             next_page=next_page,
@@ -91,7 +93,11 @@ async def sign_in(request: Request) -> Response:
     runtime = request.app.state.runtime
     try:
         user = await operators.check_password(
-            runtime.database, runtime.passwords, username=username, password=password[:200]
+            runtime.database,
+            runtime.passwords,
+            username=username,
+            password=password[:200],
+            sandbox_mode=runtime.settings.sandbox,
         )
     except SignInLocked as locked:
         metrics.CONSOLE_SIGN_INS.labels("locked").inc()

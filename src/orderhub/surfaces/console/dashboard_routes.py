@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from orderhub.ids import utcnow
 from orderhub.surfaces.console import dashboard_views as views
 from orderhub.surfaces.console import pages
-from orderhub.surfaces.console.auth import ConsoleUserDep
+from orderhub.surfaces.console.auth import ConsoleUserDep, PollingUserDep
 from orderhub.surfaces.deps import SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -28,5 +28,5 @@ async def dashboard(request: Request, user: ConsoleUserDep, session: SessionDep)
 
 
 @router.get("/dashboard/live")
-async def dashboard_live(request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
+async def dashboard_live(request: Request, user: PollingUserDep, session: SessionDep) -> Response:
     return pages.render(request, "_dashboard_live.html", **views.snapshot(session, now=utcnow()))

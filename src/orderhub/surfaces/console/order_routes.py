@@ -55,9 +55,13 @@ def _day(name: str, value: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed.one(name, "date", f"'{name}' is not a date (YYYY-MM-DD).") from None
+    if not date(2000, 1, 1) <= day <= date(9998, 12, 31):
+        # (The day after a `to` of 9999-12-31 does not exist: an OverflowError.)
+        raise ValidationFailed.one(name, "range", f"'{name}' is between 2000 and 9998.")
+    return day
 
 
 def _partners(session: Session) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -111,13 +111,26 @@ def redirect(location: str, request: Request | None = None) -> Response:
     return RedirectResponse(location, status_code=303, headers=SECURITY_HEADERS)
 
 
+def _page_to_return_to(request: Request) -> str:
+    """Where sign-in should bring the person back: the page they asked for, or, for a
+    page part (htmx) or a form post, the page they were on (a fragment or a POST cannot be
+    shown again by a redirect)."""
+    if request.method == "GET" and request.headers.get("HX-Request") != "true":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    shown = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    parts = urlsplit(shown)
+    if parts.netloc == request.url.netloc and parts.path.startswith(PREFIX + "/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return PREFIX + "/"
+
+
 def error_page(
     request: Request, status: int, code: str, title: str, detail: str, **kwargs: Any
 ) -> Response:
     """Every error under `/console` as a page a person can read (problems.problem_pages);
     a request that is not signed in goes to the sign-in page instead."""
     if code == "sign_in_required":
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = _page_to_return_to(request)
         return redirect(f"{PREFIX}/sign-in?next={quote(target, safe='')}", request)
     errors = kwargs.get("errors") or []
     response = render(
