@@ -174,3 +174,13 @@ def test_outside_sandbox_mode_the_sandbox_users_cannot_sign_in(settings, databas
         refused = _attempt(client, "ops-agent", PASSWORD)
         assert refused.status_code == 401
         assert _attempt(client, "real-admin", "a-real-password-1").status_code == 303
+
+
+def test_a_post_that_is_not_a_form_is_refused_as_forged_before_anything_else(client) -> None:
+    sign_in(client, "ops-admin")
+    for kwargs in (
+        {"json": {"name": "JSON Co"}},
+        {"content": b"name=x", "headers": {"Content-Type": "text/plain"}},
+    ):
+        answer = client.post("/console/partners", **kwargs)
+        assert answer.status_code == 403 and "Form expired" in answer.text

@@ -296,3 +296,30 @@ def test_what_no_role_sees_is_dropped_from_a_channel_s_view() -> None:
         ["itm_1", "Plan", "City: DALLAS"]
     ]
     assert "4242" not in detail.whole and "casey@" not in detail.whole
+
+
+def test_a_business_is_found_by_the_start_of_its_name_even_with_digits(client) -> None:
+    from orderhub.business.models import BusinessCustomer
+    from orderhub.business.rules import name_key
+    from orderhub.ids import new_id
+
+    with client.app.state.runtime.database.transaction() as session:
+        template = session.query(BusinessCustomer).first()
+        session.add(
+            BusinessCustomer(
+                **{
+                    c.key: getattr(template, c.key)
+                    for c in BusinessCustomer.__table__.columns
+                    if c.key not in ("id", "name", "name_key", "tax_id", "phone")
+                },
+                id=new_id("bcu"),
+                name="7 Eleven Stores",
+                name_key=name_key("7 Eleven Stores"),
+                tax_id="987650001",
+                phone=None,
+            )
+        )
+    sign_in(client)
+    for typed in ("7 Eleven", "7 elev"):
+        page = client.get("/console/search", params={"q": typed})
+        assert page.status_code == 200 and "7 Eleven Stores" in page.text, typed

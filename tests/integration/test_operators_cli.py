@@ -72,3 +72,15 @@ def test_list_set_role_and_disable(database_url, database):
 def test_roles_cover_the_ones_below_them():
     assert may("admin", Role.AGENT) and may("agent", Role.VIEWER) and may("viewer", Role.VIEWER)
     assert not may("viewer", Role.AGENT) and not may("agent", Role.ADMIN)
+
+
+def test_the_first_admin_is_made_on_a_fresh_database_and_stays_the_last(empty_database_url):
+    made = runner.invoke(
+        app,
+        ["operators", "create", "root", "--role", "admin", "--database-url", empty_database_url],
+        env={"ORDERHUB_NEW_OPERATOR_PASSWORD": "a-long-password-9"},
+    )
+    assert made.exit_code == 0, made.output
+    for command in (["set-role", "root", "--role", "viewer"], ["disable", "root"]):
+        kept = runner.invoke(app, ["operators", *command, "--database-url", empty_database_url])
+        assert kept.exit_code == 1 and "last active admin" in kept.output

@@ -18,11 +18,15 @@ Role = Annotated[
 
 
 def _run(database_url: str | None, work):  # type: ignore[no-untyped-def]
+    from orderhub import migrate
     from orderhub.db import Database
     from orderhub.errors import OrderHubError
 
     database = Database(_settings(database_url).database_url)
     try:
+        # Like the `... load` commands: a fresh database gets its tables first, so the first
+        # admin can be made before the first `serve`.
+        migrate.upgrade(database)
         with database.transaction() as session:
             return work(session)
     except OrderHubError as exc:
@@ -46,6 +50,9 @@ def operators_create(
             hide_input=True,
             confirmation_prompt=True,
             envvar="ORDERHUB_NEW_OPERATOR_PASSWORD",
+            # Not offered on the command line (shell history, `ps`): asked for, or the
+            # environment variable.
+            hidden=True,
             help="At least 12 characters; asked for when not given "
             "(or ORDERHUB_NEW_OPERATOR_PASSWORD).",
         ),
@@ -86,14 +93,15 @@ def operators_set_role(
     role: Role,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Change a user's role (their open sessions take it at their next page)."""
+    """Change a user's role (their open sessions take it at their next page); never the
+    last active admin's."""
     from orderhub.operators import service as operators
 
     def work(session):  # type: ignore[no-untyped-def]
         user = operators.find(session, username=name)
         if user is None:
             raise operators.OperatorNotFound(f"No operator named '{name}'.")
-        return operators.set_role(session, user_id=user.id, role=role)
+        return operators.change_role(session, user_id=user.id, role=role)
 
     user = _run(database_url, work)
     console.print(f"{user.username} is now {user.role}")
@@ -105,14 +113,17 @@ def operators_disable(
     enable: Annotated[bool, typer.Option("--enable", help="Enable again instead.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Disable a user: they cannot sign in and their sessions end at once."""
+    """Disable a user: they cannot sign in and their sessions end at once (never the last
+    active admin)."""
     from orderhub.operators import service as operators
 
     def work(session):  # type: ignore[no-untyped-def]
         user = operators.find(session, username=name)
         if user is None:
             raise operators.OperatorNotFound(f"No operator named '{name}'.")
-        return operators.set_disabled(session, user_id=user.id, disabled=not enable)
+        return operators.change_disabled(
+            session, user_id=user.id, disabled=not enable, by_user_id=""
+        )
 
     user = _run(database_url, work)
     console.print(f"{user.username} is {'disabled' if user.disabled_at else 'enabled'}")

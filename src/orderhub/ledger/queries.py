@@ -350,7 +350,7 @@ def _by_name(session: Session, text: str) -> list[Party]:
     found: list[Party] = []
     key = name_key(text)
     if key:
-        # Names starting with the words typed: a range of the indexed key (its last
+        # Names starting with what was typed: a range of the indexed key (its last
         # bound above any key that starts so), checked exactly here, as collations may
         # order spaces differently.
         firms = (
@@ -362,7 +362,7 @@ def _by_name(session: Session, text: str) -> list[Party]:
         found += [
             Party("business_customer", r.id, r.name, None, r.phone)
             for r in session.execute(firms)
-            if r.name_key == key or r.name_key.startswith(key + " ")
+            if r.name_key.startswith(key)
         ]
     lowered = " ".join(text.lower().split())
     first, last = func.lower(_CONSUMERS.c.first_name), func.lower(_CONSUMERS.c.last_name)
@@ -406,7 +406,8 @@ def find_parties(session: Session, *, text: str) -> list[Party]:
     email = normalize_email(text)
     if email:
         found += _onboarding_by_email(session, email)
-    elif any(c.isalpha() for c in text) and not any(c.isdigit() for c in text):
+    elif any(c.isalpha() for c in text):
+        # A name may hold digits ("7 Eleven", "Acme 2000").
         found += _by_name(session, text)
     unique: dict[tuple[str, str], Party] = {}
     for party in found:

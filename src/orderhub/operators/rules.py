@@ -8,8 +8,8 @@ from enum import IntEnum, StrEnum
 
 class Role(StrEnum):
     VIEWER = "viewer"  # reads orders, queues, customers, the dashboard
-    AGENT = "agent"  # ...and acts on orders, exception requests and deliveries
-    ADMIN = "admin"  # ...and manages operators (and partners and webhooks, by the API)
+    AGENT = "agent"  # ...and decides exception requests, redelivers failed webhooks
+    ADMIN = "admin"  # ...and manages operators, partners and webhooks
 
 
 class _Rank(IntEnum):

@@ -116,7 +116,8 @@ def require(user: SignedIn, role: Role) -> None:
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """A urlencoded form's fields (the last value of a repeated name)."""
+    """A urlencoded form's fields (the last value of a repeated name). Its values are not
+    checked yet: call `refuse_unstorable` once the form's token is checked."""
     body = await request.body()
     if not body:
         return {}
@@ -131,8 +132,13 @@ async def read_form(request: Request) -> dict[str, str]:
         form = dict(parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=50))
     except (UnicodeDecodeError, ValueError) as bad:
         raise ValidationFailed.one("body", "format", "The form could not be read.") from bad
-    refuse_unstorable(request, form.values())
     return form
+
+
+_FORGED = (
+    "This form was not sent from your console session (or the page is too old): reload "
+    "the page and try again."
+)
 
 
 @dataclass(frozen=True)
@@ -145,15 +151,21 @@ class Acting:
 
 def acting(role: Role) -> Any:
     async def dependency(request: Request, user: ConsoleUserDep) -> Acting:
-        form = await read_form(request)
+        # The CSRF check comes first: a body that is not a readable form carries no token,
+        # so it is refused as a forged post (403) before anything says it is malformed.
+        unreadable: ValidationFailed | None = None
+        try:
+            form = await read_form(request)
+        except ValidationFailed as bad:
+            form, unreadable = {}, bad
         sent = form.get("csrf_token") or request.headers.get("X-CSRF-Token")
         token = request.cookies.get(COOKIE, "")
         if not sessions.csrf_ok(request.app.state.runtime.key, token, sent):
-            raise CsrfRefused(
-                "This form was not sent from your console session (or the page is too "
-                "old): reload the page and try again."
-            )
+            raise CsrfRefused(_FORGED)
         require(user, role)
+        if unreadable is not None:
+            raise unreadable
+        refuse_unstorable(request, form.values())
         return Acting(user, form)
 
     return Depends(dependency)

@@ -81,6 +81,7 @@ async def sign_in(request: Request) -> Response:
             error="The sign-in form had expired; please try again.",
             username=username,
         )
+    auth.refuse_unstorable(request, form.values())
     password = form.get("password", "")
     if not username or not password:
         return _form_page(

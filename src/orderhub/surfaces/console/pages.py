@@ -46,7 +46,9 @@ def when(moment: datetime | None) -> Markup:
         return Markup('<span class="muted">—</span>')
     utc = iso_z(moment)
     shown = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return Markup('<time datetime="{0}" title="{1}">{1}</time>').format(utc, shown)
+    return Markup(
+        '<time datetime="{0}" title="{1}">{1}</time><span class="visually-hidden"> ({1})</span>'
+    ).format(utc, shown)
 
 
 def cents(value: int | None, currency: str = "USD") -> str:
