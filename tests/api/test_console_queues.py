@@ -305,3 +305,12 @@ def test_a_care_change_that_failed_is_listed_with_its_line_and_reason(client):
     assert f"<code>{POOLED}</code>" in section and "updateSubscriber" in section
     assert "subscriber_status" in section
     assert f'href="/console/orders/{order["id"]}"' in section
+
+
+def test_the_dashboard_names_the_oldest_items_of_each_queue(client):
+    headers = partner_headers(client)
+    file_exception(client, headers)
+    sign_in(client)
+    live = client.get("/console/dashboard/live").text
+    row = live.split("Exception requests pending", 1)[1].split("</tr>", 1)[0]
+    assert "Sandbox Solutions for " in row and 'href="/console/queues#exceptions"' in row

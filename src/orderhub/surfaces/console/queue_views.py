@@ -58,12 +58,38 @@ QUEUES = (
 TITLES = {anchor: title for anchor, title, _, _ in QUEUES}
 
 
-def summaries(session: Session) -> list[tuple[str, str, int, datetime | None]]:
-    """Each queue's anchor, title, count and oldest item (one aggregate each)."""
+OLDEST_SHOWN = 3  # items of each queue on the dashboard
+
+
+@dataclass(frozen=True)
+class Item:
+    """One waiting item as the dashboard names it: what it is, where to act on it."""
+
+    label: str
+    href: str
+
+
+def _item(anchor: str, row: Any) -> Item:
+    prefix = "/console"
+    if anchor == "exceptions":
+        return Item(f"{row.partner_name} for {row.customer_name}", f"{prefix}/queues#exceptions")
+    if anchor == "jeopardy":
+        return Item(f"{row.id} ({row.status})", f"{prefix}/orders/{row.id}")
+    if anchor == "care":
+        return Item(f"{row.type} on {row.ctn}", f"{prefix}/orders/{row.care_order_id}")
+    return Item(f"{row.event_type} to {row.subscription_owner}", f"{prefix}/queues#webhooks")
+
+
+def summaries(
+    session: Session,
+) -> list[tuple[str, str, int, datetime | None, list[Item]]]:
+    """Each queue's anchor, title, count, oldest item's time and its oldest few items (one
+    aggregate each, and one short read for a queue that is not empty)."""
     found = []
-    for anchor, title, summary, _ in QUEUES:
+    for anchor, title, summary, read in QUEUES:
         row = summary(session)
-        found.append((anchor, title, row.count, row.oldest))
+        oldest = read(session, limit=OLDEST_SHOWN, offset=0) if row.count else []
+        found.append((anchor, title, row.count, row.oldest, [_item(anchor, r) for r in oldest]))
     return found
 
 
