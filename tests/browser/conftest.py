@@ -2,9 +2,9 @@
 by Playwright) against a real `orderhub serve` process.
 
 One server per test module and backend (starting one costs seconds; each test makes the
-data it needs and never counts on another's), and a fresh Chromium (no cookies) per
-test. The sandbox's operator users sign in: `ops-viewer`, `ops-agent`, `ops-admin`,
-password `orderhub-sandbox` (docs/console.md).
+data it needs and never counts on another's), one Chromium per module, and a fresh
+browser context (no cookies) per test. The sandbox's operator users sign in: `ops-viewer`,
+`ops-agent`, `ops-admin`, password `orderhub-sandbox` (docs/console.md).
 
 Helpers: `sign_in(page, console, username)`, `assert_accessible(page)` (axe-core, no
 serious or critical violation), `shoot(page, name)` (with ORDERHUB_CONSOLE_SCREENSHOTS=1,
@@ -73,11 +73,13 @@ class Console:
         return f"{self.url}/console{path}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Chromium for one test. Not kept across tests: while Playwright's sync API runs, the
-    worker's thread has a running event loop, and every later test of the same xdist
-    worker that calls asyncio.run() would fail."""
+    """Chromium for one module's tests. Never kept beyond them: while Playwright's sync API
+    runs, the worker's thread has a running event loop, and any other test calling
+    asyncio.run() meanwhile would fail. pytest ends a module's fixtures before the next
+    module's test runs, and each module's tests of one backend run together on one xdist
+    worker (pytest_collection_modifyitems below), so no other test runs in between."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if REQUIRE_BROWSER:
@@ -175,14 +177,3 @@ def shoot(page, name: str) -> None:
     if os.environ.get("ORDERHUB_CONSOLE_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep each browser module's tests of one backend on one xdist worker (`--dist
-    loadgroup` in pyproject.toml), so each starts one server, not one per worker."""
-    for item in items:
-        if "tests/browser/" not in item.nodeid.replace("\\", "/"):
-            continue
-        callspec = getattr(item, "callspec", None)
-        backend = callspec.params.get("console", "") if callspec else ""
-        item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{backend}"))
