@@ -84,7 +84,7 @@ def test_exceptions_are_decided_from_the_command_line(client, database_url, deci
     twice = runner.invoke(
         app, ["exceptions", decision, request["id"], "--database-url", database_url]
     )
-    assert twice.exit_code == 1 and "cannot become" in twice.output
+    assert twice.exit_code == 1 and "a decision is final" in twice.output
 
 
 def test_deciding_an_unknown_exception_request_fails(database_url):
