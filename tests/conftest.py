@@ -2,6 +2,9 @@
 
 A migrated and seeded template is built once per backend per run; each test gets a copy
 (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL) and drops it after.
+On PostgreSQL a copy takes some 0.3-0.5 s, nearly all of it waiting for the server to
+sync the new files to disk, so a thread makes the next copies while tests run and drops
+the used ones (`SpareDatabases`).
 PostgreSQL comes from ORDERHUB_TEST_POSTGRES_URL (default: the local `test` database);
 if it is unreachable its tests are skipped, unless ORDERHUB_REQUIRE_POSTGRES=1 (CI).
 """
@@ -10,11 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -88,6 +94,77 @@ def pg_template() -> Iterator[str]:
     admin.dispose()
 
 
+class SpareDatabases:
+    """Copies of the PostgreSQL template made ahead, and used ones dropped, by a thread of
+    their own: a test takes a ready copy instead of waiting for CREATE DATABASE."""
+
+    AHEAD = 2
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.ready: queue.Queue[str | BaseException] = queue.Queue()
+        self.jobs: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        self.broken: BaseException | None = None
+        for _ in range(self.AHEAD):
+            self.jobs.put(("create", None))
+        self.thread = threading.Thread(target=self._work, name="spare-databases", daemon=True)
+        self.thread.start()
+
+    def take(self) -> str:
+        if self.broken:
+            raise self.broken
+        self.jobs.put(("create", None))  # one more, for the test after
+        name = self.ready.get(timeout=300)
+        if isinstance(name, BaseException):
+            raise name
+        return name
+
+    def drop(self, name: str) -> None:
+        self.jobs.put(("drop", name))
+
+    def close(self) -> None:
+        self.jobs.put(("stop", None))
+        self.thread.join(timeout=300)
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            while not self.ready.empty():
+                name = self.ready.get()
+                if isinstance(name, str):
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    def _work(self) -> None:
+        # psycopg itself, not an engine: tests counting SQLAlchemy's statements
+        # (test_*statement_budget.py) must not count these.
+        dsn = make_url(PG_ADMIN_URL).set(drivername="postgresql").render_as_string(False)
+        try:
+            conn = psycopg.connect(dsn, autocommit=True)
+        except Exception as exc:
+            self.broken = exc
+            self.ready.put(exc)
+            return
+        with conn:
+            while (job := self.jobs.get())[0] != "stop":
+                action, name = job
+                try:
+                    if action == "create":
+                        name = f"oh_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+                        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+                        self.ready.put(name)
+                    else:
+                        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                except Exception as exc:  # handed to the test waiting for a copy
+                    if action == "create":
+                        self.ready.put(exc)
+
+
+@pytest.fixture(scope="session")
+def pg_spares(pg_template: str) -> Iterator[SpareDatabases]:
+    spares = SpareDatabases(pg_template)
+    yield spares
+    spares.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -101,17 +178,12 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("pg_template")
-    name = f"oh_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    spares: SpareDatabases = request.getfixturevalue("pg_spares")
+    name = spares.take()
     try:
         yield _pg_url(name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        spares.drop(name)
 
 
 @pytest.fixture

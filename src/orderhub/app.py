@@ -49,11 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = app.state.runtime = Runtime.start(settings)
+        # Read at each start rather than captured: a test process starts one app on many
+        # databases (tests/api/conftest.py), sparing each test the routes' first build.
+        current: Settings = app.state.settings
+        runtime = app.state.runtime = Runtime.start(current)
         stop = asyncio.Event()
         tasks = (
             [asyncio.create_task(loop) for loop in background.loops(runtime, stop)]
-            if settings.worker_in_server
+            if current.worker_in_server
             else []
         )
         yield
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # No slash redirects: their Location would be built from the request's Host header.
         redirect_slashes=False,
     )
+    app.state.settings = settings
     install_error_handlers(app)
     # Added last runs first: the request id and access line wrap everything, then the
     # request-body checks, then the sign-in gate (which reads the parsed body).

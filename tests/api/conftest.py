@@ -25,13 +25,14 @@ from orderhub.app import create_app
 from orderhub.config import Settings
 from orderhub.surfaces import problems
 from orderhub.surfaces.openapi.operations import OperationIndex
+from tests.apps import started_client
 
 RECORD_CODES = os.environ.get("ORDERHUB_RECORD_PROBLEM_CODES")
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+    with started_client(settings, raise_server_exceptions=False) as test_client:
         yield test_client
 
 
