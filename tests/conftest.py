@@ -18,6 +18,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -170,11 +171,11 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated database with the sandbox data, dropped after the test."""
+@contextmanager
+def sandbox_database(request: pytest.FixtureRequest, backend: str, directory: Path):
+    """A fresh copy of the migrated, seeded template on `backend`, dropped after."""
     if backend == "sqlite":
-        path = tmp_path / "orderhub.db"
+        path = directory / "orderhub.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
@@ -184,6 +185,13 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
         yield _pg_url(name)
     finally:
         spares.drop(name)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database with the sandbox data, dropped after the test."""
+    with sandbox_database(request, backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -225,3 +233,21 @@ def database(settings: Settings) -> Iterator[Database]:
     db = Database(settings.database_url)
     yield db
     db.dispose()
+
+
+# Files whose tests serve processes, drive a browser or race workers, heaviest first.
+# With `--dist worksteal` (pyproject.toml) each xdist worker takes half of the run in this
+# order and an idle one steals from the end of the other's: the long tests start early,
+# and what is left at the end is short. A file's tests stay together and in order, so a
+# module-scoped server or browser (tests/browser) starts once.
+HEAVY_FIRST = ("tests/e2e/", "tests/browser/", "tests/integration/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (n for n, prefix in enumerate(HEAVY_FIRST) if item.nodeid.startswith(prefix)),
+            len(HEAVY_FIRST),
+        )
+
+    items.sort(key=rank)  # a stable sort: the order within each rank is kept

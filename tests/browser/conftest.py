@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from orderhub.bench.server import serving
-from tests.conftest import RUN_ID, _pg_admin, _pg_url
+from tests.conftest import sandbox_database
 
 CHROMIUM = os.environ.get("ORDERHUB_CHROMIUM", "/usr/bin/chromium")
 # CI installs Chromium (.ci/run): there a missing browser fails the run instead of
@@ -78,8 +75,8 @@ def browser() -> Iterator[object]:
     """Chromium for one module's tests. Never kept beyond them: while Playwright's sync API
     runs, the worker's thread has a running event loop, and any other test calling
     asyncio.run() meanwhile would fail. pytest ends a module's fixtures before the next
-    module's test runs, and each module's tests of one backend run together on one xdist
-    worker (pytest_collection_modifyitems below), so no other test runs in between."""
+    module's test runs, so no other test runs in between (a module's tests run together
+    on one xdist worker unless the other steals some: tests/conftest.py, HEAVY_FIRST)."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if REQUIRE_BROWSER:
@@ -95,31 +92,12 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-def _module_database(request: pytest.FixtureRequest, backend: str, tmp: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        path = tmp / "console.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    template = request.getfixturevalue("pg_template")
-    name = f"oh_b_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield _pg_url(name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-# The browser drives the pages on SQLite, the backend of the sandbox the README starts;
-# every page and action also runs on both backends over HTTP (tests/api/test_console_*.py),
-# where a backend's difference would show. ORDERHUB_BROWSER_BACKENDS=sqlite,postgresql runs
-# these on PostgreSQL too (docs/console.md, "Browser tests": why not in CI).
+# Both backends, like every test; ORDERHUB_BROWSER_BACKENDS=sqlite runs one (quicker while
+# working on a page).
 BACKENDS = [
-    b.strip() for b in os.environ.get("ORDERHUB_BROWSER_BACKENDS", "sqlite").split(",") if b
+    b.strip()
+    for b in os.environ.get("ORDERHUB_BROWSER_BACKENDS", "sqlite,postgresql").split(",")
+    if b.strip()
 ]
 
 
@@ -130,20 +108,18 @@ def console(
     """A server for this module's tests, on a fresh copy of the sandbox database."""
     backend = request.param
     tmp = tmp_path_factory.mktemp(f"console-{backend}")
-    databases = _module_database(request, backend, tmp)
-    database_url = next(databases)
-    try:
-        with serving(
+    with (
+        sandbox_database(request, backend, tmp) as database_url,
+        serving(
             "orderhub",
             database_url=database_url,
             workers=1,
             log=tmp / "server.log",
             # A module may add settings of its own (CONSOLE_ENV = {...}).
             env=SERVER_ENV | getattr(request.module, "CONSOLE_ENV", {}),
-        ) as running:
-            yield Console(running.url, database_url, backend)
-    finally:
-        databases.close()
+        ) as running,
+    ):
+        yield Console(running.url, database_url, backend)
 
 
 @pytest.fixture
