@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from orderhub.app import create_app
 from orderhub.identity import attempts
 from orderhub.identity.hashing import HashingBusy, PasswordChecks
+from orderhub.identity.models import PasskeyChallenge
 from orderhub.ids import utcnow
 from tests.api.b2b_helpers import SANDBOX_CLIENT, token_form
 from tests.helpers import ALEX_PHONE, BASE, is_problem, issue_otp, read_otp
@@ -160,6 +162,22 @@ def test_only_so_many_sign_ins_start_each_second(monkeypatch):
     checks.release()
     with pytest.raises(HashingBusy):
         checks.admit()
+
+
+def test_the_gate_holds_back_passkey_sign_ins_and_stores_no_challenge_it_refuses(settings):
+    # Both steps of a passkey sign-in take no token: the options store a challenge, the
+    # answer verifies a signature. A flood of either is refused like password guesses.
+    app = create_app(dataclasses.replace(settings, sign_ins_per_second=0.01))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        options = f"{BASE}/v1/passkeys/authentication-options"
+        assert client.post(options, json={"username": ALEX_PHONE}).status_code == 200
+        busy = client.post(options, json={"username": ALEX_PHONE})
+        assert is_problem(busy, 429, "sign_in_busy")
+        assert busy.headers["Retry-After"] == "1"
+        answer = {"challengeId": "pkc_unknown", "credential": {"id": "x"}}
+        assert is_problem(client.post(f"{BASE}/v1/auth/passkey", json=answer), 429)
+        with client.app.state.runtime.database.transaction(write=False) as session:
+            assert session.scalar(select(func.count()).select_from(PasskeyChallenge)) == 1
 
 
 def test_the_gate_holds_back_password_checks_not_one_time_codes(settings):

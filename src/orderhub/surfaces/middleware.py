@@ -28,7 +28,9 @@ access = logging.getLogger("orderhub.access")
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # The routes that check (or make) a password or client-secret hash (identity/hashing.py),
 # and which of their requests do: the consumer sign-in route also takes one-time codes,
-# which cost no hash and are not held back.
+# which cost no hash and are not held back. The passkey sign-in's two steps are held to
+# the same pace: without a token, each options request stores a challenge and each answer
+# verifies a signature, so a flood of either must not outrun the sign-ins.
 SIGN_IN_ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/msapi/order/v1/auth"): lambda body: (
         isinstance(body, dict) and body.get("method") == "password"
@@ -37,6 +39,8 @@ SIGN_IN_ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/onboarding/v1/accounts"): None,
     ("POST", "/onboarding/v1/accounts/find-by-credentials"): None,
     ("POST", "/console/sign-in"): None,
+    ("POST", "/msapi/order/v1/passkeys/authentication-options"): None,
+    ("POST", "/msapi/order/v1/auth/passkey"): None,
 }
 # Where RequestBody leaves the JSON body it parsed, for the sign-in gate.
 JSON_BODY = "orderhub.json_body"

@@ -121,7 +121,7 @@ async def delete_passkey(
     "/v1/passkeys/authentication-options",
     response_model=p.AuthenticationOptionsOut,
     response_model_exclude_none=True,
-    responses=problem_responses(400, 422, 500),
+    responses=problem_responses(400, 422, 429, 500),
 )
 async def passkey_authentication_options(
     session: SessionDep,
