@@ -291,6 +291,32 @@ def test_a_b2b_order_in_jeopardy_is_listed_with_a_link_to_its_page(client):
     assert "badge-jeopardy" in section and "Sandbox Solutions" in section
 
 
+def test_a_b2b_order_going_on_with_a_rejected_sub_order_is_listed_too(client):
+    headers = partner_headers(client)
+    order = draft_order(client, headers)
+    url = f"{B2B}/orders/{order['id']}"
+    client.patch(url, json=enrichment(), headers=headers)
+    installation = enrichment()["installation"] | {"premiseNotes": "SANDBOX-REJECT"}
+    client.patch(
+        f"{url}/sub-orders/{order['subOrders'][1]['id']}",
+        json={"installation": installation},
+        headers=headers,
+    )
+    assert client.post(f"{url}/submit", headers=headers).status_code == 200
+    advanced = client.post(f"/sandbox/v1/b2b/orders/{order['id']}/advance", headers=headers)
+    # The other sub-order goes on, so the order's own status is its progress.
+    assert advanced.json()["status"] == "accepted"
+    statuses = [s["status"] for s in advanced.json()["subOrders"]]
+    assert statuses[1] == "rejected" and statuses.count("rejected") == 1
+    of = f"1 of {len(statuses)} sub-orders rejected"
+    sign_in(client, "ops-viewer")
+
+    section = client.get(QUEUES).text.split('id="jeopardy"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/console/orders/{order["id"]}"' in section
+    assert of in section
+    assert f"{order['id']} ({of})" in client.get("/console/").text
+
+
 def test_a_care_change_that_failed_is_listed_with_its_line_and_reason(client):
     care = Partner(client)
     order = care.place(change(items=[add(VOICE_PACK)], effectiveDate="nextBillingCycle"))

@@ -1,28 +1,46 @@
-"""B2B orders that wait for a person: in jeopardy (a sub-order ran into trouble) or
-rejected (every sub-order was), oldest change first, for the console's work queue.
+"""B2B orders that wait for a person, oldest change first, for the console's work queue:
+in jeopardy (a sub-order ran into trouble), rejected (every sub-order was), or going on
+with some sub-orders rejected (the order's own status then shows the others' progress,
+so the rejected ones are found by the sub-orders' status, indexed).
 
 Read from the ledger's row of each order, whose `status` is the channel's own (indexed),
-with the partner and end customer named."""
+with the partner and end customer named and the sub-orders counted."""
 
 from __future__ import annotations
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, ScalarSelect, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from orderhub.business.models import BusinessCustomer
 from orderhub.ledger.models import Order
 from orderhub.ledger.states import Channel
-from orderhub.partner_orders.models import PartnerOrder
+from orderhub.partner_orders.models import PartnerOrder, PartnerSubOrder
 from orderhub.partner_orders.states import PartnerOrderStatus
 from orderhub.partners.models import Partner
 
 ORDERS = Order.__table__
 PARTNER_ORDERS = PartnerOrder.__table__
+SUB_ORDERS = PartnerSubOrder.__table__
 PARTNERS = Partner.__table__
 CUSTOMERS = BusinessCustomer.__table__
 IN_TROUBLE = (PartnerOrderStatus.JEOPARDY.value, PartnerOrderStatus.REJECTED.value)
 
-_WHERE = (ORDERS.c.status.in_(IN_TROUBLE), ORDERS.c.channel == Channel.PARTNER.value)
+REJECTED = PartnerOrderStatus.REJECTED.value
+
+_WITH_REJECTED_SUB_ORDERS = select(SUB_ORDERS.c.order_id).where(SUB_ORDERS.c.status == REJECTED)
+_WHERE = (
+    ORDERS.c.channel == Channel.PARTNER.value,
+    or_(ORDERS.c.status.in_(IN_TROUBLE), ORDERS.c.id.in_(_WITH_REJECTED_SUB_ORDERS)),
+)
+
+
+def _sub_orders(*where: ColumnElement[bool]) -> ScalarSelect[int]:
+    """How many of the order's sub-orders (that match `where`)."""
+    return (
+        select(func.count()).where(SUB_ORDERS.c.order_id == ORDERS.c.id, *where).scalar_subquery()
+    )
+
+
 _PAGE = (
     select(
         ORDERS.c.id,
@@ -33,6 +51,8 @@ _PAGE = (
         PARTNERS.c.name.label("partner_name"),
         CUSTOMERS.c.name.label("customer_name"),
         PARTNER_ORDERS.c.provisioning_reference,
+        _sub_orders().label("sub_orders"),
+        _sub_orders(SUB_ORDERS.c.status == REJECTED).label("rejected_sub_orders"),
     )
     .join(PARTNER_ORDERS, PARTNER_ORDERS.c.id == ORDERS.c.id)
     .join(PARTNERS, PARTNERS.c.id == PARTNER_ORDERS.c.partner_id)
@@ -48,7 +68,8 @@ _SUMMARY = select(func.count().label("count"), func.min(ORDERS.c.updated_at).lab
 
 
 def in_trouble(session: Session, *, limit: int, offset: int) -> list[Row]:
-    """Orders in jeopardy or rejected, the longest waiting first."""
+    """Orders in jeopardy, rejected or with rejected sub-orders, the longest waiting
+    first."""
     return list(session.execute(_PAGE, {"b_limit": limit, "b_offset": offset}))
 
 

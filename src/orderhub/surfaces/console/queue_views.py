@@ -50,7 +50,7 @@ class Section:
 QUEUES = (
     ("exceptions", "Exception requests pending", exceptions.pending_summary,
      exceptions.pending_queue),
-    ("jeopardy", "B2B orders in jeopardy or rejected", partner_queue.summary,
+    ("jeopardy", "B2B orders in jeopardy or with rejections", partner_queue.summary,
      partner_queue.in_trouble),
     ("care", "Care changes that failed", care_queue.summary, care_queue.failed),
     ("webhooks", "Webhook deliveries that failed", webhook_queue.summary, webhook_queue.failed),
@@ -69,12 +69,20 @@ class Item:
     href: str
 
 
+def _trouble(row: Any) -> str:
+    """A B2B order's trouble in words: its status, or how many sub-orders were rejected
+    when the order itself goes on."""
+    if row.status in partner_queue.IN_TROUBLE or not row.rejected_sub_orders:
+        return row.status
+    return f"{row.rejected_sub_orders} of {row.sub_orders} sub-orders rejected"
+
+
 def _item(anchor: str, row: Any) -> Item:
     prefix = "/console"
     if anchor == "exceptions":
         return Item(f"{row.partner_name} for {row.customer_name}", f"{prefix}/queues#exceptions")
     if anchor == "jeopardy":
-        return Item(f"{row.id} ({row.status})", f"{prefix}/orders/{row.id}")
+        return Item(f"{row.id} ({_trouble(row)})", f"{prefix}/orders/{row.id}")
     if anchor == "care":
         return Item(f"{row.type} on {row.ctn}", f"{prefix}/orders/{row.care_order_id}")
     return Item(f"{row.event_type} to {row.subscription_owner}", f"{prefix}/queues#webhooks")

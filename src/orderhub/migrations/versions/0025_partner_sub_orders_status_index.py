@@ -1,0 +1,25 @@
+"""Index on partner_sub_orders.status
+
+The console's B2B work queue lists orders with a rejected sub-order even when the order
+itself goes on (its other sub-orders are provisioned): it finds them by the sub-orders'
+status, which scanned every sub-order without this index.
+
+Revision ID: 0025
+Revises: 0024
+Create Date: 2026-12-07 19:00:00
+"""
+
+from alembic import op
+
+revision = "0025"
+down_revision = "0024"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_partner_sub_orders_status", "partner_sub_orders", ["status"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_partner_sub_orders_status", "partner_sub_orders")
