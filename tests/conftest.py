@@ -235,19 +235,49 @@ def database(settings: Settings) -> Iterator[Database]:
     db.dispose()
 
 
-# Files whose tests serve processes, drive a browser or race workers, heaviest first.
-# With `--dist worksteal` (pyproject.toml) each xdist worker takes half of the run in this
-# order and an idle one steals from the end of the other's: the long tests start early,
-# and what is left at the end is short. A file's tests stay together and in order, so a
-# module-scoped server or browser (tests/browser) starts once.
-HEAVY_FIRST = ("tests/e2e/", "tests/browser/", "tests/integration/")
+# What a test of each heavy kind takes on average on this machine, in seconds (from
+# `--durations`; the first prefix that matches counts): tests that serve processes, drive a
+# browser or race workers. The rest (tests/api, tests/unit) take well under one.
+HEAVY = {
+    "tests/e2e/test_schemathesis.py": 90.0,
+    "tests/e2e/test_tmf_conformance.py": 35.0,
+    "tests/e2e/": 8.0,
+    "tests/browser/": 5.0,
+    "tests/integration/": 1.0,
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        return next(
-            (n for n, prefix in enumerate(HEAVY_FIRST) if item.nodeid.startswith(prefix)),
-            len(HEAVY_FIRST),
-        )
+    """Order the run so that no worker is left with long tests at the end.
 
-    items.sort(key=rank)  # a stable sort: the order within each rank is kept
+    `--dist worksteal` (pyproject.toml) hands each xdist worker an equal share of the run,
+    in order, and an idle worker steals from the end of another's share. So every share
+    starts with heavy files, shared out by their weight, and ends with quick tests, which
+    are what gets stolen. A file's tests stay together and in order, so a module-scoped
+    server or browser (tests/browser) starts once. Every worker orders alike, as xdist
+    requires."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    heavy: dict[str, list[pytest.Item]] = {}
+    light: list[pytest.Item] = []
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        (heavy.setdefault(path, []) if _weight(path) else light).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for path, tests in sorted(heavy.items(), key=lambda kv: -_weight(kv[0]) * len(kv[1])):
+        lightest = min(range(workers), key=lambda n: loads[n])
+        shares[lightest] += tests
+        loads[lightest] += _weight(path) * len(tests)
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for n, share in enumerate(shares):
+        size = left // (workers - n)  # what worksteal hands this worker first
+        fill = max(0, size - len(share))
+        ordered += share + light[:fill]
+        light = light[fill:]
+        left -= size
+    items[:] = ordered + light
+
+
+def _weight(path: str) -> float:
+    return next((w for prefix, w in HEAVY.items() if path.startswith(prefix)), 0.0)
