@@ -126,11 +126,12 @@ class SpareDatabases:
     def close(self) -> None:
         self.jobs.put(("stop", None))
         self.thread.join(timeout=300)
+        # Every copy this process made, whether spare, or used and its drop failed.
         admin = _pg_admin()
         with admin.connect() as conn:
-            while not self.ready.empty():
-                name = self.ready.get()
-                if isinstance(name, str):
+            names = conn.scalars(text("SELECT datname FROM pg_database")).all()
+            for name in names:
+                if name.startswith(f"oh_t_{RUN_ID}_"):
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 

@@ -316,6 +316,15 @@ def test_a_b2b_order_going_on_with_a_rejected_sub_order_is_listed_too(client):
     assert of in section
     assert f"{order['id']} ({of})" in client.get("/console/").text
 
+    # Once the rest is provisioned the order is finished: it waits for no one.
+    for _ in range(10):
+        advanced = client.post(f"/sandbox/v1/b2b/orders/{order['id']}/advance", headers=headers)
+        if advanced.json()["status"] == "completed":
+            break
+    assert advanced.json()["status"] == "completed"
+    section = client.get(QUEUES).text.split('id="jeopardy"', 1)[1].split("</section>", 1)[0]
+    assert order["id"] not in section
+
 
 def test_a_care_change_that_failed_is_listed_with_its_line_and_reason(client):
     care = Partner(client)

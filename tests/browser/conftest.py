@@ -76,7 +76,8 @@ def browser() -> Iterator[object]:
     runs, the worker's thread has a running event loop, and any other test calling
     asyncio.run() meanwhile would fail. pytest ends a module's fixtures before the next
     module's test runs, so no other test runs in between (a module's tests run together
-    on one xdist worker unless the other steals some: tests/conftest.py, HEAVY_FIRST)."""
+    on one xdist worker unless the other steals some: pytest_collection_modifyitems in
+    tests/conftest.py)."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if REQUIRE_BROWSER:

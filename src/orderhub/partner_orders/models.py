@@ -54,8 +54,9 @@ class PartnerSubOrder(Base):
     """One product at one site of an order, provisioned on its own."""
 
     __tablename__ = "partner_sub_orders"
-    # The console's queue finds rejected sub-orders by status (partner_orders/queue.py).
-    __table_args__ = (Index("ix_partner_sub_orders_status", "status"),)
+    # The console's queue finds rejected sub-orders by status, and counts an order's
+    # rejected ones (partner_orders/queue.py): both served by this one index.
+    __table_args__ = (Index("ix_partner_sub_orders_status", "status", "order_id"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("partner_orders.id"), index=True)

@@ -1,14 +1,14 @@
 """B2B orders that wait for a person, oldest change first, for the console's work queue:
 in jeopardy (a sub-order ran into trouble), rejected (every sub-order was), or going on
 with some sub-orders rejected (the order's own status then shows the others' progress,
-so the rejected ones are found by the sub-orders' status, indexed).
+so the rejected ones are found by the sub-orders' status, indexed) until it completes.
 
 Read from the ledger's row of each order, whose `status` is the channel's own (indexed),
 with the partner and end customer named and the sub-orders counted."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Row, ScalarSelect, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Row, ScalarSelect, bindparam, func, select, union
 from sqlalchemy.orm import Session
 
 from orderhub.business.models import BusinessCustomer
@@ -23,14 +23,24 @@ PARTNER_ORDERS = PartnerOrder.__table__
 SUB_ORDERS = PartnerSubOrder.__table__
 PARTNERS = Partner.__table__
 CUSTOMERS = BusinessCustomer.__table__
-IN_TROUBLE = (PartnerOrderStatus.JEOPARDY.value, PartnerOrderStatus.REJECTED.value)
-
+PARTNER = Channel.PARTNER.value
 REJECTED = PartnerOrderStatus.REJECTED.value
+COMPLETED = PartnerOrderStatus.COMPLETED.value
+IN_TROUBLE = (PartnerOrderStatus.JEOPARDY.value, REJECTED)
 
-_WITH_REJECTED_SUB_ORDERS = select(SUB_ORDERS.c.order_id).where(SUB_ORDERS.c.status == REJECTED)
+# Each kind of trouble found through an index of its own (orders by status, sub-orders by
+# status and order), then those orders by key: an OR of the two, or the channel's index,
+# would read every B2B order. (The first branch takes any channel's orders of those
+# statuses; the channel is checked on the orders read.)
+_TROUBLED = union(
+    select(ORDERS.c.id.label("id")).where(ORDERS.c.status.in_(IN_TROUBLE)),
+    select(SUB_ORDERS.c.order_id.label("id")).where(SUB_ORDERS.c.status == REJECTED),
+).subquery("troubled")
+_FROM = _TROUBLED.join(ORDERS, ORDERS.c.id == _TROUBLED.c.id)
 _WHERE = (
-    ORDERS.c.channel == Channel.PARTNER.value,
-    or_(ORDERS.c.status.in_(IN_TROUBLE), ORDERS.c.id.in_(_WITH_REJECTED_SUB_ORDERS)),
+    ORDERS.c.channel == PARTNER,
+    # A finished order waits for no one, whatever of it was rejected on the way.
+    ORDERS.c.status != COMPLETED,
 )
 
 
@@ -54,6 +64,7 @@ _PAGE = (
         _sub_orders().label("sub_orders"),
         _sub_orders(SUB_ORDERS.c.status == REJECTED).label("rejected_sub_orders"),
     )
+    .select_from(_FROM)
     .join(PARTNER_ORDERS, PARTNER_ORDERS.c.id == ORDERS.c.id)
     .join(PARTNERS, PARTNERS.c.id == PARTNER_ORDERS.c.partner_id)
     .join(CUSTOMERS, CUSTOMERS.c.id == PARTNER_ORDERS.c.customer_id)
@@ -62,8 +73,10 @@ _PAGE = (
     .limit(bindparam("b_limit"))
     .offset(bindparam("b_offset"))
 )
-_SUMMARY = select(func.count().label("count"), func.min(ORDERS.c.updated_at).label("oldest")).where(
-    *_WHERE
+_SUMMARY = (
+    select(func.count().label("count"), func.min(ORDERS.c.updated_at).label("oldest"))
+    .select_from(_FROM)
+    .where(*_WHERE)
 )
 
 

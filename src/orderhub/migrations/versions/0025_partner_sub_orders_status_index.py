@@ -1,8 +1,10 @@
-"""Index on partner_sub_orders.status
+"""Index on partner_sub_orders (status, order_id)
 
 The console's B2B work queue lists orders with a rejected sub-order even when the order
 itself goes on (its other sub-orders are provisioned): it finds them by the sub-orders'
-status, which scanned every sub-order without this index.
+status, which scanned every sub-order without this index, and counts each order's
+rejected sub-orders (status and order together: SQLite, without statistics, would pick a
+status-only index for that count and read every rejected sub-order per order).
 
 Revision ID: 0025
 Revises: 0024
@@ -18,7 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_partner_sub_orders_status", "partner_sub_orders", ["status"])
+    op.create_index("ix_partner_sub_orders_status", "partner_sub_orders", ["status", "order_id"])
 
 
 def downgrade() -> None:

@@ -70,11 +70,12 @@ class Item:
 
 
 def _trouble(row: Any) -> str:
-    """A B2B order's trouble in words: its status, or how many sub-orders were rejected
-    when the order itself goes on."""
-    if row.status in partner_queue.IN_TROUBLE or not row.rejected_sub_orders:
+    """A B2B order's trouble in words: its status, and how many sub-orders were rejected
+    when not all were (as the queue page shows it)."""
+    if row.status == partner_queue.REJECTED or not row.rejected_sub_orders:
         return row.status
-    return f"{row.rejected_sub_orders} of {row.sub_orders} sub-orders rejected"
+    rejected = f"{row.rejected_sub_orders} of {row.sub_orders} sub-orders rejected"
+    return f"{row.status}, {rejected}" if row.status in partner_queue.IN_TROUBLE else rejected
 
 
 def _item(anchor: str, row: Any) -> Item:
