@@ -268,18 +268,25 @@ def test_a_long_queue_pages_on_with_show_more(client):
     assert "21\u201322 of 22" in second and len(rest) == 2 and not rest & shown
 
 
-def test_a_b2b_order_in_jeopardy_is_listed_with_a_link_to_its_page(client):
-    headers = partner_headers(client)
+def _submitted_with_a_troubled_sub_order(client, headers, premise_notes: str) -> dict:
+    """A B2B order handed off whose second sub-order carries a sandbox provisioning test
+    value (SANDBOX-JEOPARDY, SANDBOX-REJECT: docs/sandbox.md)."""
     order = draft_order(client, headers)
     url = f"{B2B}/orders/{order['id']}"
     client.patch(url, json=enrichment(), headers=headers)
-    installation = enrichment()["installation"] | {"premiseNotes": "SANDBOX-JEOPARDY"}
+    installation = enrichment()["installation"] | {"premiseNotes": premise_notes}
     client.patch(
         f"{url}/sub-orders/{order['subOrders'][1]['id']}",
         json={"installation": installation},
         headers=headers,
     )
     assert client.post(f"{url}/submit", headers=headers).status_code == 200
+    return order
+
+
+def test_a_b2b_order_in_jeopardy_is_listed_with_a_link_to_its_page(client):
+    headers = partner_headers(client)
+    order = _submitted_with_a_troubled_sub_order(client, headers, "SANDBOX-JEOPARDY")
     for _ in range(3):  # accepted, design, then the troubled sub-order's jeopardy
         advanced = client.post(f"/sandbox/v1/b2b/orders/{order['id']}/advance", headers=headers)
     assert advanced.json()["status"] == "jeopardy"
@@ -293,16 +300,7 @@ def test_a_b2b_order_in_jeopardy_is_listed_with_a_link_to_its_page(client):
 
 def test_a_b2b_order_going_on_with_a_rejected_sub_order_is_listed_too(client):
     headers = partner_headers(client)
-    order = draft_order(client, headers)
-    url = f"{B2B}/orders/{order['id']}"
-    client.patch(url, json=enrichment(), headers=headers)
-    installation = enrichment()["installation"] | {"premiseNotes": "SANDBOX-REJECT"}
-    client.patch(
-        f"{url}/sub-orders/{order['subOrders'][1]['id']}",
-        json={"installation": installation},
-        headers=headers,
-    )
-    assert client.post(f"{url}/submit", headers=headers).status_code == 200
+    order = _submitted_with_a_troubled_sub_order(client, headers, "SANDBOX-REJECT")
     advanced = client.post(f"/sandbox/v1/b2b/orders/{order['id']}/advance", headers=headers)
     # The other sub-order goes on, so the order's own status is its progress.
     assert advanced.json()["status"] == "accepted"

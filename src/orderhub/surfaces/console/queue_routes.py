@@ -54,6 +54,7 @@ def _page(
         now=utcnow(),
         age=views.age,
         order_subject=views.order_subject,
+        partly_rejected=views.partly_rejected,
         may_act=may(user.role, Role.AGENT),
         flash=flash,
         flash_kind=flash_kind,

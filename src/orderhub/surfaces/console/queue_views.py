@@ -69,12 +69,19 @@ class Item:
     href: str
 
 
-def _trouble(row: Any) -> str:
-    """A B2B order's trouble in words: its status, and how many sub-orders were rejected
-    when not all were (as the queue page shows it)."""
+def partly_rejected(row: Any) -> str | None:
+    """ "1 of 3 sub-orders rejected" for a B2B order some (not all) of whose sub-orders
+    were rejected; None otherwise. The queue page and the dashboard both say it."""
     if row.status == partner_queue.REJECTED or not row.rejected_sub_orders:
+        return None
+    return f"{row.rejected_sub_orders} of {row.sub_orders} sub-orders rejected"
+
+
+def _trouble(row: Any) -> str:
+    """A B2B order's trouble in words: its status, its partial rejection, or both."""
+    rejected = partly_rejected(row)
+    if rejected is None:
         return row.status
-    rejected = f"{row.rejected_sub_orders} of {row.sub_orders} sub-orders rejected"
     return f"{row.status}, {rejected}" if row.status in partner_queue.IN_TROUBLE else rejected
 
 
